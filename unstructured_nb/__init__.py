@@ -1,0 +1,102 @@
+"""unstructured_nb: run Unstructured document-processing workflows from a notebook.
+
+Importing the package is cheap: the client (httpx), tracking (pandas) and the panel
+(ipywidgets) load on first use. ``%load_ext unstructured_nb`` registers the magics.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    InputFileError,
+    JobAlreadyRunningError,
+    JobNotCompletedError,
+    LocalEngineError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    UnstructuredError,
+    ValidationError,
+    WorkflowLookupError,
+)
+from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; imported on first attribute access
+_LAZY = {
+    "Client": "client",
+    "AsyncClient": "client",
+    "Run": "tracking",
+    "run": "tracking",
+    "panel": "widgets",
+    "Panel": "widgets",
+}
+
+__all__ = [
+    "__version__",
+    "Client",
+    "AsyncClient",
+    "Run",
+    "run",
+    "panel",
+    "Panel",
+    "load_ipython_extension",
+    "unload_ipython_extension",
+    "UnstructuredError",
+    "AuthenticationError",
+    "NotFoundError",
+    "ValidationError",
+    "RateLimitError",
+    "ServerError",
+    "APIStatusError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "JobAlreadyRunningError",
+    "InputFileError",
+    "WorkflowLookupError",
+    "JobNotCompletedError",
+    "LocalEngineError",
+    "Job",
+    "JobStatus",
+    "JobProcessingStatus",
+    "JobDetails",
+    "NodeFile",
+    "NodeStats",
+    "Workflow",
+    "WorkflowNode",
+    "FailedFile",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import AsyncClient, Client
+    from .tracking import Run, run
+    from .widgets import Panel, panel
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'unstructured_nb' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext unstructured_nb``: register ``%unstructured_run`` and ``%unstructured_jobs``."""
+    from .magics import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .magics import unload_ipython_extension as _unload
+
+    _unload(ipython)
