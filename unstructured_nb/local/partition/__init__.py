@@ -1,0 +1,119 @@
+"""Built-in partitioners of the local engine, one module per family of formats.
+
+:func:`partition_file` picks the module from the file name's extension, imports it (and its
+third-party library) only then, and turns every failure into :class:`FileProcessingError` with
+a sentence a user can act on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._common import ElementSink, PartitionSettings, decode_text
+from ._errors import FileProcessingError
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    module: str  # module in this package
+    function: str  # its partition function
+    mime: str
+    kind: str  # "text": function(text, sink, settings); "bytes": function(path, sink, settings)
+
+
+_FORMATS: dict[str, _Format] = {
+    ".txt": _Format("text", "partition_text", "text/plain", "text"),
+    ".text": _Format("text", "partition_text", "text/plain", "text"),
+    ".log": _Format("text", "partition_text", "text/plain", "text"),
+    ".md": _Format("markdown", "partition_markdown", "text/markdown", "text"),
+    ".markdown": _Format("markdown", "partition_markdown", "text/markdown", "text"),
+}
+
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})
+
+
+def supported_extensions() -> frozenset[str]:
+    """Extensions (lower case, with the dot) the built-in partitioners accept."""
+    return frozenset(_FORMATS)
+
+
+def mime_type(filename: str) -> str | None:
+    fmt = _FORMATS.get(Path(filename).suffix.lower())
+    return fmt.mime if fmt else None
+
+
+def _unsupported(filename: str, ext: str) -> FileProcessingError:
+    listed = ", ".join(sorted({e for e in _FORMATS if e not in (".text", ".log", ".markdown", ".htm")}))
+    if ext in IMAGE_EXTENSIONS:
+        return FileProcessingError(
+            f"{filename}: the fast strategy is not available for image files; images need OCR (hi_res), "
+            f"which runs on the Unstructured Platform. The local engine partitions {listed}."
+        )
+    what = f"unsupported file type {ext}" if ext else "a file without an extension"
+    return FileProcessingError(
+        f"{filename} is {what}: the local engine partitions {listed}. "
+        "Convert the file to one of these, or run the workflow on the Unstructured Platform."
+    )
+
+
+def partition_file(
+    path: Path, *, filename: str, settings: PartitionSettings, last_modified: str | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Partition the file at ``path`` (named ``filename`` by the user) into element dicts.
+
+    Returns ``(elements, warnings)``. Raises :class:`FileProcessingError` for anything that
+    cannot be partitioned: unsupported type, image, empty file, corrupt file, no text found.
+    """
+    ext = Path(filename).suffix.lower()
+    fmt = _FORMATS.get(ext)
+    if fmt is None:
+        raise _unsupported(filename, ext)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileProcessingError(f"{filename} could not be read ({exc.strerror or exc}); upload it again") from None
+    if size == 0:
+        raise FileProcessingError(f"{filename} is empty (0 bytes): no text found; check the upload")
+    sink = ElementSink(filename=filename, filetype=fmt.mime, last_modified=last_modified)
+    module = importlib.import_module(f"{__name__}.{fmt.module}")
+    function = getattr(module, fmt.function)
+    try:
+        if fmt.kind == "text":
+            text, warnings = decode_text(path.read_bytes(), settings.encoding, filename)
+            sink.warnings.extend(warnings)
+            elements = function(text, sink, settings)
+        else:
+            elements = function(path, sink, settings)
+    except FileProcessingError:
+        raise
+    except MemoryError:
+        raise FileProcessingError(f"{filename} is too large to partition in memory; split it into smaller files") from None
+    except RecursionError:
+        raise FileProcessingError(f"{filename} is nested too deeply to partition; simplify or split it") from None
+    except Exception as exc:  # noqa: BLE001 - any library failure on a bad file is the file's problem
+        raise FileProcessingError(
+            f"{filename} could not be partitioned as {ext} ({type(exc).__name__}: {_short(exc)}); "
+            "check that the file is not corrupt, or re-export it"
+        ) from None
+    if not elements and not sink.elements:
+        raise FileProcessingError(f"{filename}: no text found; the local engine needs a text layer (no OCR)")
+    return elements, sink.warnings
+
+
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(exc).split()) or "no details"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = [
+    "ElementSink",
+    "FileProcessingError",
+    "PartitionSettings",
+    "IMAGE_EXTENSIONS",
+    "mime_type",
+    "partition_file",
+    "supported_extensions",
+]

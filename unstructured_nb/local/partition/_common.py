@@ -1,0 +1,222 @@
+"""Building the platform's element JSON: ids, hierarchy (parent_id), languages, settings filters.
+
+Every format module appends raw elements to an :class:`ElementSink` (type, text, per-element
+metadata) and the sink finishes them in one pass, the way the library's partition decorators do:
+deterministic ``element_id`` = sha256(filename + text + page_number + sequence-on-page)[:32], a
+``parent_id`` from the Title hierarchy, and the document's language on every element.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._lang import detect_languages
+
+# What may contain what in the Title/Header hierarchy (the library's HIERARCHY_RULE_SET).
+_CHILD_TYPES = frozenset(
+    {
+        "UncategorizedText",
+        "Text",
+        "NarrativeText",
+        "ListItem",
+        "BulletedText",
+        "Table",
+        "TableChunk",
+        "FigureCaption",
+        "CheckBox",
+        "Address",
+        "EmailAddress",
+        "Image",
+        "Figure",
+        "Formula",
+        "CodeSnippet",
+        "PageNumber",
+        "Footnote",
+        "Caption",
+        "Link",
+    }
+)
+_HIERARCHY = {
+    "Title": _CHILD_TYPES,
+    "Header": _CHILD_TYPES | {"Title"},
+}
+
+
+@dataclass(slots=True)
+class PartitionSettings:
+    """The partitioner node settings the local engine honours (already validated)."""
+
+    strategy: str = "fast"
+    include_page_breaks: bool = False
+    exclude_elements: frozenset[str] = frozenset()
+    encoding: str | None = None
+    xml_keep_tags: bool = False
+    pdf_infer_table_structure: bool = False
+    unique_element_ids: bool = False
+
+
+@dataclass(slots=True)
+class ElementSink:
+    """Collects a document's elements in reading order, then finishes them with :meth:`finish`."""
+
+    filename: str
+    filetype: str
+    last_modified: str | None = None
+    elements: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, type_: str, text: str, **metadata: Any) -> dict[str, Any]:
+        """Append an element; ``metadata`` values that are None are left out."""
+        meta = {k: v for k, v in metadata.items() if v is not None}
+        element = {"type": type_, "element_id": "", "text": text, "metadata": meta}
+        self.elements.append(element)
+        return element
+
+    def add_table(self, rows: list[list[str]], *, header_rows: int = 0, **metadata: Any) -> dict[str, Any] | None:
+        """Append a Table from a grid of cell strings (text = cells joined by spaces)."""
+        rows = [row for row in rows if any(cell.strip() for cell in row)]
+        if not rows:
+            return None
+        text = " ".join(cell.strip() for row in rows for cell in row if cell.strip())
+        return self.add("Table", text, text_as_html=table_html(rows, header_rows=header_rows), **metadata)
+
+    def finish(self, settings: PartitionSettings, *, languages_text: str | None = None) -> list[dict[str, Any]]:
+        """Assign ids, parents, languages and common metadata; drop excluded types."""
+        elements = self.elements
+        if languages_text is None:
+            languages_text = _sample_text(elements)
+        languages = detect_languages(languages_text)
+        # sequence number restarts with each run of elements on the same page (the library's groupby)
+        previous_page: object = object()
+        seq = 0
+        for element in elements:
+            meta = element["metadata"]
+            page = meta.get("page_number")
+            if settings.unique_element_ids:
+                element["element_id"] = str(uuid.uuid4())
+            else:
+                seq = seq + 1 if page == previous_page else 0
+                previous_page = page
+                key = f"{self.filename}{element['text']}{page}{seq}"
+                element["element_id"] = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            meta["filename"] = self.filename
+            meta["filetype"] = self.filetype
+            if element["type"] != "PageBreak":
+                meta["languages"] = languages
+            if self.last_modified:
+                meta["last_modified"] = self.last_modified
+        _set_hierarchy(elements)
+        if settings.exclude_elements:
+            elements = [e for e in elements if e["type"] not in settings.exclude_elements]
+        for element in elements:
+            element["metadata"] = dict(sorted(element["metadata"].items()))
+            # each element gets its own list so a consumer mutating one does not change all
+            if "languages" in element["metadata"]:
+                element["metadata"]["languages"] = list(languages)
+        return elements
+
+
+def _sample_text(elements: Iterable[Mapping[str, Any]], limit: int = 20_000) -> str:
+    parts: list[str] = []
+    size = 0
+    for element in elements:
+        parts.append(element["text"])
+        size += len(element["text"]) + 1
+        if size >= limit:
+            break
+    return "\n".join(parts)
+
+
+def _set_hierarchy(elements: list[dict[str, Any]]) -> None:
+    """Set ``parent_id`` like the library's ``set_element_hierarchy`` (a stack of open parents)."""
+    stack: list[dict[str, Any]] = []
+    for element in elements:
+        meta = element["metadata"]
+        if "parent_id" in meta:
+            continue
+        category = element["type"]
+        depth = meta.get("category_depth") or 0
+        parent_id = None
+        while stack:
+            top = stack[-1]
+            top_category = top["type"]
+            top_depth = top["metadata"].get("category_depth") or 0
+            if (top_category == category and top_depth < depth) or (
+                top_category != category and category in _HIERARCHY.get(top_category, ())
+            ):
+                parent_id = top["element_id"]
+                break
+            stack.pop()
+        if parent_id is not None:
+            meta["parent_id"] = parent_id
+        stack.append(element)
+
+
+def table_html(rows: list[list[str]], *, header_rows: int = 0) -> str:
+    """HTML of a table the way the library writes ``text_as_html`` (compact, escaped cells)."""
+    esc = html.escape
+    parts = ["<table>"]
+    if header_rows:
+        parts.append("<thead>")
+        for row in rows[:header_rows]:
+            parts.append("<tr>" + "".join(f"<th>{esc(c.strip(), quote=False)}</th>" for c in row) + "</tr>")
+        parts.append("</thead><tbody>")
+    for row in rows[header_rows:]:
+        parts.append("<tr>" + "".join(f"<td>{esc(c.strip(), quote=False)}</td>" for c in row) + "</tr>")
+    if header_rows:
+        parts.append("</tbody>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def decode_text(data: bytes, encoding: str | None, filename: str) -> tuple[str, list[str]]:
+    """Decode bytes: BOM, then the requested encoding, then UTF-8, then a detector; never raises.
+
+    Returns the text and warnings (e.g. when the requested encoding did not fit the bytes).
+    """
+    warnings: list[str] = []
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).lstrip("\ufeff"), warnings
+            except UnicodeDecodeError:
+                break
+    requested = (encoding or "utf-8").strip() or "utf-8"
+    tried: list[str] = []
+    for codec in (requested, "utf-8"):
+        if codec.lower().replace("_", "-") in tried:
+            continue
+        tried.append(codec.lower().replace("_", "-"))
+        try:
+            text = data.decode(codec)
+        except LookupError:
+            warnings.append(f"unknown encoding {codec!r} for {filename}; detected the encoding instead")
+            continue
+        except UnicodeDecodeError:
+            continue
+        if codec is not requested:
+            warnings.append(f"{filename} is not valid {requested}; decoded it as {codec}")
+        return text, warnings
+    guessed = None
+    try:
+        from charset_normalizer import from_bytes  # optional: installed with httpx's usual deps
+
+        best = from_bytes(data[:200_000]).best()
+        guessed = best.encoding if best is not None else None
+    except Exception:  # noqa: BLE001 - a detector failure must not fail the file
+        guessed = None
+    if guessed:
+        try:
+            text = data.decode(guessed)
+        except (UnicodeDecodeError, LookupError):
+            pass
+        else:
+            warnings.append(f"{filename} is not valid {requested}; decoded it as {guessed} (detected)")
+            return text, warnings
+    warnings.append(f"{filename} is not valid {requested}; undecodable bytes were replaced")
+    return data.decode("utf-8", errors="replace"), warnings

@@ -1,0 +1,88 @@
+"""A small offline language detector: ISO 639-3 codes like the library's ``metadata.languages``.
+
+The library runs ``langdetect`` once on the whole document (``detect_language_per_element`` is
+off by default) and stamps every element with the result; we do the same with a stopword count
+for Latin-script languages and Unicode-script ranges for the others. It samples the start of the
+document so its cost stays constant on large files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_SAMPLE_CHARS = 20_000
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "eng": frozenset(
+        "the and of to in is are was were be been that this it for on with as by at from or an which "
+        "not have has had but they their we you he she his her its will would can could should there "
+        "these those than then also into about more most other some such only over after before".split()
+    ),
+    "fra": frozenset(
+        "le la les des du de un une et est sont dans pour sur par avec que qui ne pas au aux ce cette "
+        "ces il elle ils nous vous leur leurs été être avoir ont était mais ou où plus son sa ses se "
+        "en d l qu".split()
+    ),
+    "deu": frozenset(
+        "der die das und ist sind ein eine einer eines dem den des nicht mit von zu auf für im sich "
+        "auch es wird werden wurde hat haben war waren bei aus nach wie oder aber noch nur ich wir "
+        "sie".split()
+    ),
+    "spa": frozenset(
+        "el la los las de del y en es son un una que por para con no se su sus al lo como más pero "
+        "fue ha han está están este esta estos muy sobre también entre".split()
+    ),
+    "ita": frozenset(
+        "il lo la gli le di del della dei delle e è sono un una che per con non si suo sua al alla "
+        "nel nella come più ma anche questo questa essere stato".split()
+    ),
+    "por": frozenset(
+        "o a os as de do da dos das e é são um uma que para com não se seu sua ao em no na nos nas "
+        "como mais mas foi está também pelo pela".split()
+    ),
+    "nld": frozenset(
+        "de het een en is zijn van in op te dat die voor met niet als aan er bij ook worden wordt "
+        "werd maar om dan nog deze naar".split()
+    ),
+}
+
+# Non-Latin scripts: (code, regex of the script's letters); kana before CJK so Japanese wins.
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("jpn", re.compile(r"[\u3040-\u30ff]")),
+    ("kor", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("zho", re.compile(r"[\u4e00-\u9fff]")),
+    ("rus", re.compile(r"[\u0400-\u04ff]")),
+    ("ell", re.compile(r"[\u0370-\u03ff]")),
+    ("ara", re.compile(r"[\u0600-\u06ff]")),
+    ("heb", re.compile(r"[\u0590-\u05ff]")),
+    ("hin", re.compile(r"[\u0900-\u097f]")),
+    ("tha", re.compile(r"[\u0e00-\u0e7f]")),
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def detect_languages(text: str) -> list[str]:
+    """Return the document's language as a one-item list of ISO 639-3 codes (default ``eng``)."""
+    sample = text[:_SAMPLE_CHARS]
+    latin = len(_LATIN_LETTER.findall(sample))
+    best_script, best_count = None, 0
+    for code, pattern in _SCRIPTS:
+        count = len(pattern.findall(sample))
+        if count > best_count:
+            best_script, best_count = code, count
+    if best_script is not None and best_count > latin:
+        return [best_script]
+    counts: Counter[str] = Counter()
+    for word in _WORD.findall(sample.lower()):
+        for code, words in _STOPWORDS.items():
+            if word in words:
+                counts[code] += 1
+    if not counts:
+        return ["eng"]
+    code, hits = counts.most_common(1)[0]
+    # Short or ambiguous text: the library answers "eng" for short ASCII snippets too.
+    if hits < 2 or (code != "eng" and hits <= counts.get("eng", 0)):
+        return ["eng"]
+    return [code]
