@@ -35,6 +35,11 @@ def _fail(exc: BaseException) -> MagicError:
     return MagicError(_display.error_paragraph(exc))
 
 
+def _usage(exc: BaseException, usage: str) -> str:
+    text = str(exc).strip().rstrip(".")
+    return f"{text[:1].upper()}{text[1:]}. Usage: {usage}."
+
+
 def _noninteractive() -> bool:
     return os.environ.get(NONINTERACTIVE_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
@@ -87,6 +92,7 @@ class UnstructuredMagics(Magics):
     @argument("--poll", type=float, default=None, help="Seconds between status polls (default: adaptive).")
     @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
     @argument("--attach", metavar="JOB_ID", default=None, help="Follow an existing job instead of starting one.")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
     @line_magic
     def unstructured_run(self, line: str = "") -> Any:
         """Start a workflow on files and show its live status table; returns the ``Run``.
@@ -96,10 +102,13 @@ class UnstructuredMagics(Magics):
         """
         try:
             args = parse_argstring(self.unstructured_run, line)
+            if args.help:
+                print(self.unstructured_run.parser.format_help())
+                return None
         except Exception as exc:  # argparse's SystemExit/UsageError: keep it one paragraph
             if isinstance(exc, SystemExit):
                 return None  # --help already printed
-            raise MagicError(f"{exc} Usage: %unstructured_run WORKFLOW PATH [PATH ...] [--wait]; see %unstructured_run? for all options.") from None
+            raise MagicError(_usage(exc, "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S]; %unstructured_run --help lists every option")) from None
         if not args.workflow and not args.attach:
             return self._panel()
         from . import tracking
@@ -191,15 +200,19 @@ class UnstructuredMagics(Magics):
     @argument("--status", "-s", default=None, help="Only jobs with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, STOPPED).")
     @argument("--limit", "-n", type=int, default=20, help="Show at most this many jobs (newest first); default 20.")
     @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
     @line_magic
     def unstructured_jobs(self, line: str = "") -> Any:
         """List recent jobs as a DataFrame, newest first, to find one to ``--attach`` to."""
         try:
             args = parse_argstring(self.unstructured_jobs, line)
+            if args.help:
+                print(self.unstructured_jobs.parser.format_help())
+                return None
         except SystemExit:
             return None
         except Exception as exc:
-            raise MagicError(f"{exc} Usage: %unstructured_jobs [--workflow W] [--status S] [--limit N].") from None
+            raise MagicError(_usage(exc, "%unstructured_jobs [--workflow W] [--status S] [--limit N]")) from None
         from . import tracking
 
         try:
@@ -216,15 +229,19 @@ class UnstructuredMagics(Magics):
     # -- %unstructured_workflows ------------------------------------------------------------------
     @magic_arguments()
     @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
     @line_magic
     def unstructured_workflows(self, line: str = "") -> Any:
         """List the workflows you can run, as a DataFrame (name, id, nodes)."""
         try:
             args = parse_argstring(self.unstructured_workflows, line)
+            if args.help:
+                print(self.unstructured_workflows.parser.format_help())
+                return None
         except SystemExit:
             return None
         except Exception as exc:
-            raise MagicError(f"{exc} Usage: %unstructured_workflows [--api-url URL].") from None
+            raise MagicError(_usage(exc, "%unstructured_workflows [--api-url URL]")) from None
         from . import tracking
 
         try:

@@ -667,7 +667,7 @@ class Tracker:
                 self._poll_batch(members, workflow_id, now, changed)
             else:
                 for s in members:
-                    if s.next_due > now:
+                    if s.next_due > now or self._paused(s.run, now):  # a 429 in this round pauses the rest
                         continue
                     if not self._take():
                         break

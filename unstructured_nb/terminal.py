@@ -1,0 +1,148 @@
+"""``unstructured-nb run WORKFLOW PATH... [--out DIR]``: a workflow run in the terminal.
+
+The same tracking as the notebook magic: start the run, redraw one status table in place
+while it runs (plain final table only when stdout is not a terminal), print the final
+table, and write each file's output elements as JSON under ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import UnstructuredError
+
+EXIT_OK, EXIT_JOB_FAILED, EXIT_ERROR, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def add_run_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``run`` subcommand to the ``unstructured-nb`` parser."""
+    parser = subparsers.add_parser(
+        "run",
+        help="run a workflow on files and follow it",
+        description="Run a workflow (id or exact name) on files, globs or directories; show a live status "
+        "table and write each file's output elements as JSON under --out.",
+    )
+    parser.add_argument("workflow", nargs="?", help="workflow id or exact name")
+    parser.add_argument("paths", nargs="*", help="files, globs (quoted: 'data/*.pdf') or directories")
+    parser.add_argument("--out", type=Path, default=None, help="write <input file>.json outputs into this directory")
+    parser.add_argument("--attach", metavar="JOB_ID", default=None, help="follow an existing job instead of starting one")
+    parser.add_argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine)")
+    parser.add_argument("--poll", type=float, default=None, help="seconds between status polls (default: adaptive)")
+    parser.add_argument("--timeout", type=float, default=None, help="stop waiting after this many seconds")
+    parser.set_defaults(func=run_command)
+    return parser
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Entry point of ``unstructured-nb run``; returns the exit code."""
+    from . import tracking
+    from .display import error_paragraph
+
+    stream = out or sys.stdout
+    try:
+        if args.attach:
+            if args.workflow or args.paths:
+                _err("--attach follows an existing job: give it a job id and no workflow or paths.")
+                return EXIT_ERROR
+            run = tracking.attach(args.attach, client=tracking.get_client(args.api_url), poll=args.poll)
+        else:
+            if not args.workflow or not args.paths:
+                _err("Give a workflow and at least one file: unstructured-nb run WORKFLOW PATH [PATH ...] [--out DIR].")
+                return EXIT_ERROR
+            files = tracking.expand_paths(args.paths)  # before any request
+            run = tracking.start_run(args.workflow, files, client=tracking.get_client(args.api_url), poll=args.poll)
+    except Exception as exc:
+        _err(error_paragraph(exc))
+        return EXIT_ERROR
+
+    live = stream.isatty()
+    if not live:
+        print(f"Started job {run.job_id} of workflow {run.workflow_name!r} on {len(run.files)} file(s).", file=stream)
+        stream.flush()
+    try:
+        _follow(run, stream, live=live, timeout=args.timeout)
+    except KeyboardInterrupt:
+        _err(
+            f"\nStopped waiting. Job {run.job_id} is still running on the server. Follow it again with "
+            f"`unstructured-nb run --attach {run.job_id}`, or cancel it from Python with "
+            f"unstructured_nb.Client().cancel_job({run.job_id!r})."
+        )
+        return EXIT_INTERRUPTED
+    except tracking.WaitTimeoutError as exc:
+        _err(error_paragraph(exc))
+        return EXIT_TIMEOUT
+    except UnstructuredError as exc:
+        _err(error_paragraph(exc))
+        return EXIT_ERROR
+
+    if args.out is not None:
+        try:
+            written = write_outputs(run, args.out)
+        except Exception as exc:
+            _err(error_paragraph(exc))
+            return EXIT_ERROR
+        print(f"Wrote {len(written)} output file(s) to {args.out}", file=stream)
+    return EXIT_OK if run.status.value == "COMPLETED" else EXIT_JOB_FAILED
+
+
+def _follow(run: Any, stream: TextIO, *, live: bool, timeout: float | None) -> None:
+    from .display import render_text
+    from .tracking import WaitTimeoutError
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    drawn = 0
+    run._ensure_tracked()
+    while True:
+        finished = run.finished
+        if live or finished:
+            text = render_text([run])
+            if drawn:  # move up over the previous table and clear it: one table, redrawn in place
+                stream.write(f"\x1b[{drawn}F\x1b[J")
+            stream.write(text + "\n")
+            stream.flush()
+            drawn = text.count("\n") + 1 if live else 0
+        if finished:
+            break
+        if deadline is not None and time.monotonic() >= deadline:
+            raise WaitTimeoutError(
+                f"Stopped waiting for job {run.job_id} after {timeout:g} s; it is still {run.status.value}",
+                hint=f"Follow it again with `unstructured-nb run --attach {run.job_id}`",
+            )
+        run._finished.wait(0.5)
+    if not run.done and run.last_error is not None:
+        raise run.last_error
+
+
+def _safe_name(name: str, taken: set[str]) -> str:
+    base = Path(name).name or "output"
+    candidate, n = f"{base}.json", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}.{n}.json"
+    taken.add(candidate)
+    return candidate
+
+
+def write_outputs(run: Any, out_dir: Path) -> list[Path]:
+    """Write each input file's final elements to ``out_dir/<file>.json``; returns the paths."""
+    outputs = run.outputs()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    taken: set[str] = set()
+    for filename, by_node in outputs.items():
+        if not by_node:
+            continue
+        elements = list(by_node.values())[-1]
+        path = out_dir / _safe_name(filename, taken)
+        path.write_text(json.dumps(elements, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
