@@ -1,0 +1,8 @@
+"""``python -m unstructured_nb.local serve|stop`` (what discovery spawns)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

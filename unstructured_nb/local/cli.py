@@ -1,0 +1,122 @@
+"""``unstructured-nb serve`` and ``unstructured-nb stop``: the local engine from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from typing import Any
+
+__all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
+
+ENV_SERVER_KEY = "UNSTRUCTURED_NB_SERVER_API_KEY"
+
+
+def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "serve",
+        help="run the local engine (an offline Workflow API server) in the foreground",
+        description="Run the local engine: a server speaking the Unstructured Platform's Workflow API, processing files offline.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others need --api-key)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--data-dir", default=None, help="where workflows, jobs and outputs live (default: $UNSTRUCTURED_NB_DATA_DIR or ~/.local/share/unstructured_nb)")
+    p.add_argument("--api-key", default=None, help=f"require this key in the unstructured-api-key header (or set {ENV_SERVER_KEY}, which keeps it out of `ps`)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
+    p.add_argument("--max-upload-mb", type=float, default=100.0, help="largest accepted file, in MB (default 100)")
+    p.add_argument(
+        "--file-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="demo/testing knob: make every file take at least this long, to watch progress and try Cancel",
+    )
+    p.set_defaults(func=cmd_serve)
+    return p
+
+
+def add_stop_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("stop", help="stop the local engine of a data dir", description="Stop the local engine recorded in a data dir.")
+    p.add_argument("--data-dir", default=None, help="the engine's data dir (default: the shared one)")
+    p.set_defaults(func=cmd_stop)
+    return p
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ..errors import LocalEngineError
+    from .discovery import default_data_dir
+    from .engine import Engine
+    from .runner import bind, build_server, check_host, url_for
+
+    api_key = args.api_key or os.environ.get(ENV_SERVER_KEY) or None
+    if args.workers is not None and args.workers < 1:
+        print("unstructured-nb serve: --workers must be at least 1.", file=sys.stderr)
+        return 2
+    if args.max_upload_mb <= 0:
+        print("unstructured-nb serve: --max-upload-mb must be positive.", file=sys.stderr)
+        return 2
+    try:
+        check_host(args.host, api_key)
+        engine = Engine(
+            args.data_dir or default_data_dir(),
+            api_key=api_key,
+            workers=args.workers,
+            max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
+            file_delay=max(0.0, args.file_delay),
+        )
+        sock = bind(args.host, args.port)
+        try:
+            engine.open()
+        except BaseException:
+            sock.close()
+            raise
+    except LocalEngineError as exc:
+        print(f"unstructured-nb serve: {exc}", file=sys.stderr)
+        return 1
+    try:
+        url = url_for(sock)
+        server = build_server(engine)
+        engine.write_state_file(url)
+        auth = " (API key required)" if api_key else ""
+        delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
+        print(f"unstructured-nb: local engine serving at {url}{auth} with {engine.workers} workers (data in {engine.data_dir}).{delay} Press Ctrl+C to stop.", flush=True)
+        # uvicorn handles SIGINT/SIGTERM (graceful stop), then re-raises the signal once it returns:
+        # turn that into an exception so the engine below still closes (workers, state file, lock).
+        signal.signal(signal.SIGTERM, _raise_exit)
+        try:
+            server.run(sockets=[sock])
+        except (KeyboardInterrupt, SystemExit):
+            pass
+    finally:
+        engine.close()
+        sock.close()
+    print("unstructured-nb: local engine stopped.", flush=True)
+    return 0
+
+
+def _raise_exit(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    from .discovery import _resolve, stop_local_engine
+
+    path = _resolve(args.data_dir)
+    if stop_local_engine(path):
+        print(f"unstructured-nb: stopped the local engine of {path}.")
+    else:
+        print(f"unstructured-nb: no local engine is running for {path}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m unstructured_nb.local", description="The unstructured_nb local engine.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_serve_parser(sub)
+    add_stop_parser(sub)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,254 @@
+"""Find (or start) the one local engine of a data dir, shared by every kernel.
+
+The engine runs as its own detached process (``python -m unstructured_nb.local serve``),
+so a kernel restart or a heavy partitioning job never blocks or kills it. It writes a
+state file (``engine.json``: url and pid) in the data dir once it listens; kernels read
+it, check the engine answers (``/healthz`` names the same data dir and pid), and start a
+new one only when it is absent or stale, under a file lock so two kernels starting at
+once get one engine.
+
+Standard library and httpx only: importing this module must stay cheap.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import LocalEngineError
+
+__all__ = ["LocalEngine", "default_data_dir", "ensure_local_engine", "stop_local_engine", "read_state", "STATE_FILE", "LOG_FILE"]
+
+ENV_DATA_DIR = "UNSTRUCTURED_NB_DATA_DIR"
+ENV_SERVER_KEY = "UNSTRUCTURED_NB_SERVER_API_KEY"
+STATE_FILE = "engine.json"
+LOG_FILE = "engine.log"
+SPAWN_LOCK = "engine.spawn.lock"
+START_TIMEOUT = 60.0
+
+_announced: set[str] = set()
+_children: list[subprocess.Popen] = []  # keep our spawned engines referenced (no ResourceWarning)
+
+
+@dataclass(frozen=True)
+class LocalEngine:
+    """A running local engine: where it answers and where its data lives."""
+
+    url: str
+    data_dir: Path
+    pid: int | None
+    api_key: str | None = None
+
+    def __repr__(self) -> str:  # never the key
+        return f"LocalEngine(url={self.url!r}, data_dir={str(self.data_dir)!r}, pid={self.pid})"
+
+
+def default_data_dir() -> Path:
+    """``$UNSTRUCTURED_NB_DATA_DIR``, else ``$XDG_DATA_HOME/unstructured_nb``, else ``~/.local/share/unstructured_nb``."""
+    env = os.environ.get(ENV_DATA_DIR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "unstructured_nb"
+
+
+def _resolve(data_dir: str | os.PathLike[str] | None) -> Path:
+    return Path(data_dir).expanduser().resolve() if data_dir else default_data_dir().expanduser().resolve()
+
+
+def read_state(data_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The state file of ``data_dir``'s engine, or None."""
+    try:
+        data = json.loads((Path(data_dir) / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("url") else None
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        # reap it if it is our child that already exited (a zombie still "exists" for kill(0))
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    except ChildProcessError:
+        pass
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _healthy(state: dict[str, Any], data_dir: Path, timeout: float = 2.0) -> bool:
+    """True if the engine in ``state`` answers and serves ``data_dir``."""
+    import httpx
+
+    try:
+        r = httpx.get(f"{state['url']}/healthz", timeout=timeout)
+        info = r.json()
+    except Exception:
+        return False
+    return r.status_code == 200 and info.get("data_dir") == str(data_dir) and info.get("pid") == state.get("pid")
+
+
+def _engine_from(state: dict[str, Any], data_dir: Path) -> LocalEngine:
+    key = None
+    if state.get("auth"):
+        key = os.environ.get(ENV_SERVER_KEY) or None
+        if not key:
+            raise LocalEngineError(
+                f"The local engine at {state['url']} (data in {data_dir}) was started with an API key.",
+                hint=f"Set UNSTRUCTURED_API_URL={state['url']} and UNSTRUCTURED_API_KEY to use it, "
+                f"or stop it with `unstructured-nb stop --data-dir {data_dir}`.",
+            )
+    return LocalEngine(url=str(state["url"]), data_dir=data_dir, pid=state.get("pid"), api_key=key)
+
+
+def _announce(engine: LocalEngine) -> None:
+    key = str(engine.data_dir)
+    if key in _announced:
+        return
+    _announced.add(key)
+    print(
+        f"unstructured_nb: using the local engine at {engine.url} (data in {engine.data_dir}). "
+        "Set UNSTRUCTURED_API_URL to use the Unstructured Platform.",
+        flush=True,
+    )
+
+
+def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> LocalEngine:
+    """The running engine of ``data_dir`` (default :func:`default_data_dir`), started if needed."""
+    path = _resolve(data_dir)
+    state = read_state(path)
+    if state and _healthy(state, path):
+        engine = _engine_from(state, path)
+        _announce(engine)
+        return engine
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LocalEngineError(f"Cannot create the local engine's data dir {path}: {exc}.", hint=f"Set {ENV_DATA_DIR} to a writable folder.") from None
+    with open(path / SPAWN_LOCK, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one kernel spawns; the others wait here, then reuse it
+        try:
+            state = read_state(path)
+            if state and _healthy(state, path):
+                engine = _engine_from(state, path)
+            else:
+                engine = _spawn(path, stale=state)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    _announce(engine)
+    return engine
+
+
+def _spawn(path: Path, stale: dict[str, Any] | None) -> LocalEngine:
+    if stale is not None:
+        # the recorded engine does not answer: if its process is still there (hung), end it
+        pid = stale.get("pid")
+        if isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid) and _looks_like_engine(pid):
+            _terminate(pid)
+        try:
+            (path / STATE_FILE).unlink()
+        except FileNotFoundError:
+            pass
+    log_path = path / LOG_FILE
+    env = dict(os.environ)
+    env.pop(ENV_SERVER_KEY, None)  # a discovered engine is loopback-only and keyless
+    with open(log_path, "ab") as log:
+        log.write(f"\n--- starting the local engine at {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
+        log.flush()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "unstructured_nb.local", "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+            close_fds=True,
+        )
+    _children.append(proc)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        code = proc.poll()
+        if code is not None:
+            raise LocalEngineError(
+                f"The local engine exited while starting (exit code {code}).",
+                hint=f"See its log at {log_path} for the reason.",
+            )
+        state = read_state(path)
+        if state and state.get("pid") == proc.pid and _healthy(state, path, timeout=1.0):
+            return _engine_from(state, path)
+        time.sleep(0.05)
+    _terminate(proc.pid)
+    raise LocalEngineError(
+        f"The local engine did not answer within {START_TIMEOUT:.0f} seconds.",
+        hint=f"See its log at {log_path}, or start it yourself with `unstructured-nb serve --data-dir {path}`.",
+    )
+
+
+def _looks_like_engine(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmd = fh.read().split(b"\0")
+    except OSError:
+        return False
+    return b"unstructured_nb.local" in cmd or any(part.endswith(b"unstructured-nb") for part in cmd)
+
+
+def _terminate(pid: int, timeout: float = 10.0) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _pid_alive(pid):
+            return
+        time.sleep(0.05)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline and _pid_alive(pid):
+        time.sleep(0.05)
+
+
+def stop_local_engine(data_dir: str | os.PathLike[str] | None = None) -> bool:
+    """Stop the engine recorded for ``data_dir``; True if one was running."""
+    path = _resolve(data_dir)
+    state = read_state(path)
+    if not state:
+        return False
+    pid = state.get("pid")
+    running = isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid) and (_healthy(state, path) or _looks_like_engine(pid))
+    if running:
+        _terminate(pid)  # type: ignore[arg-type]
+    current = read_state(path)
+    if current and current.get("pid") == pid:
+        try:
+            (path / STATE_FILE).unlink()
+        except FileNotFoundError:
+            pass
+    return bool(running)

@@ -1,0 +1,174 @@
+"""One local engine on one data dir: the lock, the store, the job manager, the seeded workflows.
+
+The data dir holds ``engine.db`` (SQLite), ``jobs/<job id>/inputs|outputs`` (bytes),
+``engine.lock`` (held for the engine's lifetime: two engines on one data dir would fail
+each other's jobs on restart), and, for engines started from the command line,
+``engine.json`` (url and pid, read by :mod:`.discovery`) and ``engine.log``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import LocalEngineError
+from .discovery import LOG_FILE, STATE_FILE, read_state
+from .jobs import JobManager
+from .store import Store
+
+__all__ = ["Engine", "DEFAULT_MAX_UPLOAD_BYTES", "seed_nodes", "STATE_FILE", "LOCK_FILE", "LOG_FILE"]
+
+from . import DEFAULT_MAX_UPLOAD_BYTES  # noqa: E402  (one definition, in the cheap package module)
+LOCK_FILE = "engine.lock"
+
+# What a fresh data dir offers, so a newcomer can run something at once.
+SEED_WORKFLOWS: list[tuple[str, list[dict[str, Any]]]] = [
+    (
+        "partition",
+        [{"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}],
+    ),
+    (
+        "partition-and-chunk",
+        [
+            {"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}},
+            {"name": "Chunker", "type": "chunk", "subtype": "chunk_by_title", "settings": {}},
+        ],
+    ),
+]
+
+
+def _nodes_module() -> Any:
+    from .worker import _load_nodes
+
+    return _load_nodes()
+
+
+def seed_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validate and normalise workflow nodes (the partitioners' rules), then give each an id."""
+    import uuid
+
+    normalized = _nodes_module().validate_workflow_nodes([dict(n) for n in nodes])
+    out = []
+    for node in normalized:
+        node = dict(node)
+        if not node.get("id") or not isinstance(node.get("id"), str):
+            node["id"] = str(uuid.uuid4())
+        node["name"] = str(node.get("name") or node.get("type") or "")
+        node["subtype"] = str(node.get("subtype") or "")
+        out.append(node)
+    ids = [n["id"] for n in out]
+    if len(set(ids)) != len(ids):
+        raise ValueError("Two workflow nodes have the same id; node ids must be unique.")
+    return out
+
+
+class Engine:
+    """Everything but HTTP: open with :meth:`open`, then :meth:`close`."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        api_key: str | None = None,
+        workers: int | None = None,
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+        file_delay: float = 0.0,
+    ) -> None:
+        self.data_dir = Path(data_dir).expanduser().resolve()
+        self.api_key = api_key or None
+        self.workers = int(workers or os.cpu_count() or 1)
+        if self.workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.max_upload_bytes = int(max_upload_bytes)
+        self.file_delay = max(0.0, float(file_delay))
+        self.store: Store | None = None
+        self.jobs: JobManager | None = None
+        self._lock_fh: Any = None
+        self.url: str | None = None
+
+    def __repr__(self) -> str:  # never the key
+        return f"Engine(data_dir={str(self.data_dir)!r}, workers={self.workers}, url={self.url!r})"
+
+    def open(self) -> "Engine":
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            (self.data_dir / "jobs").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise LocalEngineError(f"Cannot create the local engine's data dir {self.data_dir}: {exc}.", hint="Choose another --data-dir.") from None
+        self._acquire_lock()
+        try:
+            self.store = Store(self.data_dir / "engine.db")
+            self._seed()
+            self.jobs = JobManager(self.store, self.data_dir, self.workers, file_delay=self.file_delay)
+            self.jobs.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def close(self) -> None:
+        if self.jobs is not None:
+            self.jobs.close()
+            self.jobs = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.remove_state_file()
+        if self._lock_fh is not None:
+            try:
+                fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+            finally:
+                self._lock_fh.close()
+                self._lock_fh = None
+
+    def _acquire_lock(self) -> None:
+        fh = open(self.data_dir / LOCK_FILE, "a+")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            other = read_state(self.data_dir)
+            where = f" at {other['url']} (pid {other.get('pid')})" if other and other.get("url") else ""
+            raise LocalEngineError(
+                f"Another local engine is already using the data dir {self.data_dir}{where}.",
+                hint=f"Use that engine, stop it with `unstructured-nb stop --data-dir {self.data_dir}`, or pass another --data-dir.",
+            ) from None
+        self._lock_fh = fh
+
+    def _seed(self) -> None:
+        assert self.store is not None
+        if self.store.get_meta("seeded"):
+            return
+        import uuid
+
+        # sorted ids: the SDK lists with sort_by=id, and `partition` should come first
+        ids = sorted(str(uuid.uuid4()) for _ in SEED_WORKFLOWS)
+        for wid, (name, nodes) in zip(ids, SEED_WORKFLOWS):
+            self.store.create_workflow(name=name, workflow_type="custom", nodes=seed_nodes(nodes), workflow_id=wid)
+        self.store.set_meta("seeded", "1")
+
+    # -- state file (engines that discovery can find) ------------------------------------
+
+    def write_state_file(self, url: str) -> None:
+        self.url = url
+        state = {"url": url, "pid": os.getpid(), "data_dir": str(self.data_dir), "auth": bool(self.api_key)}
+        target = self.data_dir / STATE_FILE
+        tmp = target.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(state))
+        os.replace(tmp, target)
+        self._wrote_state = True
+
+    def remove_state_file(self) -> None:
+        if not getattr(self, "_wrote_state", False):
+            return
+        state = read_state(self.data_dir)
+        if state and state.get("pid") == os.getpid():
+            try:
+                (self.data_dir / STATE_FILE).unlink()
+            except FileNotFoundError:
+                pass
+        self._wrote_state = False
+

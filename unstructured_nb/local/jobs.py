@@ -1,0 +1,126 @@
+"""Job bookkeeping: queueing a job's files, recording progress, final statuses, cancel, restart.
+
+The store is the single source of truth; every transition is a conditional UPDATE
+("first writer wins"), so a cancel racing a file that just finished, or two files of a
+job finishing at once, can never move a job backwards or finalise it twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .store import FileRow, JobRow, Store
+from .worker import Task, WorkerPool
+
+__all__ = ["JobManager", "INTERRUPTED_MESSAGE"]
+
+INTERRUPTED_MESSAGE = (
+    "The local engine stopped while this job was running (it was killed or crashed), so the job was interrupted. "
+    "Outputs of files finished before the interruption are kept; run the workflow again to process the others."
+)
+CANCELLED_MESSAGE = "Stopped by a cancel request."
+
+
+class JobManager:
+    """Feeds jobs to a :class:`WorkerPool` and writes what happens to the :class:`Store`."""
+
+    def __init__(self, store: Store, data_dir: Path, workers: int, *, file_delay: float = 0.0) -> None:
+        self.store = store
+        self.data_dir = Path(data_dir)
+        self.file_delay = float(file_delay)
+        self.pool = WorkerPool(workers, self)
+
+    # -- layout: every path is built from engine-generated ids, never from user input ----
+
+    def job_dir(self, job_id: str) -> Path:
+        return self.data_dir / "jobs" / job_id
+
+    def output_dir(self, job_id: str, file_id: str) -> Path:
+        return self.job_dir(job_id) / "outputs" / file_id
+
+    def output_path(self, job_id: str, file_id: str, node_index: int) -> Path:
+        return self.output_dir(job_id, file_id) / f"{node_index}.json"
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self.pool.start()
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def recover(self) -> None:
+        """After a restart: jobs that were running are FAILED with a message; queued ones run now.
+
+        A job that never started is safe to run again (its uploads are on disk). A job that
+        was mid-way is not resumed: whatever killed the engine may kill it again, and a
+        clear final state beats a job that silently restarts.
+        """
+        for job in self.store.jobs_with_status("IN_PROGRESS"):
+            self.store.stop_pending_files(job.id, "Not processed: the local engine stopped while this job was running.", status="failure")
+            self.store.finish_job(job.id, "FAILED", INTERRUPTED_MESSAGE, only_if=("IN_PROGRESS",))
+        for job in self.store.jobs_with_status("SCHEDULED"):
+            self.enqueue(job)
+
+    def enqueue(self, job: JobRow) -> None:
+        for f in self.store.pending_files(job.id):
+            self.pool.submit(self._task(job, f))
+
+    def _task(self, job: JobRow, f: FileRow) -> Task:
+        payload = {
+            "job_id": job.id,
+            "file_id": f.id,
+            "input_path": str(self.data_dir / f.path),
+            "output_dir": str(self.output_dir(job.id, f.id)),
+            "filename": f.name,
+            "nodes": job.nodes,
+            "file_delay": self.file_delay,
+            "last_modified": None,
+        }
+        return Task(job_id=job.id, file_id=f.id, payload=payload)
+
+    def cancel(self, job_id: str) -> bool:
+        """Stop a job now: pending files are dropped, running ones killed. False if already final."""
+        changed = self.store.finish_job(job_id, "STOPPED", CANCELLED_MESSAGE)
+        self.store.stop_pending_files(job_id, "Not processed: the job was cancelled.")
+        self.pool.cancel(job_id)
+        return changed
+
+    def delete_job_files(self, job_id: str) -> None:
+        shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
+
+    # -- TaskHandler (called from the pool's threads) ----------------------------------
+
+    def begin(self, task: Task) -> bool:
+        if not self.store.start_file(task.file_id):
+            return False  # cancelled (or finished by a previous engine) while queued
+        self.store.start_job(task.job_id)
+        return True
+
+    def progress(self, task: Task, message: tuple[Any, ...]) -> None:
+        if message[0] == "node":
+            self.store.node_done(task.file_id, int(message[1]) + 1)
+
+    def end(self, task: Task, result: tuple[Any, ...]) -> None:
+        kind = result[0]
+        if kind == "ok":
+            n_nodes = len(task.payload["nodes"])
+            self.store.finish_file(task.file_id, "success", done_nodes=n_nodes, warnings=result[1])
+        elif kind == "fail":
+            _, node_index, error, warnings = result
+            self.store.finish_file(task.file_id, "failure", done_nodes=int(node_index), failed_node=int(node_index), error=str(error), warnings=warnings)
+        else:  # killed by a cancel (or shutdown): the cancel already recorded the file
+            self.store.finish_file(task.file_id, "stopped", error="Not processed: the job was cancelled.")
+        self._maybe_finish(task.job_id)
+
+    def _maybe_finish(self, job_id: str) -> None:
+        if self.store.count_pending(job_id):
+            return
+        files = self.store.job_files(job_id)
+        ok = sum(1 for f in files if f.status == "success")
+        failed = sum(1 for f in files if f.status == "failure")
+        status = "FAILED" if ok == 0 and failed > 0 else "COMPLETED"
+        self.store.finish_job(job_id, status, only_if=("IN_PROGRESS", "SCHEDULED"))

@@ -1,0 +1,129 @@
+"""Store rows -> the platform's JSON shapes, through the shared models (``to_api``)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode, format_duration
+from .store import FileRow, JobRow, WorkflowRow, utcnow
+
+__all__ = ["workflow_json", "job_json", "details_json", "failed_files_json", "node_files"]
+
+
+def _node(n: dict[str, Any]) -> WorkflowNode:
+    return WorkflowNode(name=n.get("name") or n.get("type") or "", type=n.get("type") or "", subtype=n.get("subtype") or "", id=n.get("id"), settings=n.get("settings"))
+
+
+def workflow_json(wf: WorkflowRow) -> dict[str, Any]:
+    return Workflow(
+        id=wf.id,
+        name=wf.name,
+        sources=(),
+        destinations=(),
+        status=wf.status,
+        workflow_nodes=tuple(_node(n) for n in wf.nodes),
+        created_at=wf.created_at,
+        updated_at=wf.updated_at,
+        workflow_type=wf.workflow_type,
+        schedule=wf.schedule,
+        reprocess_all=wf.reprocess_all,
+    ).to_api()
+
+
+def _runtime(job: JobRow) -> str | None:
+    if job.started_at is None:
+        return None
+    end = job.finished_at or utcnow()
+    return format_duration((end - job.started_at).total_seconds())
+
+
+def node_files(job: JobRow, files: Sequence[FileRow]) -> list[NodeFile]:
+    """One entry per node output on disk: node ``i`` of a file exists once ``done_nodes > i``."""
+    out = []
+    for f in files:
+        for i, node in enumerate(job.nodes[: f.done_nodes]):
+            out.append(NodeFile(node_id=node["id"], file_id=f.id, node_type=node.get("type") or "", node_subtype=node.get("subtype") or ""))
+    return out
+
+
+def job_json(job: JobRow, files: Sequence[FileRow]) -> dict[str, Any]:
+    return Job(
+        id=job.id,
+        workflow_id=job.workflow_id,
+        workflow_name=job.workflow_name,
+        status=JobStatus(job.status),
+        created_at=job.created_at,
+        runtime=_runtime(job),
+        input_file_ids=tuple(f.id for f in files),
+        output_node_files=tuple(node_files(job, files)),
+        job_type=job.job_type,
+    ).to_api()
+
+
+def _node_stats(job: JobRow, files: Sequence[FileRow]) -> list[NodeStats]:
+    stats = []
+    for i, node in enumerate(job.nodes):
+        ready = in_progress = success = failure = 0
+        for f in files:
+            if f.done_nodes > i:
+                success += 1
+            elif f.status == "ready":
+                ready += 1
+            elif f.status == "in_progress":
+                if f.done_nodes == i:
+                    in_progress += 1
+                else:
+                    ready += 1
+            elif f.status == "failure" and (f.failed_node or 0) == i:
+                failure += 1
+        stats.append(
+            NodeStats(
+                node_name=node.get("name"), node_type=node.get("type"), node_subtype=node.get("subtype"),
+                ready=ready, in_progress=in_progress, success=success, failure=failure,
+            )
+        )
+    return stats
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _message(job: JobRow, files: Sequence[FileRow]) -> str:
+    total = len(files)
+    ok = sum(1 for f in files if f.status == "success")
+    failed = sum(1 for f in files if f.status == "failure")
+    done = sum(1 for f in files if f.status not in ("ready", "in_progress"))
+    if job.status == "SCHEDULED":
+        text = f"Waiting for a worker: {_plural(total, 'file')} queued."
+    elif job.status == "IN_PROGRESS":
+        text = f"Processing: {done} of {_plural(total, 'file')} done" + (f", {failed} failed." if failed else ".")
+    elif job.status == "COMPLETED":
+        text = f"Processed {_plural(total, 'file')}." if not failed else f"Processed {ok} of {_plural(total, 'file')}; {failed} failed (see failed-files)."
+    elif job.status == "STOPPED":
+        text = f"{job.message or 'Stopped.'} {ok} of {_plural(total, 'file')} had been processed; their outputs are kept."
+    else:  # FAILED
+        text = job.message or (f"All {_plural(total, 'file')} failed (see failed-files)." if total > 1 else "The file failed (see failed-files).")
+        if job.message and ok:
+            text += f" {ok} of {_plural(total, 'file')} had been processed."
+    warnings: list[str] = []
+    for f in files:
+        for w in f.warnings:
+            if w not in warnings:
+                warnings.append(w)
+    if warnings:
+        text += " Warnings: " + " ".join(w if w.endswith(".") else w + "." for w in warnings)
+    return text
+
+
+def details_json(job: JobRow, files: Sequence[FileRow]) -> dict[str, Any]:
+    failed = any(f.status == "failure" for f in files)
+    if job.status == "COMPLETED":
+        processing = JobProcessingStatus.COMPLETED_WITH_ERRORS if failed else JobProcessingStatus.SUCCESS
+    else:
+        processing = JobProcessingStatus(job.status)
+    return JobDetails(id=job.id, processing_status=processing, node_stats=tuple(_node_stats(job, files)), message=_message(job, files)).to_api()
+
+
+def failed_files_json(files: Sequence[FileRow]) -> dict[str, Any]:
+    return {"failed_files": [FailedFile(document=f.name, error=f.error or "Unknown error.").to_api() for f in files if f.status == "failure"]}
