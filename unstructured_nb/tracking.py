@@ -1032,7 +1032,7 @@ def _files_cell(names: list[str], limit: int = 3) -> str:
 
 def status_row(r: Run) -> dict[str, Any]:
     job = r.job
-    n_out = len(job.output_node_files)
+    n_out = len({nf.file_id for nf in job.output_node_files})  # input files with an output, not node files
     outputs = f"{n_out} file{'s' if n_out != 1 else ''}" if n_out else ("" if not job.done else "none")
     return {
         "job_id": job.id,
