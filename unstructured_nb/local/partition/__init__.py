@@ -30,6 +30,22 @@ _FORMATS: dict[str, _Format] = {
     ".log": _Format("text", "partition_text", "text/plain", "text"),
     ".md": _Format("markdown", "partition_markdown", "text/markdown", "text"),
     ".markdown": _Format("markdown", "partition_markdown", "text/markdown", "text"),
+    ".html": _Format("html", "partition_html", "text/html", "text"),
+    ".htm": _Format("html", "partition_html", "text/html", "text"),
+    ".csv": _Format("tabular", "partition_csv", "text/csv", "text"),
+    ".tsv": _Format("tabular", "partition_tsv", "text/tsv", "text"),
+    ".json": _Format("structured", "partition_json", "application/json", "text"),
+    ".xml": _Format("structured", "partition_xml", "application/xml", "bytes"),
+    ".pdf": _Format("pdf", "partition_pdf", "application/pdf", "bytes"),
+    ".docx": _Format(
+        "office", "partition_docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "bytes"
+    ),
+    ".pptx": _Format(
+        "office", "partition_pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "bytes"
+    ),
+    ".xlsx": _Format(
+        "office", "partition_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "bytes"
+    ),
 }
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})

@@ -1,0 +1,225 @@
+"""HTML (.html/.htm): lxml's parser and one non-recursive walk over the tree.
+
+What becomes what, as in the library's HTML partitioner: ``<h1>``-``<h6>`` -> Title with
+``category_depth`` = level - 1; ``<li>`` -> ListItem with ``category_depth`` = the number of
+enclosing lists; ``<table>`` -> Table with ``text_as_html``; the text of paragraphs, divs and
+other blocks -> the text heuristics (NarrativeText, Title, ...). Page chrome the library leaves out
+(``<head>``, ``<nav>``, ``<footer>``, scripts, styles, forms' controls) is skipped. Links and
+emphasis are kept as ``link_texts``/``link_urls`` and ``emphasized_text_contents``/``_tags``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ._common import ElementSink, PartitionSettings
+from ._lang import detect_languages
+from ._text_type import classify
+
+_SPACES = re.compile(r"\s+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "nav",
+    "footer",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "select",
+    "button",
+    "textarea",
+    "input",
+)
+_HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
+_LISTS = frozenset({"ul", "ol", "menu", "dir"})
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "form",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        *_HEADINGS,
+        *_LISTS,
+    }
+)
+_EMPHASIS = {"b": "b", "strong": "b", "i": "i", "em": "i"}
+
+
+def parse_html(text: str) -> Any:
+    """Parse an HTML document (a str) into an lxml tree, tolerant of anything."""
+    from lxml import etree, html as lxml_html
+
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return None
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+    """Partition an HTML document into elements."""
+    root = parse_html(text)
+    if root is not None:
+        add_html_elements(sink, root)
+    return sink.finish(settings)
+
+
+def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
+    """Walk an lxml HTML tree and append its elements to ``sink``."""
+    from lxml import etree
+
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_DROP, with_tail=False)
+    sample = " ".join(root.itertext())[:20_000]
+    language = detect_languages(sample)[0]
+
+    buf: list[str] = []
+    links: list[tuple[str, str]] = []
+    emphasis: list[tuple[str, str]] = []
+    # per open element: (tag, buffer position at start) for links and emphasis
+    marks: list[tuple[str, int, str | None]] = []
+    # open block contexts: ("h", depth) / ("li", depth) / ("block", 0)
+    contexts: list[tuple[str, int]] = [("block", 0)]
+    list_depth = 0
+
+    def flush() -> None:
+        nonlocal links, emphasis
+        if not buf:
+            return
+        body = _SPACES.sub(" ", "".join(buf)).strip()
+        buf.clear()
+        meta: dict[str, Any] = dict(extra_meta)
+        if links:
+            meta["link_texts"] = [t for t, _ in links]
+            meta["link_urls"] = [u for _, u in links]
+        if emphasis:
+            meta["emphasized_text_contents"] = [t for t, _ in emphasis]
+            meta["emphasized_text_tags"] = [g for _, g in emphasis]
+        links, emphasis = [], []
+        if not body:
+            return
+        kind, depth = contexts[-1]
+        if kind == "h":
+            sink.add("Title", body, category_depth=depth, **meta)
+        elif kind == "li":
+            sink.add("ListItem", body, category_depth=depth, **meta)
+        else:
+            type_, clean = classify(body, language)
+            if clean:
+                sink.add(type_, clean, **meta)
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if event == "start":
+            if tag == "table":
+                flush()
+                _add_table(sink, el, extra_meta)
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCKS:
+                flush()
+                if tag in _HEADINGS:
+                    contexts.append(("h", _HEADINGS[tag]))
+                elif tag == "li":
+                    contexts.append(("li", list_depth))
+                elif tag in _LISTS:
+                    list_depth += 1
+                    contexts.append(("block", 0))
+                else:
+                    contexts.append(("block", 0))
+            elif tag == "br":
+                buf.append(" ")
+            elif tag == "a":
+                marks.append(("a", len(buf), el.get("href")))
+            elif tag in _EMPHASIS:
+                marks.append((tag, len(buf), None))
+            elif tag == "img" and el.get("alt"):
+                buf.append(" " + el.get("alt") + " ")
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag == "table":
+                pass  # the table was emitted at start, and its subtree skipped
+            elif tag in _BLOCKS:
+                flush()
+                contexts.pop()
+                if tag in _LISTS:
+                    list_depth -= 1
+            elif (tag == "a" or tag in _EMPHASIS) and marks and marks[-1][0] == tag:
+                _, start, href = marks.pop()
+                piece = _SPACES.sub(" ", "".join(buf[start:])).strip()
+                if piece:
+                    if tag == "a":
+                        if href:
+                            links.append((piece, href))
+                    else:
+                        emphasis.append((piece, _EMPHASIS[tag]))
+            if el.tail:
+                buf.append(el.tail)
+    flush()
+
+
+def _add_table(sink: ElementSink, table: Any, extra_meta: dict[str, Any]) -> None:
+    rows: list[list[str]] = []
+    header_rows = 0
+    in_header = True
+    for tr in table.iter("tr"):
+        cells = [
+            _SPACES.sub(" ", "".join(cell.itertext())).strip()
+            for cell in tr
+            if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")
+        ]
+        if not any(cells):
+            continue
+        is_header = all(c.tag.lower() == "th" for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th"))
+        parent = tr.getparent()
+        if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "thead":
+            is_header = True
+        if in_header and is_header:
+            header_rows += 1
+        else:
+            in_header = False
+        rows.append(cells)
+    if rows:
+        sink.add_table(rows, header_rows=header_rows, **extra_meta)
+    else:
+        body = _SPACES.sub(" ", "".join(table.itertext())).strip()
+        if body:
+            sink.add("UncategorizedText", body, **extra_meta)
