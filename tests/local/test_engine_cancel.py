@@ -1,0 +1,85 @@
+"""Progress while running, and a prompt cancel, on an engine whose files take long (``file_delay``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Iterator
+
+import httpx
+import pytest
+
+from unstructured_nb.local import LocalServer, serve
+
+from .conftest import run, wait_job, wait_until, workflow_id
+from .samples import sample
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    # one worker, and every file takes at least 60 s: only a real cancel can end these jobs in time
+    srv = serve(data_dir=tmp_path_factory.mktemp("slow-data"), workers=1, file_delay=60.0)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture()
+def c(slow: LocalServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=slow.url, timeout=30) as client:
+        yield client
+
+
+def _worker_pids(srv: LocalServer) -> list[int | None]:
+    return [w.process.pid if w.process else None for w in srv._engine.jobs.pool._workers]
+
+
+def test_progress_then_prompt_cancel(slow: LocalServer, c: httpx.Client) -> None:
+    wf = workflow_id(c, "partition-and-chunk")
+    first = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
+    queued = run(c, wf, [("c.txt", sample(".txt"))]).json()
+    assert first["status"] == "SCHEDULED"
+    wait_job(c, first["id"], {"IN_PROGRESS"})
+
+    def partitioning() -> dict | None:
+        d = c.get(f"/api/v1/jobs/{first['id']}/details").json()
+        return d if d["node_stats"][0]["in_progress"] == 1 else None
+
+    details = wait_until(partitioning, 30, what="a file in progress")
+    assert details["processing_status"] == "IN_PROGRESS"
+    assert [(s["ready"], s["in_progress"], s["success"]) for s in details["node_stats"]] == [(1, 1, 0), (2, 0, 0)]
+    assert "Processing: 0 of 2 files done" in details["message"]
+    job = c.get(f"/api/v1/jobs/{first['id']}").json()
+    assert job["runtime"].startswith("PT") and job["output_node_files"] == []
+    assert c.get(f"/api/v1/jobs/{queued['id']}").json()["status"] == "SCHEDULED"
+    r = c.get(f"/api/v1/jobs/{first['id']}/download", params={"file_id": first["input_file_ids"][0]})
+    assert r.status_code == 409 and "not ready" in r.json()["detail"]
+
+    pids = _worker_pids(slow)
+    r = c.post(f"/api/v1/jobs/{first['id']}/cancel")
+    assert r.status_code == 200 and r.json()["status"] == "STOPPED"
+    # STOPPED at once, and the worker busy with it was killed (a fresh one replaces it)
+    assert c.get(f"/api/v1/jobs/{first['id']}").json()["status"] == "STOPPED"
+    wait_until(lambda: _worker_pids(slow) != pids, 10, what="the worker to be replaced")
+    details = c.get(f"/api/v1/jobs/{first['id']}/details").json()
+    assert details["processing_status"] == "STOPPED" and "cancel" in details["message"]
+    assert all(s["in_progress"] == 0 for s in details["node_stats"])
+    assert c.get(f"/api/v1/jobs/{first['id']}/failed-files").json() == {"failed_files": []}
+
+    # the queued job now runs; cancel it too, before it ever finishes
+    wait_job(c, queued["id"], {"IN_PROGRESS"})
+    assert c.post(f"/api/v1/jobs/{queued['id']}/cancel").json()["status"] == "STOPPED"
+    again = c.post(f"/api/v1/jobs/{queued['id']}/cancel")
+    assert again.status_code == 200 and "already STOPPED" in again.json()["message"]
+
+
+def test_cancel_a_scheduled_job(slow: LocalServer, c: httpx.Client) -> None:
+    wf = workflow_id(c)
+    busy = run(c, wf, [("a.txt", sample(".txt"))]).json()
+    waiting = run(c, wf, [("b.txt", sample(".txt"))]).json()
+    wait_job(c, busy["id"], {"IN_PROGRESS"})
+    assert c.post(f"/api/v1/jobs/{waiting['id']}/cancel").json()["status"] == "STOPPED"
+    job = c.get(f"/api/v1/jobs/{waiting['id']}").json()
+    assert job["status"] == "STOPPED"
+    assert c.post(f"/api/v1/jobs/{busy['id']}/cancel").json()["status"] == "STOPPED"
+    # the engine is idle again: no job of this engine is left running
+    assert c.get("/api/v1/jobs/", params={"status": "in_progress"}).json() == []
+    assert c.post(f"/api/v1/jobs/{uuid.uuid4()}/cancel").status_code == 404

@@ -1,0 +1,150 @@
+"""Restart safety: kill -9 the engine (started with the CLI) mid-job, start it again on the same data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from .conftest import run, wait_job, wait_until, workflow_id
+from .samples import sample
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Engine:
+    """``python -m unstructured_nb.local serve`` as a subprocess; its URL comes from the state file."""
+
+    def __init__(self, data_dir: Path, *args: str) -> None:
+        env = dict(os.environ, PYTHONPATH=str(REPO))
+        self.log = open(data_dir.parent / f"{data_dir.name}-cli.log", "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(data_dir), *args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env,
+        )
+        state_file = data_dir / "engine.json"
+
+        def ready() -> str | None:
+            assert self.proc.poll() is None, "the engine exited while starting"
+            try:
+                state = json.loads(state_file.read_text())
+            except (OSError, ValueError):
+                return None
+            if state.get("pid") != self.proc.pid:
+                return None
+            try:
+                return state["url"] if httpx.get(state["url"] + "/healthz").status_code == 200 else None
+            except httpx.HTTPError:
+                return None
+
+        self.url = wait_until(ready, 60, interval=0.05, what="the engine to start")
+        self.client = httpx.Client(base_url=self.url, timeout=30)
+
+    def children(self) -> list[int]:
+        out = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                out.append(int(stat.parent.name))
+        return out
+
+    def close(self) -> None:
+        self.client.close()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "data"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_kill_mid_job_then_restart(data_dir: Path) -> None:
+    # 1. a normal engine finishes a job, and stops cleanly (SIGTERM)
+    first = Engine(data_dir, "--workers", "1")
+    try:
+        wf = workflow_id(first.client, "partition-and-chunk")
+        done = wait_job(first.client, run(first.client, wf, [("a.txt", sample(".txt"))]).json()["id"])
+        assert done["status"] == "COMPLETED"
+        output = first.client.get(f"/api/v1/jobs/{done['id']}/download", params={"file_id": done["input_file_ids"][0]}).json()
+    finally:
+        first.close()
+    assert first.proc.returncode == 0
+    assert not (data_dir / "engine.json").exists()  # a clean stop removes its state file
+
+    # 2. a slow engine is killed -9 with one job running and one queued
+    slow = Engine(data_dir, "--workers", "1", "--file-delay", "120")
+    try:
+        running = run(slow.client, wf, [("b.txt", sample(".txt")), ("c.txt", sample(".txt"))]).json()
+        queued = run(slow.client, wf, [("d.txt", sample(".txt"))]).json()
+        wait_job(slow.client, running["id"], {"IN_PROGRESS"})
+        workers = slow.children()
+        assert workers, "the engine has worker processes"
+        slow.proc.kill()
+        slow.proc.wait()
+        # its workers die with it (no orphan keeps partitioning)
+        wait_until(lambda: not any(_alive(p) for p in workers), 10, what="the workers to exit")
+    finally:
+        slow.close()
+
+    # 3. restarted on the same data dir
+    again = Engine(data_dir, "--workers", "1")
+    try:
+        c = again.client
+        kept = c.get(f"/api/v1/jobs/{done['id']}").json()
+        assert kept["status"] == "COMPLETED" and kept["output_node_files"] == done["output_node_files"]
+        assert c.get(f"/api/v1/jobs/{done['id']}/download", params={"file_id": done["input_file_ids"][0]}).json() == output
+
+        interrupted = c.get(f"/api/v1/jobs/{running['id']}").json()
+        assert interrupted["status"] == "FAILED"
+        details = c.get(f"/api/v1/jobs/{running['id']}/details").json()
+        assert details["processing_status"] == "FAILED" and "interrupted" in details["message"]
+        failed = c.get(f"/api/v1/jobs/{running['id']}/failed-files").json()["failed_files"]
+        assert {f["document"] for f in failed} == {"b.txt", "c.txt"} and all("stopped" in f["error"] for f in failed)
+
+        # the job that had not started yet runs now
+        resumed = wait_job(c, queued["id"])
+        assert resumed["status"] == "COMPLETED"
+        assert c.get(f"/api/v1/jobs/{queued['id']}/download", params={"file_id": resumed["input_file_ids"][0]}).status_code == 200
+    finally:
+        again.close()
+
+
+def test_second_engine_on_same_data_dir_is_refused(data_dir: Path) -> None:
+    first = Engine(data_dir, "--workers", "1")
+    try:
+        env = dict(os.environ, PYTHONPATH=str(REPO))
+        second = subprocess.run(
+            [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(data_dir)],
+            capture_output=True, text=True, env=env, timeout=60,
+        )
+        assert second.returncode == 1
+        assert "Another local engine is already using the data dir" in second.stderr and first.url in second.stderr
+        assert "Traceback" not in second.stderr
+        assert first.client.get("/healthz").status_code == 200
+    finally:
+        first.close()
