@@ -44,6 +44,18 @@ def _noninteractive() -> bool:
     return os.environ.get(NONINTERACTIVE_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
+def _interrupted(run: Any) -> None:
+    if run.done:
+        print(f"Stopped waiting. Job {run.job_id} already ended {run.status.value}.", file=sys.stderr)
+        return
+    print(
+        f"Stopped waiting. Job {run.job_id} is still running on the server and its table keeps updating. "
+        f"Cancel it with run.cancel() (run being the variable you assigned), or follow it again later with "
+        f"%unstructured_run --attach {run.job_id}.",
+        file=sys.stderr,
+    )
+
+
 @magics_class
 class UnstructuredMagics(Magics):
     """Run Unstructured workflows from a notebook. Configure with ``%config UnstructuredMagics.<name> = ...``."""
@@ -136,7 +148,12 @@ class UnstructuredMagics(Magics):
             raise _fail(exc) from None
         wait = args.wait or _noninteractive()
         timeout = args.timeout if args.timeout is not None else self.wait_timeout
-        self._present(run, wait=wait, timeout=timeout)
+        try:
+            self._present(run, wait=wait, timeout=timeout)
+        except KeyboardInterrupt:  # Ctrl-C while the table was being shown: same answer as during --wait
+            _interrupted(run)
+        run._suppress_display = True
+        self._shown.append(run)
         return run
 
     def _present(self, run: Any, *, wait: bool, timeout: float | None) -> None:
@@ -153,8 +170,6 @@ class UnstructuredMagics(Magics):
                 print(_display.render_text([run]))
             elif not run.finished:
                 print(f"Job {run.job_id} keeps running; display the run (or call run.wait()) to see its status.")
-        run._suppress_display = True
-        self._shown.append(run)
 
     def _show_final(self, run: Any) -> None:
         from IPython.display import display
@@ -169,11 +184,7 @@ class UnstructuredMagics(Magics):
             run.wait(timeout)
             return True
         except KeyboardInterrupt:
-            print(
-                f"Stopped waiting. Job {run.job_id} is still running on the server and the table keeps updating. "
-                f"Cancel it with run.cancel(), or follow it again later with %unstructured_run --attach {run.job_id}.",
-                file=sys.stderr,
-            )
+            _interrupted(run)
         except WaitTimeoutError as exc:
             print(_display.error_paragraph(exc), file=sys.stderr)
         except UnstructuredError as exc:

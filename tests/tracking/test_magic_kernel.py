@@ -244,3 +244,59 @@ def test_server_down_names_the_url(kernel: Kernel):
     reply, msgs = kernel.execute(f"%unstructured_run partition data/field-notes.md --api-url {url}", timeout=120)
     paragraph = _error_of(reply, msgs)
     assert url in paragraph and "UNSTRUCTURED_API_URL" in paragraph
+
+
+def test_ctrl_c_during_wait_stops_waiting_and_says_how_to_cancel(kernel: Kernel):
+    msg_id = kernel.kc.execute("slow = %unstructured_run partition data/ data/ data/ data/ --wait")
+    kernel.listen(lambda m: m["msg_type"] == "display_data" and m["parent_header"].get("msg_id") == msg_id, timeout=60)
+    kernel.km.interrupt_kernel()
+    got = kernel.listen(
+        lambda m: m["msg_type"] == "status" and m["content"]["execution_state"] == "idle" and m["parent_header"].get("msg_id") == msg_id,
+        timeout=60,
+    )
+    text = _texts([m for m in got if m["parent_header"].get("msg_id") == msg_id])
+    assert "still running" in text and "run.cancel()" in text and "--attach" in text
+    assert not [m for m in got if m["msg_type"] == "error" and m["parent_header"].get("msg_id") == msg_id]
+    reply, msgs = kernel.execute("print(slow.done)\nslow.cancel()\nslow.wait(60)\nprint(slow.status.value)")
+    assert "False" in _texts(msgs) and "STOPPED" in _texts(msgs)
+
+
+def test_wait_timeout_says_the_job_keeps_running(kernel: Kernel):
+    reply, msgs = kernel.execute("t = %unstructured_run partition data/ data/ data/ data/ --wait --timeout 0.3")
+    assert reply["content"]["status"] == "ok"
+    text = _texts(msgs)
+    assert "after 0.3 s" in text and "run.cancel()" in text
+    kernel.execute("t.cancel()")
+
+
+def test_attach_follows_an_existing_job(kernel: Kernel):
+    reply, msgs = kernel.execute("again = %unstructured_run --attach {run.job_id}\nprint(again.job_id == run.job_id, again.status.value)")
+    assert "True COMPLETED" in _texts(msgs)
+    assert len([m for m in msgs if m["msg_type"] == "display_data"]) == 1
+
+
+def test_config_poll_interval_and_noninteractive_mode(kernel: Kernel):
+    kernel.execute("%config UnstructuredMagics.poll_interval = 0.3\n%env UNSTRUCTURED_NB_NONINTERACTIVE=1")
+    try:
+        reply, msgs = kernel.execute("ci = %unstructured_run partition data/field-notes.md\nprint('poll', ci._poll, ci.status.value)")
+        assert "poll 0.3 COMPLETED" in _texts(msgs)  # blocked until the end
+        shown = [m for m in msgs if m["msg_type"] == "display_data"]
+        assert len(shown) == 1 and "COMPLETED" in shown[0]["content"]["data"]["text/plain"]
+        assert "display_id" not in shown[0]["content"].get("transient", {})  # a final table, never updated
+    finally:
+        kernel.execute("%config UnstructuredMagics.poll_interval = None\n%env UNSTRUCTURED_NB_NONINTERACTIVE=")
+
+
+def test_help_and_usage_errors(kernel: Kernel):
+    reply, msgs = kernel.execute("%unstructured_run --help")
+    assert "--attach JOB_ID" in _texts(msgs) and reply["content"]["status"] == "ok"
+    reply, msgs = kernel.execute("%unstructured_run partition")
+    assert "No input files" in _error_of(reply, msgs)
+    reply, msgs = kernel.execute("%unstructured_run partition data/field-notes.md --bogus")
+    assert "Unrecognized arguments: --bogus" in _error_of(reply, msgs)
+
+
+def test_no_arguments_shows_the_panel(kernel: Kernel):
+    reply, msgs = kernel.execute("%unstructured_run")
+    assert reply["content"]["status"] == "ok"
+    assert [m for m in msgs if m["msg_type"] in ("display_data", "execute_result")]
