@@ -63,8 +63,10 @@ PANEL_CSS = """
   border-bottom: 1px solid var(--jp-border-color1, #d0d7de); color: var(--jp-ui-font-color1, #1f2328);
   white-space: nowrap; }
 .unb-panel table.unb-table td { padding: 3px 10px; border-bottom: 1px solid var(--jp-border-color3, #eaeef2);
-  vertical-align: top; color: var(--jp-ui-font-color1, #1f2328); max-width: 420px;
-  overflow: hidden; text-overflow: ellipsis; }
+  vertical-align: top; color: var(--jp-ui-font-color1, #1f2328); max-width: 420px; line-height: 1.45;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.unb-panel table.unb-table td.unb-wrap { white-space: normal; min-width: 160px; }
+.unb-panel table.unb-table th { line-height: 1.45; }
 .unb-panel table.unb-table tr:nth-child(even) td { background: var(--jp-layout-color1, #fbfcfd); }
 .unb-panel .unb-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600;
   font-size: 11px; letter-spacing: 0.02em; white-space: nowrap; }
@@ -75,7 +77,8 @@ PANEL_CSS = """
   color: #82071e; padding: 8px 12px; border-radius: 6px; font-size: 13px; margin: 6px 0; }
 .unb-panel .unb-warn { color: #9a6700; font-weight: 600; }
 .unb-panel .unb-notice { color: var(--jp-ui-font-color1, #1f2328); font-size: 13px; }
-.unb-panel .widget-button { min-width: 88px; }
+.unb-panel .unb-main-button { min-width: 96px; }
+.unb-panel .unb-label { text-align: right; padding-right: 8px; color: var(--jp-widgets-label-color, var(--jp-ui-font-color1, #1f2328)); }
 </style>
 """
 
@@ -87,7 +90,8 @@ class FileEntry:
     name: str
     size: int | None
     source: str  # "upload" or "kernel"
-    path: str | None = None  # kernel-side path, for "kernel" files
+    path: str | None = None  # kernel-side absolute path, for "kernel" files
+    shown: str | None = None  # how the path is shown (relative to the working directory if inside it)
 
 
 def format_size(size: int | None) -> str:
@@ -134,10 +138,17 @@ def _cell(value: Any) -> str:
     return text
 
 
+# Columns whose long texts wrap instead of widening the table.
+_WRAP_COLUMNS = {"text", "input files", "error", "file"}
+# Id columns shown short (the full id is in the cell's tooltip, and in ``panel.runs``).
+_SHORT_ID_COLUMNS = {"job_id", "element_id"}
+
+
 def frame_html(df: Any, *, max_chars: int = 120, css_class: str = "unb-table") -> str:
     """A DataFrame as a compact HTML table; a ``status`` column is drawn as badges.
 
-    Long cell texts are cut at ``max_chars`` (the full text is in the cell's tooltip).
+    Long cell texts are cut at ``max_chars`` and ids at 8 characters (the full text is
+    in the cell's tooltip); free-text columns wrap, the others stay on one line.
     """
     columns = [str(c) for c in df.columns]
     head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
@@ -146,12 +157,15 @@ def frame_html(df: Any, *, max_chars: int = 120, css_class: str = "unb-table") -
         cells = []
         for col, value in zip(columns, values):
             text = _cell(value)
+            wrap = ' class="unb-wrap"' if col.lower() in _WRAP_COLUMNS else ""
             if col.lower() == "status" and text:
                 cells.append(f"<td>{status_badge(text)}</td>")
+            elif col.lower() in _SHORT_ID_COLUMNS and len(text) > 12:
+                cells.append(f'<td title="{_attr(text)}"><code>{_esc(text[:8])}</code>…</td>')
             elif len(text) > max_chars:
-                cells.append(f'<td title="{_attr(text)}">{_esc(text[: max_chars - 1])}…</td>')
+                cells.append(f'<td{wrap} title="{_attr(text)}">{_esc(text[: max_chars - 1])}…</td>')
             else:
-                cells.append(f"<td>{_esc(text)}</td>")
+                cells.append(f"<td{wrap}>{_esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -172,8 +186,11 @@ def frame_text(df: Any, *, max_chars: int = 60) -> str:
     return "\n".join(lines)
 
 
-def files_html(entries: Sequence[FileEntry], problems: Sequence[str], limit_bytes: int) -> str:
-    """The chosen-files list with sizes, a warning for files above the limit, and path problems."""
+def files_html(entries: Sequence[FileEntry], problems: Sequence[str], limit_bytes: int, max_rows: int = 8) -> str:
+    """The chosen-files list with sizes, a warning for files above the limit, and path problems.
+
+    At most ``max_rows`` files are listed (files above the limit first); the others are counted.
+    """
     parts: list[str] = []
     for problem in problems:
         parts.append(f'<div class="unb-warn">✗ {_esc(problem)}</div>')
@@ -183,13 +200,18 @@ def files_html(entries: Sequence[FileEntry], problems: Sequence[str], limit_byte
         return "".join(parts)
     total = sum(e.size or 0 for e in entries)
     rows = []
-    for e in entries:
+    listed = sorted(entries, key=lambda e: not (e.size is not None and e.size > limit_bytes))[:max_rows]
+    keep = {id(e) for e in listed}
+    listed = [e for e in entries if id(e) in keep]  # in the user's order
+    for e in listed:
         big = e.size is not None and e.size > limit_bytes
         size = _esc(format_size(e.size))
         if big:
             size = f'<span class="unb-warn">{size} ⚠</span>'
-        where = "uploaded" if e.source == "upload" else _esc(e.path or "kernel")
+        where = "uploaded" if e.source == "upload" else _esc(e.shown or e.path or "kernel")
         rows.append(f"<tr><td>{_esc(e.name)}</td><td style=\"text-align:right\">{size}</td><td class=\"unb-muted\">{where}</td></tr>")
+    if len(entries) > len(listed):
+        rows.append(f'<tr><td class="unb-muted" colspan="3">… and {len(entries) - len(listed)} more</td></tr>')
     noun = "file" if len(entries) == 1 else "files"
     parts.append(
         f'<table class="unb-table"><thead><tr><th>{len(entries)} {noun}</th><th style="text-align:right">size</th>'
@@ -220,7 +242,7 @@ def files_text(entries: Sequence[FileEntry], problems: Sequence[str], limit_byte
         return "\n".join(lines)
     for e in entries:
         flag = "  ⚠ over the size limit" if e.size is not None and e.size > limit_bytes else ""
-        where = "uploaded" if e.source == "upload" else (e.path or "kernel")
+        where = "uploaded" if e.source == "upload" else (e.shown or e.path or "kernel")
         lines.append(f"  {e.name}  {format_size(e.size)}  ({where}){flag}")
     return "\n".join(lines)
 

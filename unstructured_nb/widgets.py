@@ -69,7 +69,9 @@ def expand_paths(text: str, cwd: str | None = None) -> tuple[list[FileEntry], li
             size: int | None = os.path.getsize(path)
         except OSError:
             size = None
-        entries.append(FileEntry(name=os.path.basename(path), size=size, source="kernel", path=path))
+        # sent by absolute path; shown relative to the working directory when inside it
+        shown = os.path.relpath(path, cwd) if os.path.abspath(path).startswith(os.path.join(cwd, "")) else path
+        entries.append(FileEntry(name=os.path.basename(path), size=size, source="kernel", path=path, shown=shown))
 
     def folder_files(folder: str) -> list[str]:
         try:
@@ -195,29 +197,39 @@ class Panel(widgets.VBox):
             description="Cancel", icon="stop", button_style="danger", disabled=True,
             tooltip="Stop the running job(s) started from this panel",
         )
-        self.status_line = widgets.HTML()
+        self.run_button.add_class("unb-main-button")
+        self.cancel_button.add_class("unb-main-button")
+        self.status_line = widgets.HTML(layout=widgets.Layout(margin="0 0 0 8px"))
         self.error_area = widgets.HTML(layout=widgets.Layout(display="none"))
-        self.table = widgets.HTML()
-        self.preview = widgets.HTML()
+        # the tables may be wider than the page: they scroll rather than squeeze the layout
+        wide = dict(flex="1 1 auto", min_width="0", overflow="auto")
+        self.table = widgets.HTML(layout=widgets.Layout(**wide))
+        self.preview = widgets.HTML(layout=widgets.Layout(**wide))
+
+        def fixed() -> widgets.Layout:
+            return widgets.Layout(width=_LABEL_WIDTH, min_width=_LABEL_WIDTH, flex="0 0 auto", margin="0 4px 0 4px")
 
         def label(text: str) -> widgets.HTML:
-            return widgets.HTML(f"<b>{text}</b>", layout=widgets.Layout(width=_LABEL_WIDTH, margin="0 4px 0 4px"))
+            html_label = widgets.HTML(text, layout=fixed())
+            html_label.add_class("unb-label")
+            return html_label
 
         def row(*children: widgets.Widget, **layout: Any) -> widgets.HBox:
             box = widgets.HBox(list(children), layout=widgets.Layout(**layout))
             box.add_class("unb-row")
             return box
 
-        spacer = widgets.HTML(layout=widgets.Layout(width=_LABEL_WIDTH, margin="0 4px 0 4px"))
+        def spacer() -> widgets.HTML:
+            return widgets.HTML(layout=fixed())
         body = [
             self.title,
             row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info),
             row(label("Files"), self.upload, self.paths, self.clear_button),
-            row(spacer, self.files_view),
-            row(spacer, self.run_button, self.cancel_button, self.status_line, margin="6px 0 0 0"),
-            row(spacer, self.error_area),
-            row(spacer, self.table),
-            row(spacer, self.preview),
+            row(spacer(), self.files_view),
+            row(spacer(), self.run_button, self.cancel_button, self.status_line, margin="6px 0 0 0"),
+            row(spacer(), self.error_area),
+            row(spacer(), self.table),
+            row(spacer(), self.preview),
         ]
         super().__init__(body)
         self.add_class("unb-panel")
@@ -250,7 +262,8 @@ class Panel(widgets.VBox):
     def refresh_workflows(self) -> list["Workflow"]:
         """Reload the workflows list (keeps the current choice when it still exists)."""
         try:
-            workflows = list(self._get_client().list_workflows())
+            # by name, so the list reads well and is the same on every refresh
+            workflows = sorted(self._get_client().list_workflows(), key=lambda w: (w.name.lower(), w.id))
         except Exception as exc:  # shown in the error area; the panel stays usable
             self.show_error(exc, source="workflows")
             self._render()
@@ -465,8 +478,11 @@ class Panel(widgets.VBox):
             )
         if index < latest_completed:
             return  # a newer result is already shown
-        columns = [c for c in ("filename", "type", "text", "page_number") if c in elements.columns]
-        head = elements[columns].head(self.preview_rows) if columns else elements.head(self.preview_rows)
+        head = elements.head(self.preview_rows)
+        columns = [c for c in ("filename", "type", "text", "page_number") if c in head.columns]
+        # a column with nothing to show (page_number of a text file) only adds noise
+        columns = [c for c in columns if c != "page_number" or head[c].notna().any()]
+        head = head[columns] if columns else head
         n_files = elements["filename"].nunique() if "filename" in elements.columns else len(run.files or ())
         shown = min(len(elements), self.preview_rows)
         title = (
@@ -522,17 +538,23 @@ class Panel(widgets.VBox):
                 return f"Job {_short(r.job_id)} is {r.status}… (Cancel stops it)"
             workflow = self.chosen_workflow()
             files = self.chosen_files()
+            last = ""
+            if self.runs:
+                r = self.runs[-1]
+                took = r.elapsed_seconds() if hasattr(r, "elapsed_seconds") else None
+                last = f"Run {len(self.runs)} {r.status}" + (f" in {took:.1f} s" if took is not None else "") + ". "
             if self._path_problems:
-                return "Fix the path field (see above)."
+                return last + "Fix the path field (see above)."
             if not workflow and not files:
-                return "Choose a workflow and at least one file."
+                return last + "Choose a workflow and at least one file."
             if not workflow:
-                return "Choose a workflow."
+                return last + "Choose a workflow."
             if not files:
-                return "Add at least one file."
+                return last + "Add at least one file."
             total = ph.format_size(sum(f.size or 0 for f in files))
             name = self._workflow_name(workflow)
-            return f"Ready to run {name} on {len(files)} file{'s' if len(files) != 1 else ''} ({total})."
+            again = " again" if last else ""
+            return last + f"Ready to run {name}{again} on {len(files)} file{'s' if len(files) != 1 else ''} ({total})."
 
     def _workflow_name(self, ref: str) -> str:
         for wf in self.workflows:
