@@ -36,6 +36,7 @@ _FORMATS: dict[str, _Format] = {
     ".tsv": _Format("tabular", "partition_tsv", "text/tsv", "text"),
     ".json": _Format("structured", "partition_json", "application/json", "text"),
     ".xml": _Format("structured", "partition_xml", "application/xml", "bytes"),
+    ".eml": _Format("mail", "partition_eml", "message/rfc822", "bytes"),
     ".pdf": _Format("pdf", "partition_pdf", "application/pdf", "bytes"),
     ".docx": _Format(
         "office", "partition_docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "bytes"
@@ -115,7 +116,7 @@ def partition_file(
             "check that the file is not corrupt, or re-export it"
         ) from None
     if not elements and not sink.elements:
-        raise FileProcessingError(f"{filename}: no text found; the local engine needs a text layer (no OCR)")
+        raise FileProcessingError(f"{filename}: no text found; check that the file has text content")
     return elements, sink.warnings
 
 

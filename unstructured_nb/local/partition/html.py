@@ -86,10 +86,21 @@ def parse_html(text: str) -> Any:
     if not text.strip():
         return None
     try:
-        root = lxml_html.document_fromstring(text)
+        root = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return None
     return root
+
+
+_BLOCK_TAG_RE = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|h[1-6]|tr|table|section|article|blockquote|pre|ul|ol|dd|dt)\b[^>]*>", re.I
+)
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+_DROP_RE = re.compile(r"<(script|style|head|nav|footer|template|noscript)\b.*?</\1\s*>", re.I | re.S)
+
+
+def _visible_text_estimate(text: str) -> str:
+    return _ANY_TAG_RE.sub(" ", _DROP_RE.sub(" ", text))
 
 
 def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
@@ -97,6 +108,21 @@ def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) ->
     root = parse_html(text)
     if root is not None:
         add_html_elements(sink, root)
+    parsed_chars = sum(len(e["text"]) for e in sink.elements)
+    estimate = _visible_text_estimate(text)
+    if len("".join(estimate.split())) > 2 * len("".join(" ".join(e["text"] for e in sink.elements).split())) + 200 or (
+        parsed_chars == 0 and estimate.strip()
+    ):
+        # libxml2 drops content nested deeper than its depth limit: fall back to tag-stripped
+        # text rather than lose it
+        import html as std_html
+
+        from .text import add_text_elements
+
+        sink.elements.clear()
+        plain = std_html.unescape(_ANY_TAG_RE.sub(" ", _BLOCK_TAG_RE.sub("\n\n", _DROP_RE.sub(" ", text))))
+        add_text_elements(sink, plain, detect_languages(plain[:20_000])[0])
+        sink.warnings.append(f"{sink.filename}: the HTML is too deeply nested for its structure to be read; partitioned its text")
     return sink.finish(settings)
 
 

@@ -19,6 +19,7 @@ per-paragraph proxy objects, which keeps large documents fast.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -59,6 +60,11 @@ def _check_zip(path: Path, filename: str, ext: str) -> None:
 # -- docx --------------------------------------------------------------------------------------
 
 
+def _w_text(element: Any) -> str:
+    """Text of the ``w:t`` runs under ``element`` (python-docx's oxml classes garble itertext)."""
+    return "".join(t.text or "" for t in element.iter(f"{_W}t"))
+
+
 def partition_docx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
     """Partition a Word document."""
     import docx
@@ -66,7 +72,8 @@ def partition_docx(path: Path, sink: ElementSink, settings: PartitionSettings) -
 
     _check_zip(path, sink.filename, ".docx")
     try:
-        document = docx.Document(str(path))
+        with open(path, "rb") as handle:
+            document = docx.Document(io.BytesIO(handle.read()))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise _open_package_error(sink.filename, ".docx", exc) from None
     _DocxWalker(document, sink, settings).run()
@@ -98,7 +105,7 @@ class _DocxWalker:
             self.rels = document.part.rels
         except Exception:  # noqa: BLE001 - links are optional metadata
             self.rels = {}
-        sample = " ".join(self.body.itertext())[:20_000]
+        sample = " ".join(_w_text(p) for _, p in zip(range(400), self.body.iter(f"{_W}p")))[:20_000]
         self.language = detect_languages(sample)[0]
 
     @property
@@ -175,7 +182,7 @@ class _DocxWalker:
             rpr = run.find(f"{_W}rPr")
             if rpr is None:
                 continue
-            run_text = "".join(run.itertext()).strip()
+            run_text = _w_text(run).strip()
             if not run_text:
                 continue
             for flag, tag in (("b", "b"), ("i", "i")):
@@ -189,7 +196,7 @@ class _DocxWalker:
         texts: list[str] = []
         urls: list[str] = []
         for link in p.iterchildren(f"{_W}hyperlink"):
-            link_text = _SPACES.sub(" ", "".join(link.itertext())).strip()
+            link_text = _SPACES.sub(" ", _w_text(link)).strip()
             rid = link.get(f"{{{R_NS}}}id")
             url = ""
             if rid and rid in self.rels:
@@ -257,7 +264,8 @@ def partition_pptx(path: Path, sink: ElementSink, settings: PartitionSettings) -
 
     _check_zip(path, sink.filename, ".pptx")
     try:
-        prs = pptx.Presentation(str(path))
+        with open(path, "rb") as handle:
+            prs = pptx.Presentation(io.BytesIO(handle.read()))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise _open_package_error(sink.filename, ".pptx", exc) from None
     title_types = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
@@ -338,11 +346,15 @@ def _pptx_shape(shape: Any, sink: ElementSink, page: int, language: str, title_t
 def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
     """Partition an Excel workbook, one page per sheet."""
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     _check_zip(path, sink.filename, ".xlsx")
     try:
-        workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, TypeError) as exc:
+        # a file object: openpyxl refuses paths whose name does not end in .xlsx (uploads have other names)
+        handle = open(path, "rb")
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, TypeError, InvalidFileException) as exc:
+        handle.close()
         raise _open_package_error(sink.filename, ".xlsx", exc) from None
     try:
         sheets = list(workbook.worksheets)
@@ -359,6 +371,7 @@ def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -
                 sink.add("PageBreak", "", **meta)
     finally:
         workbook.close()
+        handle.close()
     return sink.finish(settings)
 
 

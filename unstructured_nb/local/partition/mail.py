@@ -1,0 +1,132 @@
+"""E-mail messages (.eml): the body partitioned as HTML or text, with the message's metadata.
+
+Like the library's ``partition_email``: the HTML body is preferred (``content_source``
+text/html), the plain-text body is the fallback; every element carries ``sent_from``,
+``sent_to``, ``cc_recipient``, ``bcc_recipient``, ``subject`` and ``email_message_id``, and the
+``Date`` header is the ``last_modified`` when the upload gave none. Attachments of a type the
+local engine supports are partitioned too, their elements marked with ``attached_to_filename``.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import tempfile
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from ._common import ElementSink, PartitionSettings, decode_text
+from ._errors import FileProcessingError
+from ._lang import detect_languages
+
+
+def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+    """Partition an RFC 822 message."""
+    data = path.read_bytes()
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+    except Exception as exc:  # noqa: BLE001 - the stdlib parser is lenient; anything else is corrupt
+        raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
+    if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
+        raise FileProcessingError(f"{sink.filename} is not an e-mail message (no headers); re-export it as .eml")
+    meta = _message_metadata(message)
+    if not sink.last_modified and message.get("Date"):
+        try:
+            sink.last_modified = email.utils.parsedate_to_datetime(str(message["Date"])).isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+
+    body_html, body_text = _bodies(message, settings)
+    if body_html is not None and body_html.strip():
+        from .html import add_html_elements, parse_html
+
+        root = parse_html(body_html)
+        if root is not None:
+            add_html_elements(sink, root, **meta)
+    if not sink.elements and body_text and body_text.strip():
+        from .text import add_text_elements
+
+        add_text_elements(sink, body_text, detect_languages(body_text[:20_000])[0], **meta)
+
+    attachments = _partition_attachments(message, sink, settings)
+    elements = sink.finish(settings)
+    # attachments keep their own filename, ids and hierarchy; they follow the body
+    elements.extend(attachments)
+    if not elements and not sink.elements:
+        raise FileProcessingError(f"{sink.filename}: no text found (the message has no body)")
+    return elements
+
+
+def _message_metadata(message: EmailMessage) -> dict[str, Any]:
+    def addresses(header: str) -> list[str] | None:
+        values = message.get_all(header)
+        if not values:
+            return None
+        found = [email.utils.formataddr(pair) if pair[0] else pair[1] for pair in email.utils.getaddresses([str(v) for v in values])]
+        return [a for a in found if a] or None
+
+    message_id = message.get("Message-ID")
+    subject = message.get("Subject")
+    return {
+        "sent_from": addresses("From"),
+        "sent_to": addresses("To"),
+        "cc_recipient": addresses("Cc"),
+        "bcc_recipient": addresses("Bcc"),
+        "subject": str(subject) if subject else None,
+        "email_message_id": str(message_id).strip().strip("<>") if message_id else None,
+    }
+
+
+def _decoded(part: Any, settings: PartitionSettings) -> str:
+    try:
+        return str(part.get_content())
+    except (LookupError, UnicodeDecodeError, AssertionError, KeyError):
+        payload = part.get_payload(decode=True) or b""
+        return decode_text(payload, part.get_content_charset() or settings.encoding, "message part")[0]
+
+
+def _bodies(message: EmailMessage, settings: PartitionSettings) -> tuple[str | None, str | None]:
+    html_part = message.get_body(preferencelist=("html",))
+    text_part = message.get_body(preferencelist=("plain",))
+    if html_part is None and text_part is None and not message.is_multipart():
+        # a single-part message whose type is neither (e.g. missing Content-Type): read it as text
+        return None, _decoded(message, settings)
+    html = _decoded(html_part, settings) if html_part is not None else None
+    text = _decoded(text_part, settings) if text_part is not None else None
+    return html, text
+
+
+def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+    from . import partition_file, supported_extensions
+
+    results: list[dict] = []
+    supported = supported_extensions()
+    for part in message.iter_attachments():
+        name = part.get_filename()
+        if not name:
+            continue
+        ext = Path(name).suffix.lower()
+        if ext not in supported or ext == ".eml":
+            sink.warnings.append(f"{sink.filename}: attachment {name!r} was not partitioned (unsupported type {ext or 'unknown'})")
+            continue
+        payload = part.get_payload(decode=True)
+        if not payload:
+            continue
+        with tempfile.TemporaryDirectory(prefix="unb-attachment-") as tmp:
+            target = Path(tmp) / f"attachment{ext}"
+            target.write_bytes(payload)
+            try:
+                elements, warnings = partition_file(
+                    target, filename=Path(name).name, settings=settings, last_modified=sink.last_modified
+                )
+            except FileProcessingError as exc:
+                sink.warnings.append(f"{sink.filename}: attachment skipped: {exc}")
+                continue
+        sink.warnings.extend(warnings)
+        for element in elements:
+            element["metadata"]["attached_to_filename"] = sink.filename
+            element["metadata"] = dict(sorted(element["metadata"].items()))
+        results.extend(elements)
+    return results
