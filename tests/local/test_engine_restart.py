@@ -148,3 +148,25 @@ def test_second_engine_on_same_data_dir_is_refused(data_dir: Path) -> None:
         assert first.client.get("/healthz").status_code == 200
     finally:
         first.close()
+
+
+def test_clean_stop_resumes_running_jobs(data_dir: Path) -> None:
+    """A clean stop (not a crash) loses nothing: the interrupted job runs again at the next start."""
+    from unstructured_nb.local import serve
+
+    with serve(data_dir=data_dir, workers=1, file_delay=120) as slow:
+        with httpx.Client(base_url=slow.url) as c:
+            wf = workflow_id(c)
+            job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
+            wait_job(c, job["id"], {"IN_PROGRESS"})
+    # an upload folder without a job (an engine that died mid-upload) is cleaned up at the next start
+    orphan = data_dir / "jobs" / "00000000-0000-4000-8000-000000000000" / "inputs"
+    orphan.mkdir(parents=True)
+    (orphan / "x.txt").write_text("partial")
+    with serve(data_dir=data_dir, workers=1) as again:
+        with httpx.Client(base_url=again.url) as c:
+            done = wait_job(c, job["id"])
+            assert done["status"] == "COMPLETED" and len(done["output_node_files"]) == 2
+            details = c.get(f"/api/v1/jobs/{job['id']}/details").json()
+            assert details["processing_status"] == "SUCCESS"
+    assert not orphan.parent.exists()

@@ -50,7 +50,11 @@ class JobManager:
         self.pool.start()
 
     def close(self) -> None:
+        """Stop the workers. Jobs they were running go back to SCHEDULED and resume at the next start:
+        a clean stop loses nothing (only a crash leaves jobs FAILED, see :meth:`recover`)."""
         self.pool.close()
+        for job in self.store.jobs_with_status("IN_PROGRESS"):
+            self.store.requeue_job(job.id)
 
     def recover(self) -> None:
         """After a restart: jobs that were running are FAILED with a message; queued ones run now.
@@ -63,7 +67,17 @@ class JobManager:
             self.store.stop_pending_files(job.id, "Not processed: the local engine stopped while this job was running.", status="failure")
             self.store.finish_job(job.id, "FAILED", INTERRUPTED_MESSAGE, only_if=("IN_PROGRESS",))
         for job in self.store.jobs_with_status("SCHEDULED"):
+            self.store.requeue_job(job.id)  # a file caught between "started" and its job's start
             self.enqueue(job)
+        self._remove_orphans()
+
+    def _remove_orphans(self) -> None:
+        """Upload folders of runs that never became jobs (the engine died mid-upload)."""
+        root = self.data_dir / "jobs"
+        known = self.store.job_ids()
+        for entry in root.iterdir() if root.is_dir() else ():
+            if entry.is_dir() and entry.name not in known:
+                shutil.rmtree(entry, ignore_errors=True)
 
     def enqueue(self, job: JobRow) -> None:
         for f in self.store.pending_files(job.id):
@@ -112,7 +126,9 @@ class JobManager:
         elif kind == "fail":
             _, node_index, error, warnings = result
             self.store.finish_file(task.file_id, "failure", done_nodes=int(node_index), failed_node=int(node_index), error=str(error), warnings=warnings)
-        else:  # killed by a cancel (or shutdown): the cancel already recorded the file
+        elif self.pool.closing:
+            return  # shutdown: close() puts the job back in the queue
+        else:  # killed by a cancel, which already recorded the file
             self.store.finish_file(task.file_id, "stopped", error="Not processed: the job was cancelled.")
         self._maybe_finish(task.job_id)
 

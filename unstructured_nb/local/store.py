@@ -365,7 +365,19 @@ class Store:
         return [_file(r) for r in self._all("SELECT * FROM files WHERE job_id=? AND status IN ('ready','in_progress') ORDER BY idx", (job_id,))]
 
     def start_file(self, file_id: str) -> bool:
-        return bool(self._exec("UPDATE files SET status='in_progress' WHERE id=? AND status='ready'", (file_id,)))
+        return bool(self._exec("UPDATE files SET status='in_progress', done_nodes=0 WHERE id=? AND status='ready'", (file_id,)))
+
+    def requeue_job(self, job_id: str) -> None:
+        """Put a job whose files were interrupted by a clean shutdown back in the queue (resumed at the next start)."""
+        self._tx(
+            [
+                ("UPDATE files SET status='ready', done_nodes=0 WHERE job_id=? AND status='in_progress'", (job_id,)),
+                ("UPDATE jobs SET status='SCHEDULED' WHERE id=? AND status='IN_PROGRESS'", (job_id,)),
+            ]
+        )
+
+    def job_ids(self) -> set[str]:
+        return {r["id"] for r in self._all("SELECT id FROM jobs")}
 
     def node_done(self, file_id: str, done_nodes: int) -> None:
         self._exec("UPDATE files SET done_nodes=? WHERE id=? AND status='in_progress'", (done_nodes, file_id))

@@ -255,6 +255,10 @@ class WorkerPool:
             w.thread = threading.Thread(target=self._loop, args=(w,), name=f"unstructured-nb-pool-{w.index}", daemon=True)
             w.thread.start()
 
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
     def submit(self, task: Task) -> None:
         self._queue.put(task)
 
