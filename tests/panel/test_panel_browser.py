@@ -120,6 +120,9 @@ def test_lab_upload_run_complete_then_cancel_a_slow_job(lab: WebServer, site, pa
     expect(cancel).to_be_enabled(timeout=T)
     table = panel.locator("table.unb-table").filter(has_text="job_id")
     expect(table.locator("tbody tr")).to_have_count(2, timeout=T)
+    expect(panel.locator(".unb-h", has_text="Progress of run 2")).to_be_visible(timeout=T)  # per-node progress
+    expect(panel).to_contain_text(f"/{SLOW_FILES} done")
+    panel.screenshot(path=str(artifacts / "panel-lab-running.png"))
     cancel.click()
     expect(table.locator("tbody tr").last.locator('[data-status="STOPPED"]')).to_be_visible(timeout=T)
     expect(cancel).to_be_disabled(timeout=T)
@@ -143,3 +146,25 @@ def test_voila_upload_run_complete(voila: WebServer, site, page, artifacts: Path
     expect(panel.locator(".unb-error")).to_have_count(0)
     panel.screenshot(path=str(artifacts / "panel-voila.png"))
     page.screenshot(path=str(artifacts / "panel-voila-page.png"), full_page=True)
+
+
+def test_html_snapshot_reads_well_without_widgets(engine, page, artifacts: Path, tmp_path):
+    """The text/html fallback (exported notebooks, HTML-only viewers) as a static page."""
+    from unstructured_nb.widgets import panel
+
+    expect = _expect()
+    (tmp_path / "snap.md").write_text("# Snapshot title\n\nA paragraph about amber lanterns.\n")
+    p = panel(workflow="partition", files=str(tmp_path / "snap.md"), api_url=engine.url)
+    try:
+        p.run()
+        p.wait(timeout=60)
+        html_file = tmp_path / "snapshot.html"
+        html_file.write_text(f"<!doctype html><meta charset=utf-8><body style='font-family:sans-serif'>{p.to_html()}</body>")
+    finally:
+        p.close()
+    page.goto(html_file.as_uri())
+    snap = page.locator(".unb-panel")
+    expect(snap.locator('[data-status="COMPLETED"]')).to_be_visible()
+    expect(snap).to_contain_text("amber lanterns")
+    expect(snap).to_contain_text("A snapshot: the interactive panel needs a live kernel")
+    snap.screenshot(path=str(artifacts / "panel-html-snapshot.png"))

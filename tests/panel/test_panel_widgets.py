@@ -147,6 +147,8 @@ def test_cancel_stops_a_running_job_and_history_accumulates(made, engine, tmp_pa
     p.run_button.click()
     until(lambda: len(p.runs) == 2, "the second run to start")
     until(lambda: not p.cancel_button.disabled, "Cancel to be enabled while the job runs")
+    until(lambda: "Progress of run 2" in p.table.value, "per-node progress while the job runs")
+    assert "/24 done" in p.table.value.split("Progress of run 2")[1]
     second = p.runs[-1]
     assert not second.done
     p.cancel_button.click()
@@ -275,3 +277,46 @@ def test_mimebundle_carries_the_widget_view_and_html_and_text_snapshots(made, tm
     bundle = p._repr_mimebundle_()
     assert "COMPLETED" in bundle["text/plain"] and "snap.txt" in bundle["text/plain"]
     assert 'data-status="COMPLETED"' in bundle["text/html"] and "Results of run 1" in bundle["text/html"]
+
+
+def test_the_magic_with_no_arguments_returns_the_panel(engine, monkeypatch):
+    from IPython.testing.globalipapp import get_ipython
+
+    monkeypatch.setenv("UNSTRUCTURED_API_URL", engine.url)
+    ip = get_ipython()
+    ip.run_line_magic("load_ext", "unstructured_nb")
+    p = ip.run_line_magic("unstructured_run", "")
+    try:
+        assert isinstance(p, Panel)
+        assert "partition" in labels(p)
+    finally:
+        p.close()
+
+
+def test_losing_the_server_mid_run_is_shown_and_recovered_from(tmp_path):
+    """A polling error shows as one paragraph while the job is followed; once the server is
+    back, the error goes and the run reaches its final state."""
+    from unstructured_nb.local import serve
+
+    data = tmp_path / "flaky-engine"
+    server = serve(data_dir=data, file_delay=0.5)
+    port = int(server.url.rsplit(":", 1)[1])
+    files = tmp_path / "many"
+    files.mkdir()
+    for i in range(12):
+        (files / f"m{i:02d}.txt").write_text(f"Text {i}.\n")
+    p = panel(workflow="partition", files=str(files), api_url=server.url)
+    try:
+        run = p.run()
+        until(lambda: str(run.status) == "IN_PROGRESS", "the job to be running")
+        server.stop()
+        until(lambda: "could not connect" in p.error, "the polling error in the error area")
+        assert "Traceback" not in p.error_area.value
+        assert not p.cancel_button.disabled  # still following the job
+        server = serve(port=port, data_dir=data)
+        p.wait(timeout=TIMEOUT)
+        assert run.done and p.error == ""
+        assert str(run.status) in p.table.value
+    finally:
+        p.close()
+        server.stop()
