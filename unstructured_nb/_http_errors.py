@@ -184,16 +184,20 @@ def error_for_response(call: Call[Any], response: httpx.Response, ctx: Context, 
     status = response.status_code
     raw_detail = _scrub(_detail(response), ctx.key)
     detail = render_detail(raw_detail)
-    head = f"{call.target} {{what}} ({_status_text(status)}){_retried(attempts)}{_said(detail)}"
+    suffix = f" ({_status_text(status)}){_retried(attempts)}{_said(detail)}"
+
+    def head(what: str) -> str:  # not str.format: the server's detail may contain braces
+        return f"{call.target} {what}{suffix}"
+
     common: dict[str, Any] = {"method": call.method, "path": call.path, "status_code": status, "detail": raw_detail}
     if status in (401, 403):
         what = "was refused: not authenticated" if status == 401 else "was refused: not allowed"
-        return AuthenticationError(head.format(what=what), hint=_auth_hint(status, ctx), **common)
+        return AuthenticationError(head(what), hint=_auth_hint(status, ctx), **common)
     if status == 404:
-        return NotFoundError(head.format(what="found nothing"), hint=_not_found_hint(call, detail, ctx), **common)
+        return NotFoundError(head("found nothing"), hint=_not_found_hint(call, detail, ctx), **common)
     if status == 422:
         return ValidationError(
-            head.format(what="was rejected as invalid"),
+            head("was rejected as invalid"),
             hint="Correct the fields named above; ids are the UUIDs shown by client.list_workflows() and client.list_jobs()",
             **common,
         )
@@ -201,7 +205,7 @@ def error_for_response(call: Call[Any], response: httpx.Response, ctx: Context, 
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         wait = f"Wait {retry_after:.0f} s (the server's Retry-After)" if retry_after is not None else "Wait a few seconds"
         return RateLimitError(
-            head.format(what="was rate limited"),
+            head("was rate limited"),
             retry_after=retry_after,
             hint=f"{wait}, then try again; the platform allows about one job launch per second",
             **common,
@@ -218,17 +222,17 @@ def error_for_response(call: Call[Any], response: httpx.Response, ctx: Context, 
                     else "; check its effect (e.g. client.list_jobs()) before sending it again"
                 )
             )
-        return ServerError(head.format(what="failed on the server"), hint=hint, **common)
+        return ServerError(head("failed on the server"), hint=hint, **common)
     if 300 <= status < 400:
-        location = display_url(response.headers.get("Location", "")).split("?")[0]
+        location = _scrub(display_url(response.headers.get("Location", "")).split("?")[0], ctx.key)
         return APIStatusError(
-            head.format(what=f"was redirected to {location or 'another address'}"),
+            head(f"was redirected to {location or 'another address'}"),
             hint=f"Set {ENV_URL} (or api_url) to the address the server redirects to; redirects are not followed "
             "so that the API key is never sent to another host",
             **common,
         )
     return APIStatusError(
-        head.format(what="failed"),
+        head("failed"),
         hint=f"Check the request's arguments; if they are right, check that {ENV_URL} ({display_url(ctx.api_url)}) "
         "points at the Unstructured API",
         **common,

@@ -236,7 +236,7 @@ class FakeAPI:
 class RecordingServer:
     """``with RecordingServer() as server: Client(server.url)...; server.requests``."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[Recorded] = []
         self.fake = FakeAPI()
         self._scripted: dict[tuple[str, str], deque[Reply]] = defaultdict(deque)
@@ -297,7 +297,7 @@ class RecordingServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="recording-server", daemon=True
