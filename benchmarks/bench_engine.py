@@ -37,6 +37,8 @@ PAGE = "\n\n".join(
     for i in range(10)
 ).encode()
 
+HEAVY = PAGE * 100  # ~300 KB: partitioning, not the server, dominates
+
 
 class EngineProcess:
     def __init__(self, data_dir: Path, workers: int) -> None:
@@ -63,8 +65,8 @@ class EngineProcess:
         # let the workers finish importing before measuring
         self.run_and_wait()
 
-    def run(self) -> str:
-        r = self.client.post(f"/api/v1/workflows/{self.workflow}/run", files=[("input_files", ("page.txt", PAGE))])
+    def run(self, content: bytes = PAGE) -> str:
+        r = self.client.post(f"/api/v1/workflows/{self.workflow}/run", files=[("input_files", ("page.txt", content))])
         r.raise_for_status()
         return r.json()["id"]
 
@@ -78,16 +80,20 @@ class EngineProcess:
             if status in ("FAILED", "STOPPED"):
                 raise SystemExit(f"job {job_id} ended {status}")
 
-    def throughput(self, n_jobs: int) -> float:
+    def throughput(self, n_jobs: int, content: bytes = PAGE) -> float:
         t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            ids = set(pool.map(lambda _: self.run(), range(n_jobs)))
-        while True:
-            jobs = self.client.get("/api/v1/jobs/", params={"workflow_id": self.workflow}).json()
-            mine = [j for j in jobs if j["id"] in ids]
-            if all(j["status"] == "COMPLETED" for j in mine) and len(mine) == n_jobs:
-                return n_jobs / (time.perf_counter() - t0)
-            time.sleep(0.01)
+            pending = list(pool.map(lambda _: self.run(content), range(n_jobs)))
+        # wait on the oldest unfinished job only: cheap for the server, so we measure the jobs, not the polling
+        while pending:
+            status = self.client.get(f"/api/v1/jobs/{pending[0]}").json()["status"]
+            if status == "COMPLETED":
+                pending.pop(0)
+            elif status in ("FAILED", "STOPPED"):
+                raise SystemExit(f"job {pending[0]} ended {status}")
+            else:
+                time.sleep(0.005)
+        return n_jobs / (time.perf_counter() - t0)
 
     def close(self) -> None:
         self.client.close()
@@ -125,11 +131,13 @@ def main(argv: list[str] | None = None) -> None:
         try:
             latencies = [two.run_and_wait() for _ in range(args.runs)]
             tput2 = two.throughput(args.jobs)
+            heavy2 = two.throughput(max(10, args.jobs // 5), HEAVY)
         finally:
             two.close()
         one = EngineProcess(Path(tmp) / "one", workers=1)
         try:
             tput1 = one.throughput(args.jobs)
+            heavy1 = one.throughput(max(10, args.jobs // 5), HEAVY)
         finally:
             one.close()
 
@@ -146,7 +154,11 @@ def main(argv: list[str] | None = None) -> None:
             "|---|---|---|---|",
             f"| run -> COMPLETED, median of {args.runs} | {ms(med)} (p90 {ms(p90)}) | partition node alone, in-process: {ms(baseline)} | {med / baseline:.1f}x the partitioner's own time |",
             f"| goal: median < 50 ms | {'met' if med < 0.05 else 'NOT met'} | | {0.05 / med:.1f}x under the goal |",
-            f"| jobs/s, 2 workers ({args.jobs} one-file jobs) | {tput2:.1f} jobs/s | 1 worker: {tput1:.1f} jobs/s | {tput2 / tput1:.2f}x |",
+            f"| jobs/s, 2 workers ({args.jobs} one-page jobs) | {tput2:.1f} jobs/s | 1 worker: {tput1:.1f} jobs/s | {tput2 / tput1:.2f}x |",
+            f"| jobs/s, 2 workers ({max(10, args.jobs // 5)} jobs of a {len(HEAVY) // 1024} KB text) | {heavy2:.1f} jobs/s | 1 worker: {heavy1:.1f} jobs/s | {heavy2 / heavy1:.2f}x |",
+            "",
+            "One-page jobs are bound by the server process (HTTP, upload to disk, SQLite: a few ms per job), so a second worker "
+            "adds nothing there; with heavier files the partitioning dominates and the workers share it.",
         ]
     )
     print(md)

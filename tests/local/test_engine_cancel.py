@@ -83,3 +83,20 @@ def test_cancel_a_scheduled_job(slow: LocalServer, c: httpx.Client) -> None:
     # the engine is idle again: no job of this engine is left running
     assert c.get("/api/v1/jobs/", params={"status": "in_progress"}).json() == []
     assert c.post(f"/api/v1/jobs/{uuid.uuid4()}/cancel").status_code == 404
+
+
+def test_cancel_through_the_sdk(slow: LocalServer, c: httpx.Client) -> None:
+    from unstructured_client import UnstructuredClient
+    from unstructured_client.utils import BackoffStrategy, RetryConfig
+
+    sdk = UnstructuredClient(server_url=slow.url, retry_config=RetryConfig("none", BackoffStrategy(1, 1, 1, 1), False))
+    wf = workflow_id(c)
+    job = sdk.workflows.run_workflow(
+        request={"workflow_id": wf, "body_run_workflow": {"input_files": [{"content": sample(".txt"), "file_name": "a.txt"}]}}
+    ).job_information
+    wait_job(c, job.id, {"IN_PROGRESS"})
+    answer = sdk.jobs.cancel_job(request={"job_id": job.id}).any
+    assert answer["status"] == "STOPPED"
+    assert sdk.jobs.get_job(request={"job_id": job.id}).job_information.status.value == "STOPPED"
+    details = sdk.jobs.get_job_details(request={"job_id": job.id}).job_details
+    assert details.processing_status.value == "STOPPED"

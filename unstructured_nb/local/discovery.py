@@ -111,6 +111,27 @@ def _healthy(state: dict[str, Any], data_dir: Path, timeout: float = 2.0) -> boo
     return r.status_code == 200 and info.get("data_dir") == str(data_dir) and info.get("pid") == state.get("pid")
 
 
+def _alive_and_answering(state: dict[str, Any], data_dir: Path) -> bool:
+    """Healthy now, or (a live engine process that is merely busy) within a few seconds.
+
+    Declaring a busy engine stale would start a second one (refused by the data dir lock)
+    or kill the first with its running jobs, so a live engine process gets some patience.
+    """
+    if _healthy(state, data_dir):
+        return True
+    pid = state.get("pid")
+    if not (isinstance(pid, int) and _pid_alive(pid) and _looks_like_engine(pid)):
+        return False
+    deadline = time.monotonic() + 15.0
+    while time.monotonic() < deadline:
+        if _healthy(state, data_dir, timeout=3.0):
+            return True
+        if not _pid_alive(pid):
+            return False
+        time.sleep(0.2)
+    return False
+
+
 def _engine_from(state: dict[str, Any], data_dir: Path) -> LocalEngine:
     key = None
     if state.get("auth"):
@@ -152,7 +173,7 @@ def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> Local
         fcntl.flock(lock, fcntl.LOCK_EX)  # one kernel spawns; the others wait here, then reuse it
         try:
             state = read_state(path)
-            if state and _healthy(state, path):
+            if state and _alive_and_answering(state, path):
                 engine = _engine_from(state, path)
             else:
                 engine = _spawn(path, stale=state)
