@@ -100,3 +100,25 @@ def test_cancel_through_the_sdk(slow: LocalServer, c: httpx.Client) -> None:
     assert sdk.jobs.get_job(request={"job_id": job.id}).job_information.status.value == "STOPPED"
     details = sdk.jobs.get_job_details(request={"job_id": job.id}).job_details
     assert details.processing_status.value == "STOPPED"
+
+
+def test_a_crashing_worker_fails_only_its_file(slow: LocalServer, c: httpx.Client) -> None:
+    import os
+    import signal
+
+    wf = workflow_id(c)
+    job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
+    wait_job(c, job["id"], {"IN_PROGRESS"})
+    wait_until(lambda: c.get(f"/api/v1/jobs/{job['id']}/details").json()["node_stats"][0]["in_progress"] == 1, 30, what="a.txt running")
+    (pid,) = [p for p in _worker_pids(slow) if p]
+    os.kill(pid, signal.SIGKILL)  # what the OOM killer or a parser segfault would do
+
+    def a_failed() -> list | None:
+        return c.get(f"/api/v1/jobs/{job['id']}/failed-files").json()["failed_files"] or None
+
+    (failed,) = wait_until(a_failed, 30, what="a.txt to fail")
+    assert failed["document"] == "a.txt" and "crashed" in failed["error"]
+    # the job goes on with b.txt on a fresh worker; the server is unharmed
+    details = wait_until(lambda: (d := c.get(f"/api/v1/jobs/{job['id']}/details").json())["node_stats"][0]["in_progress"] == 1 and d, 30, what="b.txt running")
+    assert details["node_stats"][0]["failure"] == 1 and details["processing_status"] == "IN_PROGRESS"
+    assert c.post(f"/api/v1/jobs/{job['id']}/cancel").json()["status"] == "STOPPED"

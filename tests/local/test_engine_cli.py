@@ -65,3 +65,32 @@ def test_api_key_from_env_is_not_in_ps(tmp_path: Path) -> None:
         proc.terminate()
         rest = proc.communicate(timeout=20)[0]
     assert key not in rest and proc.returncode == 0
+
+
+def test_serve_refuses_public_host_without_key(tmp_path: Path) -> None:
+    from unstructured_nb.errors import LocalEngineError
+    from unstructured_nb.local import serve
+
+    with pytest.raises(LocalEngineError, match="without an API key"):
+        serve(host="0.0.0.0", data_dir=tmp_path)
+    assert not (tmp_path / "engine.db").exists()
+
+
+def test_package_import_is_cheap() -> None:
+    code = "import sys, unstructured_nb.local, unstructured_nb.local.discovery; print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette', 'pydantic', 'IPython', 'pandas', 'ipywidgets') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_running_engine_never_imports_notebook_libraries(tmp_path: Path) -> None:
+    code = (
+        "import sys, httpx\n"
+        "from unstructured_nb.local import serve\n"
+        f"s = serve(data_dir={str(tmp_path)!r}, workers=1)\n"
+        "wf = httpx.get(s.url + '/api/v1/workflows/').json()[0]['id']\n"
+        "assert httpx.post(s.url + f'/api/v1/workflows/{wf}/run', files={'input_files': ('a.txt', b'Hi there.')}).status_code == 202\n"
+        "s.stop()\n"
+        "print(sorted(m for m in ('IPython', 'pandas', 'ipywidgets') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr

@@ -102,3 +102,15 @@ def test_engine_that_cannot_start_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LocalEngineError) as err:
         ensure_local_engine(blocker / "sub")
     assert "data dir" in str(err.value)
+
+
+def test_data_dir_held_by_an_in_process_engine(data_dir: Path) -> None:
+    """An engine started with serve() holds the data dir; discovery says so instead of hanging."""
+    from unstructured_nb.local import serve
+
+    with serve(data_dir=data_dir, workers=1):
+        with pytest.raises(LocalEngineError) as err:
+            ensure_local_engine(data_dir)
+    text = str(err.value)
+    assert "Another local engine is already using the data dir" in text and "engine.log" in text
+    assert "Traceback" not in text

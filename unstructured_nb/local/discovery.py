@@ -213,9 +213,10 @@ def _spawn(path: Path, stale: dict[str, Any] | None) -> LocalEngine:
     while time.monotonic() < deadline:
         code = proc.poll()
         if code is not None:
+            reason = _last_log_line(log_path)
             raise LocalEngineError(
-                f"The local engine exited while starting (exit code {code}).",
-                hint=f"See its log at {log_path} for the reason.",
+                f"The local engine exited while starting (exit code {code})" + (f": {reason}" if reason else "."),
+                hint=f"Its log is {log_path}.",
             )
         state = read_state(path)
         if state and state.get("pid") == proc.pid and _healthy(state, path, timeout=1.0):
@@ -226,6 +227,19 @@ def _spawn(path: Path, stale: dict[str, Any] | None) -> LocalEngine:
         f"The local engine did not answer within {START_TIMEOUT:.0f} seconds.",
         hint=f"See its log at {log_path}, or start it yourself with `unstructured-nb serve --data-dir {path}`.",
     )
+
+
+def _last_log_line(log_path: Path) -> str:
+    """The engine's last words (it prints one clear line on a refused start)."""
+    try:
+        with open(log_path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 4096))
+            lines = [ln.strip() for ln in fh.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+    except OSError:
+        return ""
+    last = lines[-1] if lines else ""
+    return "" if last.startswith("--- starting") else last.removeprefix("unstructured-nb serve: ")
 
 
 def _looks_like_engine(pid: int) -> bool:
