@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 __all__ = [
     "PANEL_CSS",
     "FileEntry",
+    "esc",
     "format_size",
     "status_badge",
     "frame_html",
@@ -108,7 +109,7 @@ def format_size(size: int | None) -> str:
     return f"{size} B"  # pragma: no cover - unreachable
 
 
-def _esc(value: Any) -> str:
+def esc(value: Any) -> str:
     """Escape text for an element's content (quotes stay readable)."""
     return html.escape("" if value is None else str(value), quote=False)
 
@@ -122,7 +123,7 @@ def status_badge(status: Any) -> str:
     """A coloured pill for a job status (unknown statuses get neutral colours)."""
     text = str(getattr(status, "value", status) or "")
     fg, bg = _STATUS_COLOURS.get(text.upper(), ("#57606a", "#eaeef2"))
-    return f'<span class="unb-badge" data-status="{_attr(text)}" style="color:{fg};background:{bg}">{_esc(text)}</span>'
+    return f'<span class="unb-badge" data-status="{_attr(text)}" style="color:{fg};background:{bg}">{esc(text)}</span>'
 
 
 def _cell(value: Any) -> str:
@@ -151,7 +152,7 @@ def frame_html(df: Any, *, max_chars: int = 120, css_class: str = "unb-table") -
     in the cell's tooltip); free-text columns wrap, the others stay on one line.
     """
     columns = [str(c) for c in df.columns]
-    head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
     rows = []
     for values in df.itertuples(index=False, name=None):
         cells = []
@@ -161,11 +162,11 @@ def frame_html(df: Any, *, max_chars: int = 120, css_class: str = "unb-table") -
             if col.lower() == "status" and text:
                 cells.append(f"<td>{status_badge(text)}</td>")
             elif col.lower() in _SHORT_ID_COLUMNS and len(text) > 12:
-                cells.append(f'<td title="{_attr(text)}"><code>{_esc(text[:8])}</code>…</td>')
+                cells.append(f'<td title="{_attr(text)}"><code>{esc(text[:8])}</code>…</td>')
             elif len(text) > max_chars:
-                cells.append(f'<td{wrap} title="{_attr(text)}">{_esc(text[: max_chars - 1])}…</td>')
+                cells.append(f'<td{wrap} title="{_attr(text)}">{esc(text[: max_chars - 1])}…</td>')
             else:
-                cells.append(f"<td{wrap}>{_esc(text)}</td>")
+                cells.append(f"<td{wrap}>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -193,10 +194,13 @@ def files_html(entries: Sequence[FileEntry], problems: Sequence[str], limit_byte
     """
     parts: list[str] = []
     for problem in problems:
-        parts.append(f'<div class="unb-warn">✗ {_esc(problem)}</div>')
+        parts.append(f'<div class="unb-warn">✗ {esc(problem)}</div>')
     if not entries:
         if not problems:
-            parts.append('<span class="unb-muted">No files chosen yet: upload files, or type a path on the kernel\'s disk.</span>')
+            parts.append(
+                '<span class="unb-muted">No files chosen yet: upload files (about 10 MB in all at most: Jupyter '
+                "limits the size of one browser message), or type paths on the kernel's disk for bigger ones.</span>"
+            )
         return "".join(parts)
     total = sum(e.size or 0 for e in entries)
     rows = []
@@ -205,11 +209,11 @@ def files_html(entries: Sequence[FileEntry], problems: Sequence[str], limit_byte
     listed = [e for e in entries if id(e) in keep]  # in the user's order
     for e in listed:
         big = e.size is not None and e.size > limit_bytes
-        size = _esc(format_size(e.size))
+        size = esc(format_size(e.size))
         if big:
             size = f'<span class="unb-warn">{size} ⚠</span>'
-        where = "uploaded" if e.source == "upload" else _esc(e.shown or e.path or "kernel")
-        rows.append(f"<tr><td>{_esc(e.name)}</td><td style=\"text-align:right\">{size}</td><td class=\"unb-muted\">{where}</td></tr>")
+        where = "uploaded" if e.source == "upload" else esc(e.shown or e.path or "kernel")
+        rows.append(f"<tr><td>{esc(e.name)}</td><td style=\"text-align:right\">{size}</td><td class=\"unb-muted\">{where}</td></tr>")
     if len(entries) > len(listed):
         rows.append(f'<tr><td class="unb-muted" colspan="3">… and {len(entries) - len(listed)} more</td></tr>')
     noun = "file" if len(entries) == 1 else "files"
@@ -217,19 +221,20 @@ def files_html(entries: Sequence[FileEntry], problems: Sequence[str], limit_byte
         f'<table class="unb-table"><thead><tr><th>{len(entries)} {noun}</th><th style="text-align:right">size</th>'
         f"<th>from</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
-    parts.append(f'<div class="unb-muted">Total {_esc(format_size(total))}</div>')
+    parts.append(f'<div class="unb-muted">Total {esc(format_size(total))}</div>')
     big_ones = [e for e in entries if e.size is not None and e.size > limit_bytes]
     if big_ones:
         names = ", ".join(e.name for e in big_ones[:5]) + (" …" if len(big_ones) > 5 else "")
         uploads = any(e.source == "upload" for e in big_ones)
         advice = (
-            " Large uploads travel through the browser and the kernel's memory: put such files on the kernel's disk and use the Path field."
+            " Large uploads travel through the browser and the kernel's memory: put such files on the kernel's disk"
+            " and type their paths instead."
             if uploads
             else ""
         )
         parts.append(
-            f'<div class="unb-warn">⚠ Over the {_esc(format_size(limit_bytes))} size limit: {_esc(names)}. '
-            f"The Unstructured Platform may refuse files this big.{_esc(advice)}</div>"
+            f'<div class="unb-warn">⚠ Over the {esc(format_size(limit_bytes))} size limit: {esc(names)}. '
+            f"The Unstructured Platform may refuse files this big.{esc(advice)}</div>"
         )
     return "".join(parts)
 
@@ -268,11 +273,11 @@ def progress_html(label: str, details: Any) -> str:
         name = s.node_name or s.node_type or "node"
         sub = f" ({s.node_subtype})" if s.node_subtype else ""
         rows.append(
-            f"<tr><td>{_esc(name)}{_esc(sub)}</td><td>{bar}</td>"
+            f"<tr><td>{esc(name)}{esc(sub)}</td><td>{bar}</td>"
             f"<td>{s.success + s.failure}/{total} done</td><td>{s.in_progress} running</td>"
             f"<td>{s.ready} waiting</td><td>{s.failure} failed</td></tr>"
         )
-    return f'<div class="unb-h">Progress of {_esc(label)}</div><table class="unb-table"><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="unb-h">Progress of {esc(label)}</div><table class="unb-table"><tbody>{"".join(rows)}</tbody></table>'
 
 
 def progress_text(label: str, details: Any) -> str:
@@ -293,9 +298,9 @@ def failed_html(label: str, failed: Iterable[Any]) -> str:
     failed = list(failed or ())
     if not failed:
         return ""
-    rows = "".join(f"<tr><td>{_esc(f.document)}</td><td>{_esc(f.error)}</td></tr>" for f in failed)
+    rows = "".join(f"<tr><td>{esc(f.document)}</td><td>{esc(f.error)}</td></tr>" for f in failed)
     return (
-        f'<div class="unb-h">Failed files of {_esc(label)}</div>'
+        f'<div class="unb-h">Failed files of {esc(label)}</div>'
         f'<table class="unb-table"><thead><tr><th>file</th><th>error</th></tr></thead><tbody>{rows}</tbody></table>'
     )
 
@@ -304,9 +309,9 @@ def error_html(paragraph: str) -> str:
     """The error box: one paragraph, escaped (it is never a traceback)."""
     if not paragraph:
         return ""
-    return f'<div class="unb-error" role="alert"><b>Error.</b> {_esc(paragraph)}</div>'
+    return f'<div class="unb-error" role="alert"><b>Error.</b> {esc(paragraph)}</div>'
 
 
 def notice_html(text: str, *, muted: bool = False) -> str:
     cls = "unb-muted" if muted else "unb-notice"
-    return f'<span class="{cls}">{_esc(text)}</span>'
+    return f'<span class="{cls}">{esc(text)}</span>'

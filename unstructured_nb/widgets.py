@@ -179,7 +179,7 @@ class Panel(widgets.VBox):
         self.workflow_info = widgets.HTML()
         self.upload = widgets.FileUpload(
             accept=",".join(SUPPORTED_EXTENSIONS), multiple=True, description="Upload",
-            tooltip="Choose files on your computer", layout=widgets.Layout(width="auto"),
+            tooltip="Choose files on your computer (about 10 MB in all at most; type paths on the kernel's disk for bigger ones)", layout=widgets.Layout(width="auto"),
         )
         self.paths = widgets.Text(
             placeholder="…or paths on the kernel's disk: data/*.pdf reports/",
@@ -492,7 +492,7 @@ class Panel(widgets.VBox):
         hint = f"First {shown} shown. All of them: panel.runs[{index}].elements() (or panel.runs[-1] for the latest run)."
         body = ph.frame_html(head, max_chars=100) if len(elements) else '<span class="unb-muted">No elements.</span>'
         self.preview.value = (
-            f'<div class="unb-h">{ph._esc(title)}</div>{body}<div class="unb-muted">{ph._esc(hint)}</div>'
+            f'<div class="unb-h">{ph.esc(title)}</div>{body}<div class="unb-muted">{ph.esc(hint)}</div>'
         )
 
     def show_error(self, exc: BaseException | str, *, source: str = "panel") -> None:
@@ -575,7 +575,7 @@ class Panel(widgets.VBox):
             parts.append(ph.failed_html(label, run.failed_files or ()))
             message = run.details.message if run.done and run.details is not None else None
             if message:  # e.g. a strategy the server emulated
-                parts.append(f'<div class="unb-muted"><b>{ph._esc(label)}:</b> {ph._esc(message)}</div>')
+                parts.append(f'<div class="unb-muted"><b>{ph.esc(label)}:</b> {ph.esc(message)}</div>')
         return "".join(parts)
 
     def _render(self) -> None:
@@ -584,7 +584,7 @@ class Panel(widgets.VBox):
             self.title.value = (
                 ph.PANEL_CSS
                 + '<div class="unb-title"><b>Unstructured</b> · run a workflow'
-                + f'<span class="unb-sub">{ph._esc(self._api_label())}</span></div>'
+                + f'<span class="unb-sub">{ph.esc(self._api_label())}</span></div>'
             )
             selected = self.workflow.value
             typed = self.workflow_id.value.strip()
@@ -620,10 +620,10 @@ class Panel(widgets.VBox):
         with self._lock:
             snap = self._snapshot_parts()
             wf_line = (
-                f"<b>Workflow:</b> {ph._esc(snap['name'])} <span class=\"unb-muted\">({ph._esc(snap['workflow'])})</span>"
+                f"<b>Workflow:</b> {ph.esc(snap['name'])} <span class=\"unb-muted\">({ph.esc(snap['workflow'])})</span>"
                 if snap["workflow"]
                 else "<b>Workflow:</b> <span class=\"unb-muted\">none chosen"
-                + (f" ({len(self.workflows)} available: {ph._esc(', '.join(w.name for w in self.workflows))})" if self.workflows else "")
+                + (f" ({len(self.workflows)} available: {ph.esc(', '.join(w.name for w in self.workflows))})" if self.workflows else "")
                 + "</span>"
             )
             parts = [

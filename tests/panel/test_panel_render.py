@@ -56,7 +56,7 @@ def test_files_listing_shows_sizes_total_and_a_warning_above_the_limit():
     out = ph.files_html(entries, [], limit_bytes=10_000_000)
     assert "3 files" in out and "1.2 kB" in out and "25.0 MB" in out and "/data/disk.md" in out
     assert "Over the 10.0 MB size limit: huge.pdf" in out
-    assert "Path field" in out  # an upload above the limit: advice to use the kernel's disk
+    assert "kernel's disk" in out  # an upload above the limit: advice to use the kernel's disk
     text = ph.files_text(entries, [], 10_000_000)
     assert "huge.pdf  25.0 MB  (uploaded)  ⚠ over the size limit" in text
     assert "Over the" not in ph.files_html(entries[:1], [], 10_000_000)
