@@ -215,7 +215,7 @@ def error_for_response(call: Call[Any], response: httpx.Response, ctx: Context, 
             hint = "The server is failing; try again in a minute, and check the platform's status page if it persists"
         else:
             hint = (
-                "This request was not retried because the server may have acted on it before failing"
+                "This answer was not retried because the server may have acted on the request before failing"
                 + (
                     f": check client.list_jobs(workflow_id={call.resource_id!r}) before running again"
                     if call.path.endswith("/run")

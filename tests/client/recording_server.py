@@ -247,6 +247,7 @@ class RecordingServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # answer at once, like a production server
 
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
