@@ -80,11 +80,9 @@ def process_file(task: dict[str, Any], send: Any = None) -> tuple[str, Any]:
     for i, node in enumerate(nodes):
         send(("start", i))
         try:
-            if i == 0:
-                _precheck(path, filename, nodes_mod)
-                if delay:
-                    # the demo/testing knob: the file takes at least `delay` seconds (cancel kills us mid-sleep)
-                    time.sleep(max(0.0, delay - (time.monotonic() - started)))
+            if i == 0 and delay:
+                # the demo/testing knob: the file takes at least `delay` seconds (cancel kills us mid-sleep)
+                time.sleep(max(0.0, delay - (time.monotonic() - started)))
             out = nodes_mod.run_node(node, data, filename=filename, last_modified=task.get("last_modified"))
             elements = list(out.elements)
             for w in getattr(out, "warnings", None) or ():
@@ -105,18 +103,6 @@ def process_file(task: dict[str, Any], send: Any = None) -> tuple[str, Any]:
         send(("node", i, len(elements)))
         data = elements
     return ("ok", warnings)
-
-
-def _precheck(path: Path, filename: str, nodes_mod: Any) -> None:
-    err = getattr(nodes_mod, "FileProcessingError", ValueError)
-    if path.stat().st_size == 0:
-        raise err(f"The file {filename!r} is empty (0 bytes): there is nothing to partition.")
-    supported = getattr(nodes_mod, "SUPPORTED_EXTENSIONS", None)
-    ext = Path(filename).suffix.lower()
-    if supported is not None and ext not in supported:
-        kinds = ", ".join(sorted(supported))
-        shown = f"type {ext!r}" if ext else "no file extension"
-        raise err(f"The file {filename!r} has {shown}, which the local engine cannot partition. Supported types: {kinds}.")
 
 
 def _write_json(target: Path, elements: list[dict[str, Any]]) -> None:
