@@ -157,7 +157,6 @@ class Panel(widgets.VBox):
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._starting = False
-        self._start_thread: threading.Thread | None = None
         self._pending_previews = 0
         self._previewed: set[str] = set()
         self._unsubscribe: list[Callable[[], None]] = []
@@ -178,8 +177,9 @@ class Panel(widgets.VBox):
         )
         self.workflow_info = widgets.HTML()
         self.upload = widgets.FileUpload(
-            accept=",".join(SUPPORTED_EXTENSIONS), multiple=True, description="Upload",
-            tooltip="Choose files on your computer (about 10 MB in all at most; type paths on the kernel's disk for bigger ones)", layout=widgets.Layout(width="auto"),
+            accept=",".join(SUPPORTED_EXTENSIONS), multiple=True, description="Upload", layout=widgets.Layout(width="auto"),
+            # Jupyter drops browser messages above 10 MiB, and an upload is one message
+            tooltip="Choose files on your computer (about 10 MB in all at most; type paths on the kernel's disk for bigger ones)",
         )
         self.paths = widgets.Text(
             placeholder="…or paths on the kernel's disk: data/*.pdf reports/",
@@ -221,6 +221,7 @@ class Panel(widgets.VBox):
 
         def spacer() -> widgets.HTML:
             return widgets.HTML(layout=fixed())
+
         body = [
             self.title,
             row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info),
@@ -277,7 +278,7 @@ class Panel(widgets.VBox):
             for wf in workflows
         ]
         current = self.workflow.value
-        with self.hold_trait_notifications():
+        with self.workflow.hold_trait_notifications():
             self.workflow.options = options
             self.workflow.value = current if current in {wf.id for wf in workflows} else None
         if self._error_source == "workflows":
@@ -394,8 +395,7 @@ class Panel(widgets.VBox):
                     self._changed.notify_all()
                 self._render()
 
-        self._start_thread = threading.Thread(target=start, name="unstructured-nb-panel-start", daemon=True)
-        self._start_thread.start()
+        threading.Thread(target=start, name="unstructured-nb-panel-start", daemon=True).start()
 
     def cancel(self) -> list["Run"]:
         """Ask the server to stop every running job started from this panel (what Cancel does)."""
