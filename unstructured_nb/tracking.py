@@ -655,16 +655,23 @@ class Tracker:
         changed: set[int] = set()
 
         # 1. status polls, batched per client and workflow when several are due at once
-        due = [s for s in states if s.next_due <= now and not self._paused(s.run, now)]
+        due = [s for s in states if s.next_due <= now and not s.run.done and not self._paused(s.run, now)]
         due.sort(key=lambda s: s.next_due)
         groups: dict[tuple[int, str], list[_State]] = {}
         for s in due:
             groups.setdefault((id(s.run.client), s.run.job.workflow_id), []).append(s)
-        for (_, workflow_id), members in groups.items():
-            if len(members) >= self.policy.batch_threshold and workflow_id:
+        for (client_id, workflow_id), members in groups.items():
+            # One list request answers for every tracked job of the workflow, due or not: they
+            # fall into one cohort, so 100 jobs of a workflow cost one request per interval.
+            cohort = [
+                s
+                for s in states
+                if id(s.run.client) == client_id and s.run.job.workflow_id == workflow_id and not s.run.done
+            ]
+            if len(cohort) >= self.policy.batch_threshold and workflow_id:
                 if not self._take():
                     break
-                self._poll_batch(members, workflow_id, now, changed)
+                self._poll_batch(cohort, workflow_id, now, changed)
             else:
                 for s in members:
                     if s.next_due > now or self._paused(s.run, now):  # a 429 in this round pauses the rest
