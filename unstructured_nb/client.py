@@ -94,7 +94,10 @@ class _Base:
             url, key = self._start_local_engine(api_key, local_data_dir)
             self.is_local = True
         if not url.startswith(("http://", "https://")):
-            raise ValueError(f"api_url must start with http:// or https://, got {display_url(url)!r}")
+            raise ValueError(
+                f"The API URL must start with http:// or https:// (got {display_url(url)!r}); check the api_url "
+                "argument or UNSTRUCTURED_API_URL, e.g. https://platform.unstructuredapp.io"
+            )
         self.api_url = url
         self._api_key = _check_key(key)
         self._timeout = _timeout(timeout)
@@ -127,8 +130,14 @@ class _Base:
         return resolve_api_url(engine.url) or engine.url, key
 
     def __repr__(self) -> str:
-        where = " (local engine)" if self.is_local else ""
-        return f"{type(self).__name__}(api_url={display_url(self.api_url)!r}, api_key={mask_key(self._api_key)}){where}"
+        local = ", local engine" if self.is_local else ""
+        return f"{type(self).__name__}(api_url={display_url(self.api_url)!r}, api_key={mask_key(self._api_key)}{local})"
+
+    def _check_open(self, closed: bool) -> None:
+        if closed:
+            raise UnstructuredError(
+                f"This {type(self).__name__} has been closed", hint=f"Create a new {type(self).__name__}() to send requests"
+            )
 
     # -- request building --------------------------------------------------------------
 
@@ -178,9 +187,10 @@ class _Base:
 
     def _result(self, call: Call[T], response: httpx.Response, attempts: int) -> T:
         """The parsed result of a final answer, or the exception that describes it."""
-        running = running_job_error(call, response, self._ctx)
-        if running is not None:
-            raise running
+        if call.method == "POST":  # only a run or job creation can be refused this way
+            running = running_job_error(call, response, self._ctx)
+            if running is not None:
+                raise running
         if not response.is_success:
             raise error_for_response(call, response, self._ctx, attempts)
         try:
@@ -223,6 +233,7 @@ class Client(_Base):
         self._sleep: Callable[[float], Any] = time.sleep
 
     def _send(self, call: Call[T]) -> T:
+        self._check_open(self._http.is_closed)
         started = time.monotonic()
         retries = 0
         while True:
@@ -378,6 +389,7 @@ class AsyncClient(_Base):
         self._sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
 
     async def _send(self, call: Call[T]) -> T:
+        self._check_open(self._http.is_closed)
         started = time.monotonic()
         retries = 0
         while True:

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from unstructured_nb import Client, Job, JobStatus, Workflow, WorkflowNode
+from unstructured_nb import Client, Job, JobStatus, NotFoundError, UnstructuredError, Workflow, WorkflowNode
 from unstructured_nb.client import DEFAULT_TIMEOUT
 
 from .conftest import SECRET_KEY
@@ -148,7 +148,7 @@ def test_job_endpoints(server: RecordingServer) -> None:
 
 
 def test_ids_are_quoted_into_one_path_segment(server: RecordingServer) -> None:
-    with Client(server.url) as client, pytest.raises(Exception):
+    with Client(server.url) as client, pytest.raises(NotFoundError):
         client.get_job("../workflows/x y")
     assert server.requests[0].path == "/api/v1/jobs/..%2Fworkflows%2Fx%20y"
     with pytest.raises(ValueError, match="non-empty"):
@@ -176,6 +176,15 @@ def test_templates(server: RecordingServer) -> None:
         assert client.list_templates()[0]["id"] == "hi_res_and_enrichment"
         assert client.get_template("hi_res_and_enrichment")["nodes"] == []
     assert [r.path for r in server.requests] == ["/api/v1/templates/", "/api/v1/templates/hi_res_and_enrichment"]
+
+
+def test_closed_client_and_bad_url(server: RecordingServer) -> None:
+    client = Client(server.url)
+    client.close()
+    with pytest.raises(UnstructuredError, match="has been closed"):
+        client.list_jobs()
+    with pytest.raises(ValueError, match="UNSTRUCTURED_API_URL"):
+        Client("platform.unstructuredapp.io")
 
 
 def test_default_timeout_is_set() -> None:
@@ -207,13 +216,14 @@ def test_local_engine_fallback(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Non
     if importlib.util.find_spec("unstructured_nb.local.__main__") is None:
         pytest.skip("the local engine (issue 3) cannot be started yet: unstructured_nb/local/__main__.py is missing")
     monkeypatch.delenv("UNSTRUCTURED_API_URL", raising=False)
-    monkeypatch.setenv("UNSTRUCTURED_API_KEY", SECRET_KEY)  # a platform key is not sent to the local engine
+    monkeypatch.setenv("UNSTRUCTURED_API_KEY", SECRET_KEY)  # a platform key is not meant for the local engine
     data_dir = tmp_path / "engine"
     try:
         with Client(local_data_dir=data_dir) as client:
             assert client.is_local and client.api_url.startswith("http://127.0.0.1")
             assert isinstance(client.list_workflows(), list)
-            assert SECRET_KEY not in repr(client)
+            assert SECRET_KEY not in repr(client) and client._api_key != SECRET_KEY
+            assert "local engine" in repr(client)
     finally:
         stop = getattr(discovery, "stop_local_engine", None)
         if stop is not None:
