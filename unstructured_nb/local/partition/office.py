@@ -345,34 +345,59 @@ def _pptx_shape(shape: Any, sink: ElementSink, page: int, language: str, title_t
 
 def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
     """Partition an Excel workbook, one page per sheet."""
+    _check_zip(path, sink.filename, ".xlsx")
+    try:
+        sheets = _read_sheets_fast(path)
+    except FileProcessingError:
+        raise
+    except Exception:  # noqa: BLE001 - anything unusual: let openpyxl read it (slower, more lenient)
+        sheets = _read_sheets_openpyxl(path, sink.filename)
+    language = "eng"
+    for number, (name, blocks) in enumerate(sheets, start=1):
+        if number == 1:
+            sample = " ".join(c for block in blocks[:50] for row in block for c in row if c)
+            language = detect_languages(sample[:20_000])[0]
+        meta = {"page_number": number, "page_name": name}
+        for block in blocks:
+            _add_block(block, sink, language, meta)
+        if settings.include_page_breaks and number < len(sheets):
+            sink.add("PageBreak", "", **meta)
+    return sink.finish(settings)
+
+
+def _read_sheets_fast(path: Path) -> list[tuple[str, list[list[list[str]]]]]:
+    from ._xlsx_reader import XlsxReader
+
+    with open(path, "rb") as handle:
+        reader = XlsxReader(handle)
+        if not reader.sheets:
+            raise ValueError("no worksheets found")
+        return [(name, _blocks(reader.iter_rows(sheet_path))) for name, sheet_path in reader.sheets]
+
+
+def _read_sheets_openpyxl(path: Path, filename: str) -> list[tuple[str, list[list[list[str]]]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    _check_zip(path, sink.filename, ".xlsx")
-    try:
-        # a file object: openpyxl refuses paths whose name does not end in .xlsx (uploads have other names)
-        handle = open(path, "rb")
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, TypeError, InvalidFileException) as exc:
-        handle.close()
-        raise _open_package_error(sink.filename, ".xlsx", exc) from None
-    try:
-        sheets = list(workbook.worksheets)
-        language = "eng"
-        for number, sheet in enumerate(sheets, start=1):
-            blocks = _sheet_blocks(sheet)
-            if number == 1:
-                sample = " ".join(c for block in blocks[:50] for row in block for c in row if c)
-                language = detect_languages(sample[:20_000])[0]
-            meta = {"page_number": number, "page_name": sheet.title}
-            for block in blocks:
-                _add_block(block, sink, language, meta)
-            if settings.include_page_breaks and number < len(sheets):
-                sink.add("PageBreak", "", **meta)
-    finally:
-        workbook.close()
-        handle.close()
-    return sink.finish(settings)
+    # a file object: openpyxl refuses paths whose name does not end in .xlsx (uploads have other names)
+    with open(path, "rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (KeyError, ValueError, OSError, zipfile.BadZipFile, TypeError, InvalidFileException) as exc:
+            raise _open_package_error(filename, ".xlsx", exc) from None
+        try:
+            return [
+                (
+                    sheet.title,
+                    _blocks(
+                        (i, [_cell_text(v) for v in values])
+                        for i, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+                    ),
+                )
+                for sheet in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
 
 
 def _cell_text(value: Any) -> str:
@@ -385,17 +410,19 @@ def _cell_text(value: Any) -> str:
     return _SPACES.sub(" ", str(value)).strip()
 
 
-def _sheet_blocks(sheet: Any) -> list[list[list[str]]]:
-    """Blocks of consecutive non-empty rows, trimmed to the block's used columns."""
+def _blocks(rows: Any) -> list[list[list[str]]]:
+    """Blocks of consecutive non-empty rows (a skipped row number is an empty row), trimmed
+    to the block's used columns."""
     blocks: list[list[list[str]]] = []
     current: list[list[str]] = []
-    for values in sheet.iter_rows(values_only=True):
-        row = [_cell_text(v) for v in values]
-        if any(row):
-            current.append(row)
-        elif current:
+    previous = 0
+    for number, row in rows:
+        if (number > previous + 1 or not any(row)) and current:
             blocks.append(current)
             current = []
+        if any(row):
+            current.append(row)
+        previous = number
     if current:
         blocks.append(current)
     trimmed = []
