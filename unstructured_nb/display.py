@@ -89,6 +89,11 @@ def _extras(runs: list["Run"]) -> list[tuple[str, str, Any]]:
     return blocks
 
 
+def _left(table: str) -> str:
+    """Left-align text cells (pandas right-aligns every cell, which is hard to read for names)."""
+    return table.replace("<td>", '<td style="text-align:left">').replace("<th>", '<th style="text-align:left">')
+
+
 def render_html(runs: Any) -> str:
     """HTML: the status table, then progress, failed files and polling problems."""
     from .tracking import status_frame
@@ -96,11 +101,14 @@ def render_html(runs: Any) -> str:
     rs = _runs(runs)
     frame = status_frame(rs)
     table = frame.to_html(index=False, max_rows=MAX_ROWS, escape=True, border=0, classes="dataframe unstructured-status")
+    for status, color in _STATUS_COLORS.items():  # a coloured status is read at a glance
+        table = table.replace(f"<td>{status}</td>", f'<td style="text-align:left"><b style="color:{color}">{status}</b></td>')
+    table = _left(table)
     parts = ['<div class="unstructured-nb-runs">', table]
     for kind, title, body in _extras(rs):
         if kind == "table":
             parts.append(f'<p style="margin:0.6em 0 0.2em 0"><b>{html.escape(title)}</b></p>')
-            parts.append(body.to_html(index=False, max_rows=MAX_ROWS, escape=True, border=0, classes="dataframe"))
+            parts.append(_left(body.to_html(index=False, max_rows=MAX_ROWS, escape=True, border=0, classes="dataframe")))
         else:
             color = "#cf222e" if kind == "error" else "#57606a"
             parts.append(

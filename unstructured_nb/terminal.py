@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -109,7 +110,7 @@ def _follow(run: Any, stream: TextIO, *, live: bool, timeout: float | None) -> N
                 stream.write(f"\x1b[{drawn}F\x1b[J")
             stream.write(text + "\n")
             stream.flush()
-            drawn = text.count("\n") + 1 if live else 0
+            drawn = _screen_lines(text) if live else 0
         if finished:
             break
         if deadline is not None and time.monotonic() >= deadline:
@@ -120,6 +121,12 @@ def _follow(run: Any, stream: TextIO, *, live: bool, timeout: float | None) -> N
         run._finished.wait(0.5)
     if not run.done and run.last_error is not None:
         raise run.last_error
+
+
+def _screen_lines(text: str) -> int:
+    """Lines ``text`` takes on screen, counting the ones the terminal wraps."""
+    columns = max(20, shutil.get_terminal_size().columns)
+    return sum(max(1, -(-len(line) // columns)) for line in text.split("\n"))
 
 
 def _safe_name(name: str, taken: set[str]) -> str:

@@ -1022,6 +1022,8 @@ def format_seconds(seconds: float | None) -> str:
     """``0.4 s``, ``12.3 s``, ``4 min 05 s``, ``1 h 02 min``."""
     if seconds is None:
         return ""
+    if seconds < 1:
+        return f"{seconds:.2f} s"
     if seconds < 60:
         return f"{seconds:.1f} s"
     minutes, secs = divmod(int(round(seconds)), 60)
