@@ -79,6 +79,8 @@ def test_bad_workflow_bodies(http: httpx.Client) -> None:
     assert r.status_code == 422
     (item,) = r.json()["detail"]
     assert item["loc"] == ["body", "workflow_nodes"] and "teleport" in item["msg"]
+    r = http.post("/api/v1/workflows/", json={"name": "x", "workflow_type": "custom", "workflow_nodes": []})
+    assert r.status_code == 422 and "at least one node" in r.json()["detail"][0]["msg"]
     r = http.post("/api/v1/workflows/", json={"name": "x", "workflow_type": "custom", "source_id": "s3"})
     assert r.status_code == 422 and "connectors" in r.json()["detail"][0]["msg"]
     r = http.post("/api/v1/workflows/", json={"name": "x", "workflow_type": "custom", "schedule": "daily"})

@@ -94,3 +94,28 @@ def test_running_engine_never_imports_notebook_libraries(tmp_path: Path) -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
+
+
+def test_serve_from_a_short_lived_thread(tmp_path: Path) -> None:
+    """Worker processes must not die with the thread that called serve() (PR_SET_PDEATHSIG is per thread)."""
+    import threading
+
+    import httpx
+
+    from unstructured_nb.local import serve
+
+    from .conftest import run, wait_job, workflow_id
+    from .samples import sample
+
+    box = []
+    t = threading.Thread(target=lambda: box.append(serve(data_dir=tmp_path, workers=1)))
+    t.start()
+    t.join()
+    (srv,) = box
+    try:
+        with httpx.Client(base_url=srv.url) as c:
+            wf = workflow_id(c)
+            for _ in range(2):
+                assert wait_job(c, run(c, wf, [("a.txt", sample(".txt"))]).json()["id"])["status"] == "COMPLETED"
+    finally:
+        srv.stop()

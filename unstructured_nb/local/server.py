@@ -152,6 +152,9 @@ def create_app(engine: Engine) -> FastAPI:
         return _detail(404, f"Workflow {workflow_id} not found.")
 
     def _nodes_or_error(nodes: list[dict[str, Any]] | None) -> list[dict[str, Any]] | JSONResponse:
+        """Validated nodes; None (not given on create) means the default partitioner."""
+        if nodes is not None and not nodes:
+            return _invalid(["body", "workflow_nodes"], "A workflow needs at least one node: start with a partition node.")
         try:
             return seed_nodes(nodes if nodes else SEED_WORKFLOWS[0][1])
         except ValueError as exc:

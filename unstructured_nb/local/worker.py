@@ -237,7 +237,6 @@ class WorkerPool:
 
     def start(self) -> None:
         for w in self._workers:
-            w.ensure_process()
             w.thread = threading.Thread(target=self._loop, args=(w,), name=f"unstructured-nb-pool-{w.index}", daemon=True)
             w.thread.start()
 
@@ -279,6 +278,12 @@ class WorkerPool:
             w.discard_process()
 
     def _loop(self, w: _Worker) -> None:
+        # Workers are started from this long-lived thread, not the caller's: PR_SET_PDEATHSIG fires
+        # when the *thread* that started a process ends, and serve() may be called from a short-lived one.
+        try:
+            w.ensure_process()
+        except OSError:
+            pass  # retried (and reported per file) by the first task
         while True:
             task = self._queue.get()
             if task is None or self._closing:
