@@ -285,7 +285,7 @@ def get_job_failed_files(job_id: Any) -> Call[list[FailedFile]]:
 
 def get_job_file_status(job_id: Any) -> Call[dict[str, Any]]:
     jid = _id(job_id, "job_id")
-    return Call("GET", f"{_JOBS}/{_seg(jid)}/file-status", _file_status, resource="job", resource_id=jid)
+    return Call("GET", f"{_JOBS}/{_seg(jid)}/file-status", _file_status, resource="file-status", resource_id=jid)
 
 
 def _file_status(data: Any) -> dict[str, Any]:

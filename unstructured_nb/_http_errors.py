@@ -151,6 +151,11 @@ def _not_found_hint(call: Call[Any], detail: str, ctx: Context) -> str:
             "Use a file_id from job.input_file_ids, or a file_id/node_id pair from job.output_node_files; outputs can "
             "only be downloaded for jobs with a local source and destination"
         )
+    elif call.resource == "file-status":
+        hint = (
+            "Per-file status is a newer platform endpoint that this server may not offer; check the job id with "
+            "client.get_job(), and use client.get_job_details() for per-node counts"
+        )
     elif call.resource == "template":
         hint = "Check the template id: list templates with client.list_templates()"
     else:

@@ -300,6 +300,8 @@ def collect_files(files: Any) -> list[UploadFile]:
         if isinstance(item, (str, os.PathLike)):
             path = Path(os.fspath(item)).expanduser()
             problem = _describe_path_problem(path)
+            if problem == "no such file" and any(c in str(item) for c in "*?["):
+                problem += " (wildcards are not expanded here: pass sorted(glob.glob(pattern)))"
             if problem:
                 problems.append(f"{item}: {problem}")
                 continue

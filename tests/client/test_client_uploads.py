@@ -124,6 +124,11 @@ def test_bad_paths_all_listed_and_nothing_sent(server: RecordingServer, wf_id: s
     assert server.requests == []
 
 
+def test_wildcard_path_gets_a_hint(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
+    with Client(server.url) as client, pytest.raises(InputFileError, match=r"glob\.glob"):
+        client.run_workflow(wf_id, files=str(tmp_path / "*.pdf"))
+
+
 def test_nameless_file_object_is_refused_with_a_way_out(server: RecordingServer, wf_id: str) -> None:
     with Client(server.url) as client, pytest.raises(InputFileError, match=r"\(filename, fileobj\) pair"):
         client.run_workflow(wf_id, files=io.BytesIO(b"abc"))

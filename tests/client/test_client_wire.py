@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
 
 import httpx
@@ -222,6 +223,20 @@ def test_local_engine_fallback(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Non
         with Client(local_data_dir=data_dir) as client:
             assert client.is_local and client.api_url.startswith("http://127.0.0.1")
             assert isinstance(client.list_workflows(), list)
+            # the whole loop against the real engine: create, run with a file, poll, download
+            doc = tmp_path / "note.md"
+            doc.write_text("# Local title\n\nA paragraph of text.\n")
+            wf = client.create_workflow("client-test", workflow_nodes=[{"name": "P", "type": "partition", "subtype": "fast"}])
+            job = client.run_workflow(wf.id, files=[doc])
+            deadline = time.monotonic() + 30
+            while not job.done and time.monotonic() < deadline:
+                time.sleep(0.05)
+                job = client.get_job(job.id)
+            assert job.status == "COMPLETED", client.get_job_details(job.id)
+            elements = client.download_job_output(job.id, job.input_file_ids[0])
+            assert any(e["text"] == "Local title" for e in elements)
+            with pytest.raises(NotFoundError, match="list_workflows"):
+                client.get_workflow("00000000-0000-4000-8000-000000000000")
             assert SECRET_KEY not in repr(client) and client._api_key != SECRET_KEY
             assert "local engine" in repr(client)
     finally:
