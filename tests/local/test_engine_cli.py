@@ -104,7 +104,7 @@ def test_serve_from_a_short_lived_thread(tmp_path: Path) -> None:
 
     from unstructured_nb.local import serve
 
-    from .conftest import run, wait_job, workflow_id
+    from .conftest import run, wait_job, wait_until, workflow_id
     from .samples import sample
 
     box = []
@@ -113,9 +113,13 @@ def test_serve_from_a_short_lived_thread(tmp_path: Path) -> None:
     t.join()
     (srv,) = box
     try:
+        workers = srv._engine.jobs.pool._workers
+        pids = wait_until(lambda: [w.process.pid for w in workers if w.process] or None, 30, what="the worker to start")
         with httpx.Client(base_url=srv.url) as c:
             wf = workflow_id(c)
             for _ in range(2):
                 assert wait_job(c, run(c, wf, [("a.txt", sample(".txt"))]).json()["id"])["status"] == "COMPLETED"
+        # the same worker served both jobs: it was not killed when the starting thread ended
+        assert [w.process.pid for w in workers if w.process] == pids
     finally:
         srv.stop()
