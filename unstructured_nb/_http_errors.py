@@ -143,7 +143,7 @@ def running_job_error(call: Call[Any], response: httpx.Response, ctx: Context) -
 
 def _not_found_hint(call: Call[Any], detail: str, ctx: Context) -> str:
     if call.resource == "workflow":
-        hint = "Check the workflow id: list your workflows with %unstructured_jobs or client.list_workflows()"
+        hint = "Check the workflow id: list your workflows with %unstructured_workflows or client.list_workflows()"
     elif call.resource == "job":
         hint = "Check the job id: list jobs with client.list_jobs() (or %unstructured_jobs)"
     elif call.resource == "download":

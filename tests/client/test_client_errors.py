@@ -68,7 +68,7 @@ def test_404_workflow_points_to_listing(server: RecordingServer, sleeps: SleepRe
     msg = str(info.value)
     assert "POST /api/v1/workflows/0b6b2b3c-0000-4000-8000-000000000000/run" in msg
     assert "Workflow not found" in msg
-    assert "%unstructured_jobs" in msg and "client.list_workflows()" in msg
+    assert "%unstructured_workflows" in msg and "client.list_workflows()" in msg
     _assert_clean(info.value)
 
 
