@@ -123,3 +123,10 @@ def test_serve_from_a_short_lived_thread(tmp_path: Path) -> None:
         assert [w.process.pid for w in workers if w.process] == pids
     finally:
         srv.stop()
+
+
+def test_unusable_database_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "engine.db").write_bytes(b"this is not an SQLite database" * 100)
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "engine.db" in err and "cannot be used" in err and "Traceback" not in err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,14 @@ class Engine:
             raise LocalEngineError(f"Cannot create the local engine's data dir {self.data_dir}: {exc}.", hint="Choose another --data-dir.") from None
         self._acquire_lock()
         try:
-            self.store = Store(self.data_dir / "engine.db")
-            self._seed()
+            try:
+                self.store = Store(self.data_dir / "engine.db")
+                self._seed()
+            except sqlite3.DatabaseError as exc:
+                raise LocalEngineError(
+                    f"The local engine's database {self.data_dir / 'engine.db'} cannot be used: {exc}.",
+                    hint="Move the data dir aside (your outputs are under its jobs/ folder) or pass another --data-dir.",
+                ) from None
             self.jobs = JobManager(self.store, self.data_dir, self.workers, file_delay=self.file_delay)
             self.jobs.start()
         except BaseException:
@@ -125,7 +132,10 @@ class Engine:
                 self._lock_fh = None
 
     def _acquire_lock(self) -> None:
-        fh = open(self.data_dir / LOCK_FILE, "a+")
+        try:
+            fh = open(self.data_dir / LOCK_FILE, "a+")
+        except OSError as exc:
+            raise LocalEngineError(f"The local engine cannot write in its data dir {self.data_dir}: {exc.strerror or exc}.", hint="Choose a writable --data-dir.") from None
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -259,6 +259,12 @@ def create_app(engine: Engine) -> FastAPI:
         except UploadError as err:
             shutil.rmtree(job_dir, ignore_errors=True)
             return _detail(err.status_code, err.detail)
+        except OSError as exc:  # disk full, data dir gone or read-only: say so, keep nothing half-written
+            shutil.rmtree(job_dir, ignore_errors=True)
+            return JSONResponse(
+                {"detail": f"The local engine could not store the upload under {engine.data_dir}: {exc.strerror or exc}. Free some disk space or start the engine with another --data-dir.", "retryable": False},
+                status_code=507,
+            )
         except BaseException:
             shutil.rmtree(job_dir, ignore_errors=True)
             raise
