@@ -26,9 +26,13 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """A headless Debian Chromium driven by playwright (never a downloaded browser)."""
+    """A headless Debian Chromium driven by playwright (never a downloaded browser).
+
+    Module-scoped: playwright's sync API keeps an asyncio loop running in this thread,
+    which must be gone before other tests call ``asyncio.run``.
+    """
     path = require_chromium()
     from playwright.sync_api import sync_playwright
 
