@@ -300,3 +300,8 @@ def test_no_arguments_shows_the_panel(kernel: Kernel):
     reply, msgs = kernel.execute("%unstructured_run")
     assert reply["content"]["status"] == "ok"
     assert [m for m in msgs if m["msg_type"] in ("display_data", "execute_result")]
+
+
+def test_await_run_in_a_cell(kernel: Kernel):
+    reply, msgs = kernel.execute("aw = %unstructured_run partition data/field-notes.md data/meeting-minutes.txt\nawait aw\nprint('awaited', aw.status.value)")
+    assert reply["content"]["status"] == "ok" and "awaited COMPLETED" in _texts(msgs)
