@@ -190,14 +190,26 @@ def test_csv_tsv_single_table(tmp_path: Path) -> None:
 
 
 def test_json_generic_and_element_json(tmp_path: Path) -> None:
-    data = {"title": "Annual Report", "year": 2024, "items": [{"k": "a", "v": 1}, {"k": "b", "v": 2}], "body": "The company grew its revenue."}
+    data = {
+        "title": "Annual Report",
+        "year": 2024,
+        "items": [{"k": "a", "v": 1}, {"k": "b", "v": 2}],
+        "meta": {"status": "final", "tags": ["finance", "annual"]},
+        "body": "The company grew its revenue.",
+        "notes": ["The first note explains the method used here.", "The second note lists the sources."],
+    }
     elements = partition(write(tmp_path, "d.json", json.dumps(data)))
     assert [(e["type"], e["text"]) for e in elements] == [
         ("Title", "Annual Report"),
         ("UncategorizedText", "year: 2024"),
         ("Table", "k v a 1 b 2"),
+        ("UncategorizedText", "status: final"),
+        ("UncategorizedText", "tags: finance, annual"),
         ("NarrativeText", "The company grew its revenue."),
+        ("NarrativeText", "The first note explains the method used here."),
+        ("NarrativeText", "The second note lists the sources."),
     ]
+    assert elements[2]["metadata"]["text_as_html"].startswith("<table><thead><tr><th>k</th><th>v</th></tr></thead>")
     # an earlier run's output read back keeps types and texts
     again = partition(write(tmp_path, "out.json", json.dumps(elements)))
     assert [(e["type"], e["text"]) for e in again] == [(e["type"], e["text"]) for e in elements]

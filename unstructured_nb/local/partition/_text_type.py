@@ -32,29 +32,57 @@ _PUNCT = re.compile(r"[^\w\s]")
 # Verbs a POS tagger would tag VB*: auxiliaries, modals and frequent irregular forms (English),
 # plus auxiliaries of the other detected languages (the library's tagger is English-only, but it
 # tags many foreign verbs as verbs by shape; the lexicon keeps French/German/Spanish prose narrative).
-_VERBS_ENG = frozenset(
+# Unambiguous verb forms: auxiliaries, modals, irregular past forms. Always count.
+_VERBS_CORE = frozenset(
     """
     is are was were be been being am isn't aren't wasn't weren't has have had having hasn't haven't
     do does did done doing don't doesn't didn't will would shall should can could may might must
-    won't wouldn't can't cannot couldn't shouldn't go goes went gone make makes made take takes took
-    taken get gets got gotten see sees saw seen know knows knew known say says said think thinks
-    thought come comes came give gives gave given find finds found tell tells told become becomes
-    became show shows shown leave leaves left feel feels felt put puts bring brings brought begin
-    begins began begun keep keeps kept hold holds held write writes wrote written stand stands stood
-    hear hears heard let lets mean means meant set sets meet meets met run runs ran pay pays paid sit
-    sits sat speak speaks spoke spoken lead leads led read reads grow grows grew grown lose loses
-    lost fall falls fell fallen send sends sent build builds built understand understands understood
-    draw draws drew drawn break breaks broke broken spend spends spent cut cuts rise rises rose risen
-    drive drives drove driven buy buys bought wear wears wore worn choose chooses chose chosen seek
-    seeks sought throw throws threw thrown catch catches caught deal deals dealt win wins won sell
-    sells sold use uses need needs want wants help helps allow allows contain contains include
-    includes provide provides remain remains increase increases work works look looks seem seems
-    try tries call calls ask asks turn turns move moves live lives believe believes happen happens
-    create creates consider considers appear appears offer offers expect expects report reports
-    describe describes require requires explain explains continue continues learn learns change
-    changes follow follows stop stops add adds lie lies sent
+    won't wouldn't can't cannot couldn't shouldn't went gone took taken saw seen knew known said
+    thought came gave given found told became shown brought began begun kept held wrote written stood
+    heard meant met ran paid sat spoke spoken led grew grown lost fell fallen sent built understood
+    drew drawn broke broken spent rose risen drove driven bought wore worn chose chosen sought threw
+    thrown caught dealt won sold got gotten made says goes seems
     """.split()
 )
+# Frequent verbs whose base and -s forms are also nouns ("report", "results"): they count only in
+# text of four words or more, where a tagger would read them as verbs; short phrases like
+# "Quarterly Results" stay titles.
+_VERB_BASES = """
+    accept achieve acquire act adapt add address adjust affect agree aim allow analyze announce answer
+    appear apply approve argue arrange arrive ask assess assign assist assume attach attempt attend
+    avoid base become believe belong benefit bring build buy calculate call cancel capture care carry
+    catch cause change charge check choose claim clean close collect combine come compare complete
+    compute confirm connect consider consist contain continue contribute control convert cost count
+    cover create cut deal decide decline define deliver demonstrate depend describe design detect
+    determine develop differ discuss display draw drive drop earn ease enable encourage end enhance
+    ensure enter establish estimate evaluate exceed exist expand expect experience explain explore
+    express extend extract face fail fall feature feel fill find finish fit fix focus follow force
+    form generate get give go grow guide handle happen hear help highlight hire hold identify
+    implement improve include increase indicate influence inform install intend introduce invest
+    involve issue join keep know lack last launch lead learn leave let lie like limit link list live
+    load look lose maintain make manage mark match matter mean measure meet mention miss monitor move
+    need note notice obtain occur offer open operate order outline own participate pass pay perform
+    permit place plan play point prefer prepare present prevent process produce promote protect prove
+    provide publish pull purchase push put raise reach read realize receive recommend record reduce
+    reflect refer regard relate release rely remain remember remove replace report represent require
+    resolve respond rest result return reveal review rise run save say see seek seem sell send serve
+    set share ship show sign sit solve speak spend stand start state stay stop store struggle submit
+    succeed suggest supply support survive take talk target teach tell tend test thank think throw
+    track train transfer treat trigger try turn understand update use validate value vary view visit
+    wait walk want watch wear win wish work write
+"""
+
+
+def _third_person(base: str) -> str:
+    if base.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return base + "es"
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return base[:-1] + "ies"
+    return base + "s"
+
+
+_VERBS_REGULAR = frozenset(f for base in _VERB_BASES.split() for f in (base, _third_person(base)))
+
 _VERBS_OTHER = {
     "fra": frozenset(
         "est sont était étaient a ont avait avaient sera seront serait fut fait font peut peuvent doit "
@@ -121,8 +149,18 @@ def exceeds_cap_ratio(text: str, threshold: float = 0.5) -> bool:
 def contains_verb(text: str, language: str = "eng") -> bool:
     """Whether the text has a word a POS tagger would call a verb (lexicon + suffix shapes)."""
     other = _VERBS_OTHER.get(language)
-    for token in _WORD_TOKENS.findall(text.lower()):
-        if token in _VERBS_ENG or _VERB_SUFFIX.match(token):
+    tokens = _WORD_TOKENS.findall(text.lower())
+    # a sentence (4+ words, or ending like one) is where a tagger reads ambiguous forms as verbs
+    words = sum(1 for t in tokens if t[0].isalnum())
+    long_enough = words >= 4 or (words >= 2 and not text.isupper() and text.rstrip().endswith((".", "!", "?")))
+    # a short all-caps line ("RELATED WORK", "UPCOMING MEETINGS") is a heading: shapes do not count
+    shapes = long_enough or not text.isupper()
+    for token in tokens:
+        if token in _VERBS_CORE:
+            return True
+        if shapes and _VERB_SUFFIX.match(token) and (long_enough or token.endswith("ed")):
+            return True
+        if long_enough and token in _VERBS_REGULAR:
             return True
         if other is not None and (token in other or _FOREIGN_PARTICIPLE.match(token)):
             return True

@@ -7,9 +7,10 @@ access off, so a hostile file cannot read local files or fetch URLs.
 
 JSON: a file that already holds element JSON (a list of ``{"type", "text", ...}``, e.g. an
 earlier run's output) is read back as those elements, as the library's ``partition_json`` does.
-The library rejects any other JSON; we partition it instead, because a user who uploads data
-expects its text: arrays of flat records become a Table, string values go through the text
-heuristics and other scalars become ``key: value`` UncategorizedText, in document order.
+For any other JSON the library returns the whole file as one UncategorizedText; we partition it
+instead, because a user who uploads data expects its structure: arrays of flat records become a
+Table, prose values go through the text heuristics, short values become ``key: value``
+UncategorizedText (Title under a title-like key), in document order.
 """
 
 from __future__ import annotations
@@ -79,7 +80,25 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+_TITLE_KEYS = frozenset({"title", "heading", "headline", "subject", "caption"})
+
+
+def _is_short_scalar_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(not isinstance(v, (dict, list)) for v in value)
+        and all(len(_scalar(v).split()) <= 3 for v in value)
+    )
+
+
 def _walk_json(data: Any, sink: ElementSink, language: str) -> None:
+    """Elements for generic JSON, in document order.
+
+    Prose (4+ words, or a sentence) goes through the text heuristics; a short string is a Title
+    under a title-like key and ``key: value`` otherwise, so ids, codes and tags do not pose as
+    headings; a list of short scalars (tags, ids) is one ``key: a, b, c`` element.
+    """
     # explicit stack: deeply nested JSON must not hit the recursion limit
     stack: list[tuple[str | None, Any]] = [(None, data)]
     while stack:
@@ -92,13 +111,26 @@ def _walk_json(data: Any, sink: ElementSink, language: str) -> None:
                         columns.append(column)
             rows = [columns] + [[_scalar(record.get(c)) for c in columns] for record in value]
             sink.add_table(rows, header_rows=1)
+        elif _is_short_scalar_list(value):
+            joined = ", ".join(_scalar(v) for v in value if _scalar(v))
+            if joined:
+                sink.add("UncategorizedText", f"{key}: {joined}" if key else joined)
         elif isinstance(value, dict):
             stack.extend(reversed(list(value.items())))
         elif isinstance(value, list):
             stack.extend((key, item) for item in reversed(value))
         elif isinstance(value, str):
             body = " ".join(value.split())
-            if body:
+            if not body:
+                continue
+            if len(body.split()) >= 4 or body[-1] in ".!?":
+                type_, clean = classify(body, language)
+                sink.add(type_, clean)
+            elif key is not None and key.lower() in _TITLE_KEYS:
+                sink.add("Title", body)
+            elif key is not None:
+                sink.add("UncategorizedText", f"{key}: {body}")
+            else:
                 type_, clean = classify(body, language)
                 sink.add(type_, clean)
         elif value is not None:
