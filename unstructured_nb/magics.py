@@ -117,9 +117,7 @@ class UnstructuredMagics(Magics):
             if args.help:
                 print(self.unstructured_run.parser.format_help())
                 return None
-        except Exception as exc:  # argparse's SystemExit/UsageError: keep it one paragraph
-            if isinstance(exc, SystemExit):
-                return None  # --help already printed
+        except Exception as exc:  # a UsageError from the argument parser: keep it one paragraph
             raise MagicError(_usage(exc, "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S]; %unstructured_run --help lists every option")) from None
         if not args.workflow and not args.attach:
             return self._panel()
@@ -220,8 +218,6 @@ class UnstructuredMagics(Magics):
             if args.help:
                 print(self.unstructured_jobs.parser.format_help())
                 return None
-        except SystemExit:
-            return None
         except Exception as exc:
             raise MagicError(_usage(exc, "%unstructured_jobs [--workflow W] [--status S] [--limit N]")) from None
         from . import tracking
@@ -249,8 +245,6 @@ class UnstructuredMagics(Magics):
             if args.help:
                 print(self.unstructured_workflows.parser.format_help())
                 return None
-        except SystemExit:
-            return None
         except Exception as exc:
             raise MagicError(_usage(exc, "%unstructured_workflows [--api-url URL]")) from None
         from . import tracking
