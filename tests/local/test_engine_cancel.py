@@ -122,3 +122,15 @@ def test_a_crashing_worker_fails_only_its_file(slow: LocalServer, c: httpx.Clien
     details = wait_until(lambda: (d := c.get(f"/api/v1/jobs/{job['id']}/details").json())["node_stats"][0]["in_progress"] == 1 and d, 30, what="b.txt running")
     assert details["node_stats"][0]["failure"] == 1 and details["processing_status"] == "IN_PROGRESS"
     assert c.post(f"/api/v1/jobs/{job['id']}/cancel").json()["status"] == "STOPPED"
+
+
+def test_small_run_is_not_stuck_behind_a_big_one(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Files are served round-robin between jobs: a later one-file run finishes while a big run is still going."""
+    with serve(data_dir=tmp_path_factory.mktemp("fair-data"), workers=1, file_delay=0.3) as srv:
+        with httpx.Client(base_url=srv.url, timeout=30) as c:
+            wf = workflow_id(c)
+            big = run(c, wf, [(f"f{i}.txt", sample(".txt")) for i in range(8)]).json()
+            small = run(c, wf, [("small.txt", sample(".txt"))]).json()
+            assert wait_job(c, small["id"])["status"] == "COMPLETED"
+            assert c.get(f"/api/v1/jobs/{big['id']}").json()["status"] == "IN_PROGRESS"
+            c.post(f"/api/v1/jobs/{big['id']}/cancel")

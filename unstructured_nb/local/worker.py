@@ -16,9 +16,9 @@ A worker is restarted only after a cancel or a crash.
 
 from __future__ import annotations
 
+import collections
 import json
 import os
-import queue
 import socket
 import subprocess
 import sys
@@ -224,13 +224,57 @@ class _Worker:
                 pass
 
 
+class FairQueue:
+    """Files of all jobs, served round-robin between jobs (first-come first-served within a job).
+
+    A one-file run submitted after a 500-file run starts after at most one file of the big
+    one per worker, instead of waiting for all 500. ``close`` wakes every waiting ``get``.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._per_job: dict[str, collections.deque[Task]] = {}
+        self._rotation: collections.deque[str] = collections.deque()
+        self._closed = False
+
+    def put(self, task: Task) -> None:
+        with self._cond:
+            tasks = self._per_job.get(task.job_id)
+            if tasks is None:
+                tasks = self._per_job[task.job_id] = collections.deque()
+                self._rotation.append(task.job_id)
+            tasks.append(task)
+            self._cond.notify()
+
+    def get(self) -> Task | None:
+        """The next task, or None once closed."""
+        with self._cond:
+            while not self._rotation and not self._closed:
+                self._cond.wait()
+            if self._closed:
+                return None
+            job_id = self._rotation.popleft()
+            tasks = self._per_job[job_id]
+            task = tasks.popleft()
+            if tasks:
+                self._rotation.append(job_id)
+            else:
+                del self._per_job[job_id]
+            return task
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+
 class WorkerPool:
-    """N worker processes fed from one FIFO queue of file tasks."""
+    """N worker processes fed from a :class:`FairQueue` of file tasks."""
 
     def __init__(self, size: int, handler: TaskHandler) -> None:
         self.size = max(1, int(size))
         self._handler = handler
-        self._queue: "queue.Queue[Task | None]" = queue.Queue()
+        self._queue = FairQueue()
         self._lock = threading.Lock()
         self._workers = [_Worker(i) for i in range(self.size)]
         self._closing = False
@@ -260,8 +304,7 @@ class WorkerPool:
 
     def close(self) -> None:
         self._closing = True
-        for _ in self._workers:
-            self._queue.put(None)
+        self._queue.close()
         with self._lock:
             for w in self._workers:
                 if w.process is not None and w.current is not None:
