@@ -12,7 +12,10 @@ Paths, status codes and bodies follow the platform (``WORKFLOW_API.md``); the of
   of the workflow is active ("There is a running job ..."), because its connector
   workflows re-read a whole source; here every run carries its own uploaded files, so
   two runs never overlap and a notebook that submits many runs in a loop just queues
-  them (the worker pool runs files first-come first-served).
+  them (the worker pool serves files round-robin between jobs, so a small run is not
+  stuck behind a big one).
+- Cancel answers 200 ``{"id", "status", "message"}`` also for a job that already
+  finished (nothing to do), so a late Cancel click is never an error.
 - Uploads stream to disk (python-multipart), up to a per-file limit (413 above it).
 - 5xx bodies carry ``"retryable": false`` so the SDK's retry loop does not start
   duplicate jobs after an internal error.
