@@ -131,7 +131,8 @@ class XlsxReader:
 
     def _date(self, value: float) -> str:
         epoch = datetime(1904, 1, 1) if self.date1904 else datetime(1899, 12, 30)
-        moment = epoch + timedelta(days=value)
+        # to the millisecond, as openpyxl does: serials are binary fractions of a day
+        moment = epoch + timedelta(milliseconds=round(value * 86_400_000))
         if 0 <= value < 1 and not self.date1904:
             return moment.time().isoformat()
         return str(moment)
