@@ -80,7 +80,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         engine.write_state_file(url)
         auth = " (API key required)" if api_key else ""
         delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
-        print(f"unstructured-nb: local engine serving at {url}{auth} with {engine.workers} worker{"s" if engine.workers != 1 else ""} (data in {engine.data_dir}).{delay} Press Ctrl+C to stop.", flush=True)
+        print(f"unstructured-nb: local engine serving at {url}{auth} with {engine.workers} worker{'s' if engine.workers != 1 else ''} (data in {engine.data_dir}).{delay} Press Ctrl+C to stop.", flush=True)
         # uvicorn handles SIGINT/SIGTERM (graceful stop), then re-raises the signal once it returns:
         # turn that into an exception so the engine below still closes (workers, state file, lock).
         signal.signal(signal.SIGTERM, _raise_exit)
