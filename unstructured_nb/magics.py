@@ -14,7 +14,6 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Float, Int, Unicode
 
-from . import display as _display
 from .errors import UnstructuredError
 
 NONINTERACTIVE_ENV = "UNSTRUCTURED_NB_NONINTERACTIVE"
@@ -31,8 +30,15 @@ class MagicError(Exception):
         return [self.paragraph]
 
 
+def _display() -> Any:
+    """The display module, imported on first use (keeps ``%load_ext`` cheap)."""
+    from . import display
+
+    return display
+
+
 def _fail(exc: BaseException) -> MagicError:
-    return MagicError(_display.error_paragraph(exc))
+    return MagicError(_display().error_paragraph(exc))
 
 
 def _usage(exc: BaseException, usage: str) -> str:
@@ -76,14 +82,9 @@ class UnstructuredMagics(Magics):
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
-        _display.MAX_ROWS = self.max_rows
-        self.observe(self._max_rows_changed, names="max_rows")
         self._shown: list[Any] = []  # runs whose table this cell already shows
         if shell is not None:
             shell.events.register("post_run_cell", self._end_of_cell)
-
-    def _max_rows_changed(self, change: Any) -> None:
-        _display.MAX_ROWS = int(change["new"])
 
     def _end_of_cell(self, *args: Any) -> None:
         for r in self._shown:
@@ -155,24 +156,25 @@ class UnstructuredMagics(Magics):
         return run
 
     def _present(self, run: Any, *, wait: bool, timeout: float | None) -> None:
+        _display().MAX_ROWS = self.max_rows
         if _noninteractive():
             self._wait(run, timeout)
             self._show_final(run)
-        elif _display.in_kernel():
-            _display.show_live([run])
+        elif _display().in_kernel():
+            _display().show_live([run])
             if wait:
                 self._wait(run, timeout)
         else:  # terminal IPython: one table now, the final one after --wait
-            print(_display.render_text([run]))
+            print(_display().render_text([run]))
             if wait and self._wait(run, timeout):
-                print(_display.render_text([run]))
+                print(_display().render_text([run]))
             elif not run.finished:
                 print(f"Job {run.job_id} keeps running; display the run (or call run.wait()) to see its status.")
 
     def _show_final(self, run: Any) -> None:
         from IPython.display import display
 
-        display(_display.RunsView([run]))
+        display(_display().RunsView([run]))
 
     def _wait(self, run: Any, timeout: float | None) -> bool:
         """Wait for the run; on Ctrl-C or timeout say what to do. True if it ended."""
@@ -184,9 +186,9 @@ class UnstructuredMagics(Magics):
         except KeyboardInterrupt:
             _interrupted(run)
         except WaitTimeoutError as exc:
-            print(_display.error_paragraph(exc), file=sys.stderr)
+            print(_display().error_paragraph(exc), file=sys.stderr)
         except UnstructuredError as exc:
-            print(_display.error_paragraph(exc), file=sys.stderr)
+            print(_display().error_paragraph(exc), file=sys.stderr)
         return False
 
     def _panel(self) -> Any:
