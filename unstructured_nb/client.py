@@ -16,6 +16,7 @@ import logging
 import os
 import time
 from types import TracebackType
+from urllib.parse import urlsplit
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, TypeVar
 
 import httpx
@@ -73,6 +74,11 @@ def _check_key(key: str | None) -> str | None:
     return key
 
 
+def _is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 class _Base:
     """Configuration and the decisions shared by both clients (no I/O here)."""
 
@@ -103,6 +109,9 @@ class _Base:
         self._timeout = _timeout(timeout)
         self._retry = RetryPolicy(max_retries=max(0, int(max_retries)))
         self._ctx = Context(api_url=url, key=self._api_key, is_local=self.is_local, timeout=self._timeout)
+        # Proxy settings from the environment apply to remote servers only: a loopback
+        # server (the local engine, a test server) is never behind a proxy.
+        self._trust_env = not _is_loopback(url)
 
     @staticmethod
     def _start_local_engine(api_key: str | None, data_dir: str | os.PathLike[str] | None) -> tuple[str, str | None]:
@@ -229,7 +238,7 @@ class Client(_Base):
     ) -> None:
         super().__init__(api_url, api_key, timeout, max_retries, local_data_dir)
         # Redirects are not followed: the key header would go to wherever they point.
-        self._http = httpx.Client(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=True)
+        self._http = httpx.Client(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env)
         self._sleep: Callable[[float], Any] = time.sleep
 
     def _send(self, call: Call[T]) -> T:
@@ -385,7 +394,7 @@ class AsyncClient(_Base):
         local_data_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(api_url, api_key, timeout, max_retries, local_data_dir)
-        self._http = httpx.AsyncClient(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=True)
+        self._http = httpx.AsyncClient(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env)
         self._sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
 
     async def _send(self, call: Call[T]) -> T:

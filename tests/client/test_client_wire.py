@@ -188,6 +188,14 @@ def test_closed_client_and_bad_url(server: RecordingServer) -> None:
         Client("platform.unstructuredapp.io")
 
 
+def test_loopback_ignores_proxy_environment(server: RecordingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "")
+    with Client(server.url) as client:
+        assert client.list_jobs() == []
+    assert Client("https://platform.example")._http.trust_env
+
+
 def test_default_timeout_is_set() -> None:
     client = Client("http://127.0.0.1:9")
     assert client._http.timeout == DEFAULT_TIMEOUT
