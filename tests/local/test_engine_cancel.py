@@ -47,6 +47,9 @@ def test_progress_then_prompt_cancel(slow: LocalServer, c: httpx.Client) -> None
     assert details["processing_status"] == "IN_PROGRESS"
     assert [(s["ready"], s["in_progress"], s["success"]) for s in details["node_stats"]] == [(1, 1, 0), (2, 0, 0)]
     assert "Processing: 0 of 2 files done" in details["message"]
+    status = c.get(f"/api/v1/jobs/{first['id']}/file-status").json()
+    assert [(f["document"], f["status"]) for f in status["files"]] == [("a.txt", "IN_PROGRESS"), ("b.txt", "READY")]
+    assert status["files"][0]["current_node"]["id"] == c.get(f"/api/v1/workflows/{wf}").json()["workflow_nodes"][0]["id"]
     job = c.get(f"/api/v1/jobs/{first['id']}").json()
     assert job["runtime"].startswith("PT") and job["output_node_files"] == []
     assert c.get(f"/api/v1/jobs/{queued['id']}").json()["status"] == "SCHEDULED"

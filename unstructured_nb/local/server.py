@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 from .engine import SEED_WORKFLOWS, Engine, seed_nodes
 from .store import WorkflowRow, utcnow
 from .uploads import UploadError, receive_files
-from .views import details_json, failed_files_json, job_json, workflow_json
+from .views import details_json, failed_files_json, file_status_json, job_json, workflow_json
 
 __all__ = ["create_app"]
 
@@ -400,6 +400,11 @@ def create_app(engine: Engine) -> FastAPI:
     async def job_failed_files(job_id: UUID) -> Any:
         job, err = _job_or_404(job_id)
         return err or failed_files_json(store().job_files(job.id))
+
+    @app.get(f"{API}/jobs/{{job_id}}/file-status")
+    async def job_file_status(job_id: UUID) -> Any:
+        job, err = _job_or_404(job_id)
+        return err or file_status_json(job, store().job_files(job.id))
 
     @app.get(f"{API}/jobs/{{job_id}}/download")
     async def download(job_id: UUID, file_id: str = Query(...), node_id: str | None = None) -> Response:

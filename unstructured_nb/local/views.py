@@ -7,7 +7,7 @@ from typing import Any, Sequence
 from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode, format_duration
 from .store import FileRow, JobRow, WorkflowRow, utcnow
 
-__all__ = ["workflow_json", "job_json", "details_json", "failed_files_json", "node_files"]
+__all__ = ["workflow_json", "job_json", "details_json", "failed_files_json", "file_status_json", "node_files"]
 
 
 def _node(n: dict[str, Any]) -> WorkflowNode:
@@ -123,6 +123,37 @@ def details_json(job: JobRow, files: Sequence[FileRow]) -> dict[str, Any]:
     else:
         processing = JobProcessingStatus(job.status)
     return JobDetails(id=job.id, processing_status=processing, node_stats=tuple(_node_stats(job, files)), message=_message(job, files)).to_api()
+
+
+_FILE_STATUS = {"ready": "READY", "in_progress": "IN_PROGRESS", "success": "SUCCESS", "failure": "FAILURE", "stopped": "STOPPED"}
+
+
+def file_status_json(job: JobRow, files: Sequence[FileRow]) -> dict[str, Any]:
+    """The newer docs' ``/file-status`` (not in SDK 0.46.4): one entry per input file."""
+    entries = []
+    for f in files:
+        current = None
+        if f.status == "in_progress" and f.done_nodes < len(job.nodes):
+            node = job.nodes[f.done_nodes]
+            current = {"id": node.get("id"), "status": "IN_PROGRESS", "tries": 1, "time_elapsed": None}
+        entries.append(
+            {
+                "record_id": f.id,
+                "document": f.name,
+                "status": _FILE_STATUS.get(f.status, f.status.upper()),
+                "error": f.error if f.status == "failure" else None,
+                "time_elapsed": None,
+                "current_node": current,
+                "discovered_by_node_id": None,
+            }
+        )
+    return {
+        "id": job.id,
+        "files": entries,
+        "truncated": False,
+        "index_finished": True,
+        "generated_at": utcnow().isoformat(),
+    }
 
 
 def failed_files_json(files: Sequence[FileRow]) -> dict[str, Any]:
