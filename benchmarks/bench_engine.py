@@ -157,8 +157,9 @@ def main(argv: list[str] | None = None) -> None:
             f"| jobs/s, 2 workers ({args.jobs} one-page jobs) | {tput2:.1f} jobs/s | 1 worker: {tput1:.1f} jobs/s | {tput2 / tput1:.2f}x |",
             f"| jobs/s, 2 workers ({max(10, args.jobs // 5)} jobs of a {len(HEAVY) // 1024} KB text) | {heavy2:.1f} jobs/s | 1 worker: {heavy1:.1f} jobs/s | {heavy2 / heavy1:.2f}x |",
             "",
-            "One-page jobs are bound by the server process (HTTP, upload to disk, SQLite: a few ms per job), so a second worker "
-            "adds nothing there; with heavier files the partitioning dominates and the workers share it.",
+            f"The client, the engine's server process (HTTP, upload to disk, SQLite: a few ms per job) and its workers share "
+            f"{os.cpu_count()} CPUs, so a second worker adds at most what the others leave free. Load average at the end: "
+            f"{os.getloadavg()[0]:.1f} (other processes on the machine skew the figures).",
         ]
     )
     print(md)
