@@ -24,7 +24,6 @@ zlib-deflated JSON (the library's ``elements_to_base64_gzipped_json``) when requ
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import html
 import json
@@ -479,12 +478,10 @@ def _encode_orig(elements: list[Mapping[str, Any]]) -> str:
     """base64(zlib(JSON)) of the original elements, without nested orig_elements."""
     dicts = []
     for element in elements:
-        item = copy.deepcopy(dict(element))
+        item = dict(element)  # shallow: only the top level changes, and it is serialized at once
         meta = item.get("metadata")
-        if isinstance(meta, dict) and "orig_elements" in meta:
-            meta = dict(meta)
-            del meta["orig_elements"]
-            item["metadata"] = meta
+        if isinstance(meta, Mapping) and "orig_elements" in meta:
+            item["metadata"] = {k: v for k, v in meta.items() if k != "orig_elements"}
         dicts.append(item)
     payload = json.dumps(dicts, sort_keys=True).encode("utf-8")
     return base64.b64encode(zlib.compress(payload)).decode("ascii")

@@ -29,9 +29,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\
 _WORD_TOKENS = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _PUNCT = re.compile(r"[^\w\s]")
 
-# Verbs a POS tagger would tag VB*: auxiliaries, modals and frequent irregular forms (English),
-# plus auxiliaries of the other detected languages (the library's tagger is English-only, but it
-# tags many foreign verbs as verbs by shape; the lexicon keeps French/German/Spanish prose narrative).
+# Verbs a POS tagger would tag VB*, in three tiers (the library finds a verb with NLTK's tagger).
 # Unambiguous verb forms: auxiliaries, modals, irregular past forms. Always count.
 _VERBS_CORE = frozenset(
     """
@@ -83,6 +81,8 @@ def _third_person(base: str) -> str:
 
 _VERBS_REGULAR = frozenset(f for base in _VERB_BASES.split() for f in (base, _third_person(base)))
 
+# Auxiliaries of the other detected languages: the library's tagger is English-only but tags many
+# foreign verbs as verbs by shape; these keep French/German/Spanish/... prose narrative.
 _VERBS_OTHER = {
     "fra": frozenset(
         "est sont était étaient a ont avait avaient sera seront serait fut fait font peut peuvent doit "
@@ -112,32 +112,40 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_SPLIT.split(text) if s.strip()]
 
 
-def sentence_count(text: str, min_length: int | None = None) -> int:
-    """Number of sentences with at least ``min_length`` words (punctuation removed)."""
+def sentence_count(text: str, min_length: int | None = None, stop_at: int | None = None) -> int:
+    """Number of sentences with at least ``min_length`` words (punctuation removed).
+
+    ``stop_at`` ends the count early: the checks only ask "more than one?".
+    """
     count = 0
-    for sentence in sentences(text):
-        if min_length:
-            words = _PUNCT.sub("", sentence).split()
-            if len(words) < min_length:
-                continue
+    for sentence in _SENTENCE_SPLIT.split(text):
+        if not sentence.strip():
+            continue
+        if min_length and len(_PUNCT.sub("", sentence).split()) < min_length:
+            continue
         count += 1
+        if stop_at is not None and count >= stop_at:
+            break
     return count
+
+
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
 def under_non_alpha_ratio(text: str, threshold: float = 0.5) -> bool:
     """True when fewer than ``threshold`` of the non-space characters are letters."""
-    total = alpha = 0
-    for char in text:
-        if not char.isspace():
-            total += 1
-            if char.isalpha():
-                alpha += 1
-    return total > 0 and alpha / total < threshold
+    total = len("".join(text.split()))
+    if total == 0:
+        return False
+    alpha = len(_NOT_LETTER.sub("", text))
+    return alpha / total < threshold
 
 
-def exceeds_cap_ratio(text: str, threshold: float = 0.5) -> bool:
+def exceeds_cap_ratio(text: str, threshold: float = 0.5, *, multi_sentence: bool | None = None) -> bool:
     """True when a single-sentence text has more than ``threshold`` capitalized tokens."""
-    if sentence_count(text, 3) > 1 or text.isupper():
+    if multi_sentence is None:
+        multi_sentence = sentence_count(text, 3, stop_at=2) > 1
+    if multi_sentence or text.isupper():
         return False
     tokens = _WORD_TOKENS.findall(text)
     if not tokens:
@@ -173,11 +181,12 @@ def contains_verb(text: str, language: str = "eng") -> bool:
 def is_possible_narrative_text(text: str, language: str = "eng") -> bool:
     if not text or text.isnumeric():
         return False
-    if exceeds_cap_ratio(text):
+    multi_sentence = sentence_count(text, 3, stop_at=2) > 1
+    if exceeds_cap_ratio(text, multi_sentence=multi_sentence):
         return False
     if under_non_alpha_ratio(text):
         return False
-    if sentence_count(text, 3) < 2 and not contains_verb(text, language):
+    if not multi_sentence and not contains_verb(text, language):
         return False
     return True
 
@@ -193,7 +202,7 @@ def is_possible_title(text: str, title_max_word_length: int = 12) -> bool:
         return False
     if text.isnumeric():
         return False
-    if sentence_count(text, 5) > 1:
+    if sentence_count(text, 5, stop_at=2) > 1:
         return False
     return True
 
