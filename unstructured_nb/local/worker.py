@@ -35,7 +35,7 @@ __all__ = ["Task", "WorkerPool", "TaskHandler", "process_file"]
 # --- the worker process side ------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent_pid: int | None = None) -> None:
     """Ask Linux to SIGKILL this process when its parent dies (a killed server leaves no orphan workers)."""
     try:
         import ctypes
@@ -45,7 +45,9 @@ def _die_with_parent() -> None:
         PR_SET_PDEATHSIG = 1
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except Exception:  # not Linux: the pipe's EOF still ends idle workers
-        pass
+        return
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)  # the parent died before prctl took effect
 
 
 def _load_nodes() -> Any:
@@ -114,8 +116,8 @@ def _write_json(target: Path, elements: list[dict[str, Any]]) -> None:
     os.replace(tmp, target)
 
 
-def _worker_main(conn: Connection) -> None:
-    _die_with_parent()
+def _worker_main(conn: Connection, parent_pid: int | None = None) -> None:
+    _die_with_parent(parent_pid)
     try:
         _load_nodes()  # import the partitioners before the first task
     except Exception:
@@ -190,7 +192,7 @@ class _Worker:
         parent, child = socket.socketpair()
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "unstructured_nb.local.worker", str(child.fileno())],
+                [sys.executable, "-m", "unstructured_nb.local.worker", str(child.fileno()), str(os.getpid())],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=_child_env(),
@@ -370,4 +372,4 @@ class WorkerPool:
 
 
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])))
+    _worker_main(Connection(int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else None)
