@@ -13,7 +13,7 @@ from ._servers import WebServer, jupyter_env, notebook_copy, start_lab, start_vo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SLOW_FILES = 40  # x FILE_DELAY each: the job is still running when Cancel is clicked
+SLOW_FILES = 80  # x FILE_DELAY each on 2 workers: ~10 s, so the job is still running when Cancel is clicked
 T = 60_000  # ms, for steps that wait on the kernel or a job
 
 
@@ -28,7 +28,7 @@ def site(engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def lab(site, chromium) -> Iterator[WebServer]:
+def lab(chromium, site) -> Iterator[WebServer]:
     root: Path = site["root"]  # type: ignore[assignment]
     server = start_lab(root, site["env"], root.parent / "lab.log")  # type: ignore[arg-type]
     try:
@@ -38,7 +38,7 @@ def lab(site, chromium) -> Iterator[WebServer]:
 
 
 @pytest.fixture(scope="module")
-def voila(site, chromium) -> Iterator[WebServer]:
+def voila(chromium, site) -> Iterator[WebServer]:
     root: Path = site["root"]  # type: ignore[assignment]
     server = start_voila(root, site["notebook"], site["env"], root.parent / "voila.log")  # type: ignore[arg-type]
     try:
@@ -104,7 +104,7 @@ def test_lab_upload_run_complete_then_cancel_a_slow_job(lab: WebServer, site, pa
     expect(button(panel, "Run")).to_be_disabled()
     expect(button(panel, "Cancel")).to_be_disabled()
     # the code-driven demo further down the notebook finished, so every cell has run
-    expect(page.locator(".jp-OutputArea-output", has_text="COMPLETED: 1 run")).to_be_visible(timeout=T)
+    expect(page.locator(".jp-OutputArea-output", has_text="COMPLETED: 1 run")).to_be_attached(timeout=T)
 
     choose_upload_and_run(page, panel, [site["alpha"], site["beta"]])  # type: ignore[list-item]
     check_completed_with_preview(panel, rows=1)

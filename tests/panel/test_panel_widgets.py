@@ -133,7 +133,7 @@ def test_click_run_sends_uploads_and_kernel_files_and_shows_completed_and_a_prev
 def test_cancel_stops_a_running_job_and_history_accumulates(made, engine, tmp_path):
     slow = tmp_path / "slow"
     slow.mkdir()
-    for i in range(24):
+    for i in range(48):  # x FILE_DELAY on 2 workers: ~6 s, still running when Cancel is clicked
         (slow / f"f{i:02d}.txt").write_text(f"File {i} keeps the job busy.\n")
     (tmp_path / "quick.txt").write_text("A quick job first.\n")
     p = made(workflow="partition", files=str(tmp_path / "quick.txt"))
@@ -142,13 +142,13 @@ def test_cancel_stops_a_running_job_and_history_accumulates(made, engine, tmp_pa
     p.wait(timeout=TIMEOUT)
     assert str(first.status) == "COMPLETED"
 
-    p.paths.value = str(slow)  # a folder: its 24 files
-    assert "24 files" in p.files_view.value
+    p.paths.value = str(slow)  # a folder: its 48 files
+    assert "48 files" in p.files_view.value
     p.run_button.click()
     until(lambda: len(p.runs) == 2, "the second run to start")
     until(lambda: not p.cancel_button.disabled, "Cancel to be enabled while the job runs")
     until(lambda: "Progress of run 2" in p.table.value, "per-node progress while the job runs")
-    assert "/24 done" in p.table.value.split("Progress of run 2")[1]
+    assert "/48 done" in p.table.value.split("Progress of run 2")[1]
     second = p.runs[-1]
     assert not second.done
     p.cancel_button.click()
