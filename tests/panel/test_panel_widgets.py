@@ -320,3 +320,16 @@ def test_losing_the_server_mid_run_is_shown_and_recovered_from(tmp_path):
     finally:
         p.close()
         server.stop()
+
+
+def test_a_file_the_server_cannot_process_is_listed_under_the_table(made):
+    p = made(workflow="partition")
+    p.upload.value = upload_value(("good.txt", b"A fine text file.\n"), ("broken.pdf", b"%PDF-1.7 this is not a PDF"))
+    p.run_button.click()
+    run = p.wait(timeout=TIMEOUT)
+    assert run.failed_files and [f.document for f in run.failed_files] == ["broken.pdf"]
+    assert "Failed files of run 1" in p.table.value and "broken.pdf" in p.table.value
+    assert "Traceback" not in p.table.value
+    # the job still COMPLETED (one file worked), and that file's output is previewed
+    assert str(run.status) == "COMPLETED"
+    assert "good.txt" in p.preview.value and "broken.pdf" not in p.preview.value
