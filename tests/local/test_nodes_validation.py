@@ -95,6 +95,7 @@ def test_rejects_what_cannot_run_locally(nodes, message: str) -> None:
         ({"include_orig_elements": 1}, r"include_orig_elements must be true or false"),
         ({"combine_text_under_n_chars": -5}, r"combine_text_under_n_chars must be a non-negative integer"),
         ({"multipage_sections": None, "max_characters": []}, r"max_characters must be a positive integer"),
+        ({"combine_text_under_n_chars": 600}, r"combine_text_under_n_chars \(600\) must not exceed max_characters \(500\)"),
     ],
 )
 def test_rejects_bad_chunk_settings(settings: dict, message: str) -> None:

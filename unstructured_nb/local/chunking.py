@@ -24,10 +24,10 @@ zlib-deflated JSON (the library's ``elements_to_base64_gzipped_json``) when requ
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import html
 import json
-import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -54,11 +54,24 @@ _FIRST = frozenset(
         "signature",
         "subject",
         "table_as_cells",
+        "table_extraction_method",
         "url",
     }
 )
 _LIST_CONCATENATE = frozenset({"emphasized_text_contents", "emphasized_text_tags", "link_texts", "link_urls"})
 _LIST_UNIQUE = frozenset({"languages"})
+_STRING_CONCATENATE = frozenset({"text_as_html"})
+_DICT_LIST_UNIQUE = frozenset({"enrichment_origins"})
+# dropped from chunks (a Table chunk keeps every other field of its table)
+_DROP = frozenset(
+    {
+        "category_depth", "chunk_index", "coordinates", "detection_class_prob", "detection_origin",
+        "header_footer_type", "image_base64", "image_mime_type", "image_path", "image_url",
+        "is_continuation", "is_extracted", "key_value_pairs", "link_start_indexes", "links",
+        "max_characters", "num_carried_over_header_rows", "orig_elements", "parent_id", "routing",
+        "routing_score", "segment_end_seconds", "segment_start_seconds", "style_name", "table_id",
+    }
+)
 # Everything else (parent_id, category_depth, coordinates, link_start_indexes, style_name, ...) is dropped.
 
 
@@ -299,58 +312,153 @@ def _split_once(s: str, maxlen: int, overlap: int) -> tuple[str, str]:
 
 
 # -- tables ------------------------------------------------------------------------------------
+#
+# Mirrors the library's ``HtmlTable`` and ``_HtmlTableSplitter`` for tables without row spans:
+# ``text_as_html`` is compactified (no thead/tbody/tfoot, no attributes but spans, th -> td,
+# whitespace normalized) and split on whole rows, then cells, then words, every piece a parseable
+# ``<table>``; leading header rows are repeated (as ``<thead><th>``) on continuation chunks.
 
-_ROW_RE = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S | re.I)
-_CELL_RE = re.compile(r"<(t[dh])\b[^>]*>(.*?)</t[dh]>", re.S | re.I)
-_TAG_RE = re.compile(r"<[^>]+>")
+
+@dataclass(slots=True)
+class _Cell:
+    text: str
+    html: str
+    colspan: int
 
 
-def _table_rows(text_as_html: str) -> list[tuple[str, list[str], bool]]:
-    """(row html, cell texts, is-header) for each row of a compact ``text_as_html`` table.
+@dataclass(slots=True)
+class _Row:
+    html: str
+    source_html: str
+    cells: list[_Cell]
+    is_header: bool
 
-    A row is a header row when it sits in ``<thead>`` or all its cells are ``<th>``.
-    """
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells if c.text]
+
+    @property
+    def text_len(self) -> int:
+        return len(" ".join(self.texts))
+
+
+@dataclass(slots=True)
+class _HtmlTable:
+    html: str
+    rows: list[_Row]
+
+
+def _format_td(cell_text: str, colspan: int = 1) -> str:
+    """A ``<td>`` the way the library writes one (escaped, whitespace-normalized, ``<td/>`` if empty)."""
+    s = "<br/>".join(html.escape(cell_text).split("\n"))
+    text = " ".join(s.split())
+    attrs = f' colspan="{colspan}"' if colspan > 1 else ""
+    return f"<td{attrs}>{text}</td>" if text else f"<td{attrs}/>"
+
+
+def _cell_text(td: Any) -> str:
+    if next(td.iterdescendants("br"), None) is None:
+        return " ".join(td.text_content().split())
+    clone = copy.deepcopy(td)
+    for br in clone.xpath(".//br"):
+        br.tail = f" {br.tail or ''}"
+    return " ".join(clone.text_content().split())
+
+
+def _parse_table(text_as_html: str) -> _HtmlTable | None:
+    from lxml import etree
+    from lxml.html import fragment_fromstring
+
+    try:
+        root = fragment_fromstring(text_as_html)
+    except (etree.ParserError, ValueError):
+        return None
+    tables = root.xpath("//table")
+    if not tables:
+        return None
+    table = tables[0]
+    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    sources = [etree.tostring(tr, encoding=str) for tr in trs]
+    headers: list[bool] = []
+    for tr in trs:
+        cells = tr.xpath("./th | ./td")
+        first_th = next((i for i, cell in enumerate(cells) if cell.tag == "th"), None)
+        blank_corner = first_th is not None and all(
+            c.tag == "td" and not c.text_content().strip() for c in cells[:first_th]
+        )
+        only_th = first_th is not None and all(
+            c.tag == "th" or (c.tag == "td" and not c.text_content().strip()) for c in cells[first_th:]
+        )
+        headers.append(tr.getparent().tag == "thead" or (blank_corner and only_th))
+    for group in table.xpath(".//thead | .//tbody | .//tfoot"):
+        group.drop_tag()
+    for e in table.iter():
+        kept = {k: e.attrib[k] for k in ("colspan", "rowspan") if k in e.attrib}
+        e.attrib.clear()
+        for k, v in kept.items():
+            e.attrib[k] = v
+        if e.tag == "th":
+            e.tag = "td"
+        if e.text:
+            e.text = " ".join(e.text.split())
+        if e.tail:
+            parts = e.tail.split()
+            if not parts:
+                e.tail = None
+            else:
+                e.tail = (" " if e.tail[0].isspace() else "") + " ".join(parts) + (" " if e.tail[-1].isspace() else "")
     rows = []
-    thead_end = text_as_html.lower().find("</thead>")
-    for match in _ROW_RE.finditer(text_as_html):
+    for index, tr in enumerate(table.xpath("./tr")):
         cells = []
-        tags = []
-        for tag, inner in _CELL_RE.findall(match.group(0)):
-            tags.append(tag.lower())
-            cell_text = " ".join(html.unescape(_TAG_RE.sub(" ", inner)).split())
-            if cell_text:
-                cells.append(cell_text)
-        header = match.start() < thead_end or (bool(tags) and all(t == "th" for t in tags))
-        rows.append((match.group(0), cells, header))
-    return rows
+        for td in tr:
+            text = _cell_text(td)
+            try:
+                colspan = int(td.attrib.get("colspan", 1))
+            except ValueError:
+                colspan = 1
+            cell_html = etree.tostring(td, encoding=str) if text else _format_td("", colspan)
+            cells.append(_Cell(text, cell_html, colspan))
+        rows.append(
+            _Row(
+                etree.tostring(tr, encoding=str),
+                sources[index] if index < len(sources) else "",
+                cells,
+                headers[index] if index < len(headers) else False,
+            )
+        )
+    return _HtmlTable(etree.tostring(table, encoding=str), rows)
 
 
 def _table_chunks(table: Mapping[str, Any], overlap_prefix: str, opts: ChunkOptions) -> Iterator[dict[str, Any]]:
-    raw_text = (table.get("text") or "").strip()
-    if not " ".join(raw_text.split()):
+    raw = table.get("text") or ""
+    if not " ".join(raw.split()):
         return
-    text = f"{overlap_prefix}\n{raw_text}" if overlap_prefix else raw_text
+    stripped = raw.strip()
+    text = f"{overlap_prefix}\n{stripped}" if overlap_prefix else stripped
     source_meta = dict(table.get("metadata") or {})
-    html_text = (source_meta.get("text_as_html") or "").strip()
-    base = {k: v for k, v in source_meta.items() if k in _FIRST or k in _LIST_CONCATENATE or k in _LIST_UNIQUE}
-    if html_text:
-        base["text_as_html"] = html_text
+    parsed = None
+    html_source = (source_meta.get("text_as_html") or "").strip()
+    if html_source:
+        parsed = _parse_table(html_source)
+    compact = parsed.html if parsed is not None else ""
+    base = {k: v for k, v in source_meta.items() if k not in _DROP and v is not None}
+    base.pop("text_as_html", None)
     if opts.include_orig_elements:
         base["orig_elements"] = _encode_orig([table])
     maxlen = opts.hard_max
-    if len(text) <= maxlen and len(html_text) <= maxlen:
+    if len(text) <= maxlen and len(compact) <= maxlen:
+        if compact:
+            base["text_as_html"] = compact
         yield {"type": "Table", "element_id": "", "text": text, "metadata": dict(sorted(base.items()))}
         return
-    base.pop("text_as_html", None)
-    rows = _table_rows(html_text) if html_text else []
     carried = 0
-    if not rows or maxlen < 50:
+    if parsed is None or not compact or maxlen < 50:
         pairs: Iterator[tuple[str, str | None]] = ((piece, None) for piece in _split_text(text, opts))
     else:
-        splitter = _SubtableSplitter(rows, opts)
-        carried = splitter.carried_header_rows
+        splitter = _SubtableSplitter(parsed, opts)
+        carried = splitter.carried_over_header_rows
         pairs = splitter.iter_subtables()
-    table_id = hashlib.sha256(f"{source_meta.get('filename')}{raw_text}".encode()).hexdigest()[:32]
+    table_id = hashlib.sha256(f"{source_meta.get('filename')}{raw}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
     for index, (chunk_text, chunk_html) in enumerate(pairs):
         meta = dict(base)
         if chunk_html is not None:
@@ -363,46 +471,109 @@ def _table_chunks(table: Mapping[str, Any], overlap_prefix: str, opts: ChunkOpti
         yield {"type": "TableChunk", "element_id": "", "text": chunk_text, "metadata": dict(sorted(meta.items()))}
 
 
-def _cells_html(cells: list[str]) -> str:
-    return "<table><tr>" + "".join(f"<td>{html.escape(c, quote=False)}</td>" for c in cells) + "</tr></table>"
-
-
 class _SubtableSplitter:
-    """Whole rows per chunk while they fit; an oversized row is split on cells, then on words.
+    """(text, html) pieces of an oversized table: whole rows while they fit, else cells, else words."""
 
-    Leading header rows are repeated at the top of each continuation chunk (the library's
-    ``repeat_table_headers``, on by default) unless a header row would take more than half the
-    window.
-    """
-
-    def __init__(self, rows: list[tuple[str, list[str], bool]], opts: ChunkOptions) -> None:
-        self.rows = rows
+    def __init__(self, table: _HtmlTable, opts: ChunkOptions) -> None:
+        self.table = table
         self.opts = opts
-        headers = []
-        for row in rows:
-            if not row[2]:
+        self.hard = opts.hard_max
+        count = 0
+        for row in table.rows:
+            if not row.is_header:
                 break
-            headers.append(row)
-        longest = max((len(" ".join(r[1])) for r in headers), default=0)
-        self.headers = headers if headers and longest <= (opts.hard_max + 1) // 2 else []
-        self.header_text = " ".join(c for r in self.headers for c in r[1])
+            count += 1
+        self.header_count = count
+        self.headers = table.rows[:count]
+        self.header_text = " ".join(t for row in self.headers for t in row.texts)
         self.header_html = (
-            "<thead>" + "".join(re.sub(r"<td\b", "<th", r[0]).replace("</td>", "</th>") for r in self.headers) + "</thead>"
-            if self.headers
-            else ""
+            "<thead>" + "".join(self._as_header_row_html(row) for row in self.headers) + "</thead>" if self.headers else ""
+        )
+        self.repeat = bool(self.headers) and (
+            max(row.text_len for row in self.headers) <= (self.hard + 1) // 2
+            and len(self.header_text) <= (3 * self.hard) // 4
+            and len(self.header_html) <= 4 * self.hard
+            and not self._would_starve_oversized_body_cell()
         )
 
     @property
-    def carried_header_rows(self) -> int:
-        return len(self.headers)
+    def carried_over_header_rows(self) -> int:
+        return len(self.headers) if self.repeat else 0
+
+    @staticmethod
+    def _as_header_row_html(row: _Row) -> str:
+        from lxml import etree
+        from lxml.html import fragment_fromstring
+
+        def parse(fragment: str) -> Any:
+            try:
+                parsed = fragment_fromstring(fragment)
+            except (etree.ParserError, ValueError):
+                return None
+            if parsed.tag == "tr":
+                return parsed
+            found = parsed.xpath(".//tr")
+            return found[0] if found else None
+
+        tr = parse(row.source_html or row.html)
+        if tr is None and row.source_html:
+            tr = parse(row.html)
+        if tr is None:
+            return row.html
+        for cell in tr:
+            if getattr(cell, "tag", None) == "td":
+                cell.tag = "th"
+        return etree.tostring(tr, encoding=str)
+
+    def _reduced_budget_header_rows(self) -> set[int]:
+        at_risk: set[int] = set()
+        reduced = max(1, self.hard - len(self.header_text) - 1)
+        first = True
+        acc: list[_Row] = []
+        acc_len = 0
+        maxlen = self.hard
+        for index, row in enumerate(self.table.rows):
+            if index >= self.header_count:
+                break
+            if acc and maxlen - len(acc) - acc_len < row.text_len:
+                first = False
+                acc, acc_len = [], 0
+                maxlen = self.hard if first else reduced
+            if maxlen - len(acc) - acc_len >= row.text_len:
+                acc.append(row)
+                acc_len += row.text_len
+            else:
+                at_risk.add(index)
+                first = False
+                acc, acc_len = [], 0
+                maxlen = reduced
+        return at_risk
+
+    def _would_starve_oversized_body_cell(self) -> bool:
+        reduced = max(1, self.hard - len(self.header_text) - 1)
+        at_risk = self._reduced_budget_header_rows()
+        if len(self.header_text) > reduced and at_risk:
+            return True
+        for index, row in enumerate(self.table.rows):
+            if index < self.header_count and index not in at_risk:
+                continue
+            if index < self.header_count and reduced < row.text_len <= self.hard:
+                return True
+            for cell in row.cells:
+                if len(cell.text) <= reduced:
+                    continue
+                probe = "' '" if any(c.isspace() for c in cell.text) else "''"
+                if reduced < len(f"<table><tr>{_format_td(probe, cell.colspan)}</tr></table>"):
+                    return True
+        return False
 
     def _maxlen(self, first: bool) -> int:
-        if first or not self.headers:
-            return self.opts.hard_max
-        return max(1, self.opts.hard_max - len(self.header_text) - 1)
+        if first or not self.repeat:
+            return self.hard
+        return max(1, self.hard - len(self.header_text) - 1)
 
     def _decorate(self, text: str, table_html: str, first: bool) -> tuple[str, str]:
-        if first or not self.headers:
+        if first or not self.repeat:
             return text, table_html
         chunk_text = f"{self.header_text} {text}" if self.header_text and text else (self.header_text or text)
         inner = table_html.removeprefix("<table>").removesuffix("</table>")
@@ -410,46 +581,93 @@ class _SubtableSplitter:
 
     def iter_subtables(self) -> Iterator[tuple[str, str]]:
         first = True
-        acc: list[tuple[str, list[str], bool]] = []
+        acc: list[_Row] = []
         acc_len = 0
         maxlen = self._maxlen(first)
 
-        for row in self.rows:
-            row_len = len(" ".join(row[1]))
-            if acc and maxlen - len(acc) - acc_len < row_len:
-                text = " ".join(c for _, cells, _ in acc for c in cells)
-                yield self._decorate(text, "<table>" + "".join(r for r, _, _ in acc) + "</table>", first)
+        def flush() -> tuple[str, str]:
+            return " ".join(t for r in acc for t in r.texts), "<table>" + "".join(r.html for r in acc) + "</table>"
+
+        for row in self.table.rows:
+            if acc and maxlen - len(acc) - acc_len < row.text_len:
+                yield self._decorate(*flush(), first)
                 first = False
                 acc, acc_len = [], 0
                 maxlen = self._maxlen(first)
-            if maxlen - len(acc) - acc_len >= row_len:
+            if maxlen - len(acc) - acc_len >= row.text_len:
                 acc.append(row)
-                acc_len += row_len
+                acc_len += row.text_len
                 continue
-            for text, table_html in self._row_splits(row[1], maxlen):
-                yield self._decorate(text, table_html, first)
+            # a single row bigger than the window (sized for a continuation, which carries headers)
+            for piece in self._row_splits(row, self._maxlen(False)):
+                yield self._decorate(*piece, first)
                 first = False
+            acc, acc_len = [], 0
             maxlen = self._maxlen(first)
         if acc:
-            text = " ".join(c for _, cells, _ in acc for c in cells)
-            yield self._decorate(text, "<table>" + "".join(r for r, _, _ in acc) + "</table>", first)
+            yield self._decorate(*flush(), first)
 
-    def _row_splits(self, row_cells: list[str], maxlen: int) -> Iterator[tuple[str, str]]:
-        cells: list[str] = []
-        cells_len = 0
-        for cell in row_cells:
-            if cells and maxlen - len(cells) - cells_len < len(cell):
-                yield " ".join(cells), _cells_html(cells)
-                cells, cells_len = [], 0
-            if maxlen - len(cells) - cells_len >= len(cell):
+    def _row_splits(self, row: _Row, maxlen: int) -> Iterator[tuple[str, str]]:
+        cells: list[_Cell] = []
+        text = ""
+        empties = 0
+
+        def fits(cell: _Cell) -> bool:
+            if not cell.text:
+                return len(text) + empties + 1 <= maxlen
+            candidate = f"{text} {cell.text}" if text else cell.text
+            return len(candidate) + empties <= maxlen
+
+        def flush() -> Iterator[tuple[str, str]]:
+            nonlocal cells, text, empties
+            if cells:
+                yield text, "<table><tr>" + "".join(c.html for c in cells) + "</tr></table>"
+            cells, text, empties = [], "", 0
+
+        for cell in row.cells:
+            if not fits(cell):
+                yield from flush()
+            if fits(cell):
                 cells.append(cell)
-                cells_len += len(cell)
-                continue
-            cell_opts = ChunkOptions(max_characters=max(1, maxlen - 33))
-            for piece in _split_text(cell, cell_opts):
-                yield piece, f"<table><tr><td>{html.escape(piece, quote=False)}</td></tr></table>"
-        if cells:
-            yield " ".join(cells), _cells_html(cells)
+                if cell.text:
+                    text = f"{text} {cell.text}" if text else cell.text
+                else:
+                    empties += 1
+            else:
+                yield from self._cell_splits(cell, maxlen)
+        yield from flush()
+
+    @staticmethod
+    def _cell_splits(cell: _Cell, maxlen: int) -> Iterator[tuple[str, str]]:
+        empty = len(f"<table><tr>{_format_td('', cell.colspan)}</tr></table>")
+        budget = max(1, maxlen - empty)
+        remaining = cell.text
+        while True:
+            lo, hi, best = 1, budget, None
+            while lo <= hi:  # the longest word-boundary split whose escaped HTML fits
+                mid = (lo + hi) // 2
+                piece, rest = _split_once(remaining, mid, 0)
+                piece_html = f"<table><tr>{_format_td(piece, cell.colspan)}</tr></table>"
+                if len(piece_html) <= maxlen:
+                    best = (piece, piece_html, rest)
+                    lo = mid + 1
+                else:
+                    hi = mid - 1
+            if best is None:  # not even one word fits: cut characters
+                lo, hi, keep = 0, len(remaining), 0
+                while lo <= hi:
+                    mid = (lo + hi) // 2
+                    if len(f"<table><tr>{_format_td(remaining[:mid], cell.colspan)}</tr></table>") <= maxlen:
+                        keep, lo = mid, mid + 1
+                    else:
+                        hi = mid - 1
+                keep = max(keep, 1) if remaining else 0
+                piece = remaining[:keep]
+                best = (piece, f"<table><tr>{_format_td(piece, cell.colspan)}</tr></table>", remaining[keep:])
+            yield best[0], best[1]
+            remaining = best[2]
+            if not remaining:
+                return
 
 
 # -- metadata ----------------------------------------------------------------------------------
@@ -464,13 +682,14 @@ def _consolidate(elements: list[Mapping[str, Any]]) -> dict[str, Any]:
             if key in _FIRST:
                 result.setdefault(key, value)
             elif key in _LIST_CONCATENATE:
-                result.setdefault(key, [])
-                result[key] = result[key] + list(value)
-            elif key in _LIST_UNIQUE:
+                result.setdefault(key, []).extend(value)
+            elif key in _LIST_UNIQUE or key in _DICT_LIST_UNIQUE:
                 seen = result.setdefault(key, [])
                 for item in value:
                     if item not in seen:
                         seen.append(item)
+            elif key in _STRING_CONCATENATE:
+                result[key] = f"{result[key]} {value.strip()}" if key in result else value.strip()
     return result
 
 

@@ -251,6 +251,12 @@ def _chunk_settings(settings: Mapping[str, Any], subtype: str, where: str) -> di
         raise ValueError(
             f"{where}: overlap ({out['overlap']}) must be less than max_characters ({out['max_characters']})"
         )
+    combine = out.get("combine_text_under_n_chars")
+    if subtype == "chunk_by_title" and combine is not None and combine > out["max_characters"]:
+        # the library refuses this too; saying so here beats a failure on every file
+        raise ValueError(
+            f"{where}: combine_text_under_n_chars ({combine}) must not exceed max_characters ({out['max_characters']})"
+        )
     return out
 
 
