@@ -181,7 +181,7 @@ def test_csv_tsv_single_table(tmp_path: Path) -> None:
     assert types(csv_elements) == ["Table"]
     assert csv_elements[0]["text"] == "name note alpha x, y beta"
     assert csv_elements[0]["metadata"]["text_as_html"] == (
-        "<table><tr><td>name</td><td>note</td></tr><tr><td>alpha</td><td>x, y</td></tr><tr><td>beta</td><td></td></tr></table>"
+        "<table><tr><td>name</td><td>note</td></tr><tr><td>alpha</td><td>x, y</td></tr><tr><td>beta</td><td/></tr></table>"
     )
     tsv = partition(write(tmp_path, "t.tsv", "a\tb\n1\t2\n"))
     assert tsv[0]["text"] == "a b 1 2" and tsv[0]["metadata"]["filetype"] == "text/tsv"

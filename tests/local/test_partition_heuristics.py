@@ -100,7 +100,7 @@ def test_fast_xlsx_reader_matches_openpyxl(tmp_path: Path) -> None:
     slow = office._read_sheets_openpyxl(path, "w.xlsx")
     assert fast == slow
     data_blocks = fast[0][1]
-    assert data_blocks[0][1][:5] == ["alpha", "2024-03-01 12:30:00", "TRUE", "0.25", "3"]
+    assert data_blocks[0][1][:5] == ["alpha", "2024-03-01 12:30:00", "True", "0.25", "3"]
     assert data_blocks[1] == [["after a gap", "more"]]
     assert fast[1] == ("Second", [[["lonely"]]])
 

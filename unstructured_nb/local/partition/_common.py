@@ -77,10 +77,13 @@ class ElementSink:
         self.elements.append(element)
         return element
 
-    def add_table(self, rows: list[list[str]], *, header_rows: int = 0, **metadata: Any) -> dict[str, Any] | None:
+    def add_table(
+        self, rows: list[list[str]], *, header_rows: int = 0, keep_empty_rows: bool = False, **metadata: Any
+    ) -> dict[str, Any] | None:
         """Append a Table from a grid of cell strings (text = cells joined by spaces)."""
-        rows = [row for row in rows if any(cell.strip() for cell in row)]
-        if not rows:
+        if not keep_empty_rows:
+            rows = [row for row in rows if any(cell.strip() for cell in row)]
+        if not any(cell.strip() for row in rows for cell in row):
             return None
         text = " ".join(cell.strip() for row in rows for cell in row if cell.strip())
         return self.add("Table", text, text_as_html=table_html(rows, header_rows=header_rows), **metadata)
@@ -167,7 +170,8 @@ def table_html(rows: list[list[str]], *, header_rows: int = 0) -> str:
             parts.append("<tr>" + "".join(f"<th>{esc(c.strip(), quote=False)}</th>" for c in row) + "</tr>")
         parts.append("</thead><tbody>")
     for row in rows[header_rows:]:
-        parts.append("<tr>" + "".join(f"<td>{esc(c.strip(), quote=False)}</td>" for c in row) + "</tr>")
+        # an empty cell is "<td/>", as the library's htmlify_matrix_of_cell_texts writes it
+        parts.append("<tr>" + "".join(f"<td>{esc(c.strip(), quote=False)}</td>" if c.strip() else "<td/>" for c in row) + "</tr>")
     if header_rows:
         parts.append("</tbody>")
     parts.append("</table>")

@@ -151,7 +151,7 @@ class XlsxReader:
         if kind == "s":
             return self.shared[int(v)]
         if kind == "b":
-            return "TRUE" if v.strip() in ("1", "true") else "FALSE"
+            return "True" if v.strip() in ("1", "true") else "False"
         if kind in ("str", "e", "inlineStr", "d"):
             return v
         style = c.get("s")

@@ -28,14 +28,15 @@ def _sniff_delimiter(text: str) -> str:
 
 def _partition(text: str, sink: ElementSink, settings: PartitionSettings, delimiter: str) -> list[dict]:
     rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)]
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
+    # blank lines are skipped; a line of empty cells (",,") is a row, as pandas reads it
+    rows = [row for row in rows if row]
+    if not any(cell.strip() for row in rows for cell in row):
         raise FileProcessingError(f"{sink.filename}: no text found (the table has no non-empty cells)")
     width = max(len(row) for row in rows)
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-    sink.add_table(rows)
+    sink.add_table(rows, keep_empty_rows=True)
     return sink.finish(settings)
 
 
