@@ -367,7 +367,7 @@ class Panel(widgets.VBox):
             source = "input" if getattr(exc, "_unb_input", False) else "run"
             self.show_error(exc, source=source)
             raise
-        if self._error_source in ("run", "input", "cancel", "preview"):
+        if self._error_source in ("run", "input", "cancel"):
             self.clear_error()
         with self._lock:
             self.runs.append(run)
@@ -431,7 +431,12 @@ class Panel(widgets.VBox):
                     return self.runs[-1] if self.runs else None
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
-                    raise TimeoutError(f"The panel's job did not finish within {timeout} s; it keeps running (panel.cancel() stops it).")
+                    from .tracking import WaitTimeoutError
+
+                    raise WaitTimeoutError(
+                        f"Stopped waiting for the panel's job after {timeout:g} s; it is still running",
+                        hint="Wait longer with panel.wait(), or stop it with panel.cancel() (the Cancel button)",
+                    )
                 self._changed.wait(0.2 if remaining is None else min(0.2, remaining))
 
     # --- live updates ------------------------------------------------------------------------
@@ -460,7 +465,12 @@ class Panel(widgets.VBox):
             try:
                 self._render_preview(run)
             except Exception as exc:
-                self.show_error(exc, source="preview")
+                # the job itself went fine (e.g. its outputs went to a remote destination and
+                # cannot be downloaded): a note where the preview would be, not an error
+                self.preview.value = (
+                    f'<div class="unb-h">No preview for job {ph.esc(_short(run.job_id))}</div>'
+                    f'<div class="unb-muted">{ph.esc(_error_paragraph(exc))}</div>'
+                )
             finally:
                 with self._changed:
                     self._pending_previews -= 1

@@ -151,6 +151,10 @@ def test_cancel_stops_a_running_job_and_history_accumulates(made, engine, tmp_pa
     assert "/48 done" in p.table.value.split("Progress of run 2")[1]
     second = p.runs[-1]
     assert not second.done
+    from unstructured_nb.tracking import WaitTimeoutError
+
+    with pytest.raises(WaitTimeoutError, match="still running"):
+        p.wait(timeout=0.05)
     p.cancel_button.click()
     p.wait(timeout=TIMEOUT)
     assert str(second.status) == "STOPPED"
@@ -333,3 +337,20 @@ def test_a_file_the_server_cannot_process_is_listed_under_the_table(made):
     # the job still COMPLETED (one file worked), and that file's output is previewed
     assert str(run.status) == "COMPLETED"
     assert "good.txt" in p.preview.value and "broken.pdf" not in p.preview.value
+
+
+def test_a_preview_that_cannot_be_downloaded_is_a_note_not_an_error(made):
+    from types import SimpleNamespace
+
+    from unstructured_nb.errors import JobNotCompletedError
+
+    def elements():
+        raise JobNotCompletedError("Job abc has no downloadable outputs", hint="Its outputs went to the workflow's destination")
+
+    p = made()
+    fake = SimpleNamespace(job_id="abcdef0123456789", elements=elements, files=["x.pdf"])
+    p._schedule_preview(fake)
+    p.wait(timeout=TIMEOUT)
+    assert "No preview for job abcdef01" in p.preview.value
+    assert "went to the workflow" in p.preview.value
+    assert p.error == ""
