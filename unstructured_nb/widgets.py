@@ -159,6 +159,7 @@ class Panel(widgets.VBox):
         self._starting = False
         self._pending_previews = 0
         self._previewed: set[str] = set()
+        self._settled: set[str] = set()  # job ids whose final state this panel has rendered
         self._unsubscribe: list[Callable[[], None]] = []
         self._error_source: str | None = None
         self._kernel_files: list[FileEntry] = []
@@ -224,8 +225,9 @@ class Panel(widgets.VBox):
 
         body = [
             self.title,
-            row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info),
-            row(label("Files"), self.upload, self.paths, self.clear_button),
+            # these two rows wrap on narrow pages instead of overflowing
+            row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info, flex_flow="row wrap"),
+            row(label("Files"), self.upload, self.paths, self.clear_button, flex_flow="row wrap"),
             row(spacer(), self.files_view),
             row(spacer(), self.run_button, self.cancel_button, self.status_line, margin="6px 0 0 0"),
             row(spacer(), self.error_area),
@@ -425,8 +427,13 @@ class Panel(widgets.VBox):
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._changed:
             while True:
-                # finished: the job ended *and* the tracker delivered its final state
-                busy = self._starting or self._pending_previews > 0 or any(not r.finished for r in self.runs)
+                # settled: the job ended, the tracker delivered its final state and the
+                # panel rendered it (run.finished alone is set just before that callback)
+                busy = (
+                    self._starting
+                    or self._pending_previews > 0
+                    or any(r.job_id not in self._settled for r in self.runs)
+                )
                 if not busy:
                     return self.runs[-1] if self.runs else None
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -452,6 +459,8 @@ class Panel(widgets.VBox):
             self._schedule_preview(run)
         self._render()
         with self._changed:
+            if getattr(run, "finished", run.done):
+                self._settled.add(run.job_id)
             self._changed.notify_all()
 
     def _schedule_preview(self, run: "Run") -> None:
