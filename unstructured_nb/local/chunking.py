@@ -348,11 +348,11 @@ class _HtmlTable:
     rows: list[_Row]
 
 
-def _format_td(cell_text: str, colspan: int = 1) -> str:
+def _format_td(cell_text: str, colspan: int = 1, rowspan: int = 1) -> str:
     """A ``<td>`` the way the library writes one (escaped, whitespace-normalized, ``<td/>`` if empty)."""
     s = "<br/>".join(html.escape(cell_text).split("\n"))
     text = " ".join(s.split())
-    attrs = f' colspan="{colspan}"' if colspan > 1 else ""
+    attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
     return f"<td{attrs}>{text}</td>" if text else f"<td{attrs}/>"
 
 

@@ -109,8 +109,7 @@ class ElementSink:
                 element["element_id"] = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
             meta["filename"] = self.filename
             meta["filetype"] = self.filetype
-            if element["type"] != "PageBreak":
-                meta["languages"] = languages
+            meta["languages"] = languages
             if self.last_modified:
                 meta["last_modified"] = self.last_modified
         _set_hierarchy(elements)

@@ -191,8 +191,13 @@ def is_possible_narrative_text(text: str, language: str = "eng") -> bool:
     return True
 
 
+_ENDS_IN_PUNCT = re.compile(r"[^\w\s]\Z")
+
+
 def is_possible_title(text: str, title_max_word_length: int = 12) -> bool:
     if not text:
+        return False
+    if text.isupper() and _ENDS_IN_PUNCT.search(text):
         return False
     if len(text.split(" ")) > title_max_word_length:
         return False
