@@ -23,6 +23,10 @@ def test_quickstart_is_committed_executed_with_ids_and_no_volatile_leftovers():
     assert all(c.get("id") for c in nb.cells)
     checked = [c for c in code if "NBVAL_IGNORE_OUTPUT" not in c.source]
     assert any("status: COMPLETED" in "".join(o.get("text", "") for o in c.outputs) for c in checked)
+    # the saved notebook keeps the final status table as plain HTML (shown by nbconvert --to html, no JS)
+    waited = next(c for c in code if c.source.strip().endswith("run.wait()"))
+    html = "".join(o["data"].get("text/html", "") for o in waited.outputs if "data" in o)
+    assert 'class="dataframe' in html and "COMPLETED" in html
 
 
 def test_a_changed_status_fails_the_notebook_check(tmp_path: Path):

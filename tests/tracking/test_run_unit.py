@@ -208,3 +208,11 @@ def test_load_ext_imports_no_pandas_widgets_or_httpx():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=os.getcwd())
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1].replace("'", '"')) == []
+
+
+def test_package_level_run_for_plain_python(data: Path):
+    import unstructured_nb
+
+    client = FakeClient()
+    run = unstructured_nb.run("partition", [str(data / "notes.txt")], wait=True, client=client)
+    assert isinstance(run, unstructured_nb.Run) and run.status == JobStatus.COMPLETED
