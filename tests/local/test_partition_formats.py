@@ -164,7 +164,8 @@ def test_html_structure_skips_chrome(tmp_path: Path) -> None:
     assert para["link_texts"] == ["new release"] and para["link_urls"] == ["/x"]
     assert para["emphasized_text_contents"] == ["customers"] and para["emphasized_text_tags"] == ["b"]
     assert [e["metadata"]["category_depth"] for e in elements[2:5]] == [1, 1, 2]
-    assert elements[5]["metadata"]["text_as_html"] == "<table><thead><tr><th>k</th><th>v</th></tr></thead><tbody><tr><td>a &amp; b</td><td>1</td></tr></tbody></table>"
+    # the source's row groups and cell tags are kept, attributes and inline markup dropped
+    assert elements[5]["metadata"]["text_as_html"] == "<table><tr><th>k</th><th>v</th></tr><tr><td>a &amp; b</td><td>1</td></tr></table>"
     assert all(e["metadata"]["filetype"] == "text/html" for e in elements)
 
 

@@ -166,11 +166,11 @@ def table_html(rows: list[list[str]], *, header_rows: int = 0) -> str:
     if header_rows:
         parts.append("<thead>")
         for row in rows[:header_rows]:
-            parts.append("<tr>" + "".join(f"<th>{esc(c.strip(), quote=False)}</th>" for c in row) + "</tr>")
+            parts.append("<tr>" + "".join(f"<th>{esc(c.strip())}</th>" for c in row) + "</tr>")
         parts.append("</thead><tbody>")
     for row in rows[header_rows:]:
         # an empty cell is "<td/>", as the library's htmlify_matrix_of_cell_texts writes it
-        parts.append("<tr>" + "".join(f"<td>{esc(c.strip(), quote=False)}</td>" if c.strip() else "<td/>" for c in row) + "</tr>")
+        parts.append("<tr>" + "".join(f"<td>{esc(c.strip())}</td>" if c.strip() else "<td/>" for c in row) + "</tr>")
     if header_rows:
         parts.append("</tbody>")
     parts.append("</table>")

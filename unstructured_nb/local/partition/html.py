@@ -223,29 +223,50 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
 
 
 def _add_table(sink: ElementSink, table: Any, extra_meta: dict[str, Any]) -> None:
-    rows: list[list[str]] = []
-    header_rows = 0
-    in_header = True
-    for tr in table.iter("tr"):
-        cells = [
-            _SPACES.sub(" ", "".join(cell.itertext())).strip()
-            for cell in tr
-            if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")
-        ]
-        if not any(cells):
-            continue
-        is_header = all(c.tag.lower() == "th" for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th"))
-        parent = tr.getparent()
-        if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "thead":
-            is_header = True
-        if in_header and is_header:
-            header_rows += 1
-        else:
-            in_header = False
-        rows.append(cells)
-    if rows:
-        sink.add_table(rows, header_rows=header_rows, **extra_meta)
-    else:
-        body = _SPACES.sub(" ", "".join(table.itertext())).strip()
-        if body:
-            sink.add("UncategorizedText", body, **extra_meta)
+    """A Table the way the library's ``TableBlock`` builds it: source row groups (thead/tbody/
+    tfoot) and cell tags kept, cell text escaped, attributes and nested markup dropped; a nested
+    table's text goes into its cell."""
+    import html as std_html
+
+    parts = ["<table>"]
+    captions: list[str] = []
+    row_texts: list[str] = []
+
+    def text_and_html(node: Any) -> tuple[str, str]:
+        text = " ".join(t.strip() for t in node.itertext() if t.strip())
+        body = " ".join("<br/>".join(std_html.escape(text).split("\n")).split())
+        tag = node.tag.lower()
+        return text, f"<{tag}>{body}</{tag}>" if body else f"<{tag}/>"
+
+    def append_row(tr: Any) -> None:
+        cell_htmls: list[str] = []
+        cell_texts: list[str] = []
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("th", "td"):
+                continue
+            cell_text, cell_html = text_and_html(cell)
+            cell_texts.append(cell_text)
+            cell_htmls.append(cell_html)
+        row_texts.append(" ".join(t for t in cell_texts if t))
+        if cell_htmls:
+            parts.extend(("<tr>", "".join(cell_htmls), "</tr>"))
+
+    for child in table:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "caption":
+            caption_text, caption_html = text_and_html(child)
+            if caption_text:
+                captions.append(caption_text)
+                parts.append(caption_html)
+        elif tag == "tr":
+            append_row(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            parts.append(f"<{tag}>")
+            for tr in child:
+                if isinstance(tr.tag, str) and tr.tag.lower() == "tr":
+                    append_row(tr)
+            parts.append(f"</{tag}>")
+    if not " ".join(row_texts).strip():
+        return
+    parts.append("</table>")
+    sink.add("Table", " ".join(captions + row_texts).strip(), text_as_html="".join(parts), **extra_meta)
