@@ -216,3 +216,18 @@ def test_package_level_run_for_plain_python(data: Path):
     client = FakeClient()
     run = unstructured_nb.run("partition", [str(data / "notes.txt")], wait=True, client=client)
     assert isinstance(run, unstructured_nb.Run) and run.status == JobStatus.COMPLETED
+
+
+def test_tracker_thread_is_a_daemon_and_idles_when_nothing_is_tracked():
+    import time
+
+    client = FakeClient()
+    client.scripts["j1"] = ["IN_PROGRESS", "COMPLETED"]
+    tracker = fast_tracker()
+    run = Run(make_job("j1"), client, tracker=tracker)
+    run.wait(timeout=10)
+    thread = tracker._thread
+    assert thread is not None and thread.daemon and thread.is_alive()
+    sent = len(client.calls)
+    time.sleep(0.3)  # dozens of poll intervals: an idle tracker sends nothing
+    assert len(client.calls) == sent and tracker.tracked == []
