@@ -239,6 +239,15 @@ def test_xml_leaves_keep_tags_and_no_entity_expansion(tmp_path: Path) -> None:
         partition(write(tmp_path, "broken.xml", "<r><a></r>"))
 
 
+def test_xml_mixed_content_follows_the_library(tmp_path: Path) -> None:
+    # the library reads each element's own text when it closes: inner elements first, tails never
+    xml = '<?xml version="1.0"?>\n<doc>\n  <title>Annual Report</title>\n  <p>Hello <b>world</b> and more.</p>\n</doc>\n'
+    elements = partition(write(tmp_path, "m.xml", xml))
+    assert [(e["type"], e["text"]) for e in elements] == [("Title", "Annual Report"), ("Title", "world"), ("Title", "Hello ")]
+    kept = partition(write(tmp_path, "m.xml", xml), xml_keep_tags=True)
+    assert kept[0]["text"] == xml  # as written
+
+
 def test_xml_in_legacy_encoding(tmp_path: Path) -> None:
     path = write(tmp_path, "l.xml", "<r><p>Caf\xe9 cr\xe8me is served here every day.</p></r>".encode("latin-1"))
     assert partition(path, encoding="latin-1")[0]["text"] == "Café crème is served here every day."

@@ -1,7 +1,7 @@
 """Structured data: JSON (.json) and XML (.xml).
 
-XML follows the library's ``partition_xml``: the text of each leaf element, classified by the
-text heuristics; with ``xml_keep_tags`` the whole document, tags included, as one
+XML follows the library's ``partition_xml``: the text of each element that has some (as written,
+in closing order), classified by the text heuristics; with ``xml_keep_tags`` the whole document, tags included, as one
 UncategorizedText. Parsing streams (lxml ``iterparse``) with entity expansion and network
 access off, so a hostile file cannot read local files or fetch URLs.
 
@@ -142,7 +142,7 @@ def _walk_json(data: Any, sink: ElementSink, language: str) -> None:
 
 
 def partition_xml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
-    """Partition an XML document: leaf texts, or the raw document with ``xml_keep_tags``."""
+    """Partition an XML document: element texts, or the raw document with ``xml_keep_tags``."""
     data = path.read_bytes()
     if settings.xml_keep_tags:
         text, warnings = decode_text(data, settings.encoding, sink.filename)
@@ -150,13 +150,13 @@ def partition_xml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
         # well-formedness is still checked, so a corrupt file is reported, not echoed back
         _iter_leaf_texts(data, sink.filename, settings)
         if text.strip():
-            sink.add("UncategorizedText", text.strip())
+            sink.add("UncategorizedText", text)  # as written, like the library
         return sink.finish(settings)
-    leaves = list(_iter_leaf_texts(data, sink.filename, settings))
-    language = detect_languages(" ".join(leaves[:2000])[:20_000])[0]
-    for leaf in leaves:
-        type_, clean = classify(leaf, language)
-        if clean:
+    texts = list(_iter_leaf_texts(data, sink.filename, settings))
+    language = detect_languages(" ".join(texts[:2000])[:20_000])[0]
+    for text in texts:
+        type_, clean = classify(text, language)
+        if clean.strip():
             sink.add(type_, clean)
     return sink.finish(settings)
 
@@ -177,10 +177,10 @@ def _iter_leaf_texts(data: bytes, filename: str, settings: PartitionSettings) ->
         for _, element in context:
             if not isinstance(element.tag, str):
                 continue
-            if len(element) == 0 and element.text:
-                body = " ".join(element.text.split())
-                if body:
-                    texts.append(body)
+            # the library takes the text of every element that has some, as written, when the
+            # element closes (children first); tails are not read
+            if element.text and element.text.strip():
+                texts.append(element.text)
             # free what was read: keeps memory flat on large files
             element.clear(keep_tail=True)
         return texts
