@@ -187,6 +187,12 @@ def main() -> None:
             lib = time_library(path)
             if "error" in lib:
                 row["lib"] = "could not run offline: " + explain(lib["error"])
+            elif kind == "json" and len(lib["types"]) <= 1:
+                # the library does not partition generic JSON: one element holding the whole file
+                row["lib"] = (
+                    f"{lib['seconds']:.2f} s, but not comparable: the library returns generic JSON "
+                    f"as {len(lib['types'])} element ({', '.join(lib['types']) or 'none'})"
+                )
             else:
                 row["lib_s"] = lib["seconds"]
                 row["ratio"] = lib["seconds"] / seconds

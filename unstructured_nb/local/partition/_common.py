@@ -159,22 +159,29 @@ def _set_hierarchy(elements: list[dict[str, Any]]) -> None:
         stack.append(element)
 
 
+_CELL_SEP, _ROW_SEP = "\x00", "\x01"
+
+
 def table_html(rows: list[list[str]], *, header_rows: int = 0) -> str:
-    """HTML of a table the way the library writes ``text_as_html`` (compact, escaped cells)."""
-    esc = html.escape
-    parts = ["<table>"]
+    """HTML of a table the way the library writes ``text_as_html`` (compact, escaped cells,
+    ``<td/>`` for an empty cell).
+
+    The whole table is escaped in one call, with control characters as cell and row separators:
+    on large sheets that is several times faster than escaping cell by cell.
+    """
+    def body(group: list[list[str]], tag: str) -> str:
+        if not group:
+            return ""
+        joined = _ROW_SEP.join(
+            _CELL_SEP.join(c.replace(_CELL_SEP, "").replace(_ROW_SEP, "").strip() for c in row) for row in group
+        )
+        inner = html.escape(joined).replace(_CELL_SEP, f"</{tag}><{tag}>").replace(_ROW_SEP, f"</{tag}></tr><tr><{tag}>")
+        out = f"<tr><{tag}>{inner}</{tag}></tr>"
+        return out.replace("<td></td>", "<td/>") if tag == "td" else out
+
     if header_rows:
-        parts.append("<thead>")
-        for row in rows[:header_rows]:
-            parts.append("<tr>" + "".join(f"<th>{esc(c.strip())}</th>" for c in row) + "</tr>")
-        parts.append("</thead><tbody>")
-    for row in rows[header_rows:]:
-        # an empty cell is "<td/>", as the library's htmlify_matrix_of_cell_texts writes it
-        parts.append("<tr>" + "".join(f"<td>{esc(c.strip())}</td>" if c.strip() else "<td/>" for c in row) + "</tr>")
-    if header_rows:
-        parts.append("</tbody>")
-    parts.append("</table>")
-    return "".join(parts)
+        return f"<table><thead>{body(rows[:header_rows], 'th')}</thead><tbody>{body(rows[header_rows:], 'td')}</tbody></table>"
+    return f"<table>{body(rows, 'td')}</table>"
 
 
 def decode_text(data: bytes, encoding: str | None, filename: str) -> tuple[str, list[str]]:

@@ -104,7 +104,8 @@ class XlsxReader:
         with self.zip.open(name) as handle:
             for _, si in self._etree.iterparse(handle, events=("end",), tag="{*}si", resolve_entities=False, huge_tree=True):
                 # rich text runs are concatenated; phonetic guides (rPh) are not text
-                strings.append("".join(t.text or "" for t in si.iter("{*}t") if _local(t.getparent().tag) != "rPh"))
+                text = "".join(t.text or "" for t in si.iter("{*}t") if _local(t.getparent().tag) != "rPh")
+                strings.append(" ".join(text.split()))  # cells are whitespace-normalized
                 si.clear()
         return strings
 
@@ -137,24 +138,7 @@ class XlsxReader:
             return moment.time().isoformat()
         return str(moment)
 
-    def _cell(self, c) -> str:
-        kind = c.get("t")
-        v = None
-        for child in c:
-            tag = _local(child.tag)
-            if tag == "v":
-                v = child.text
-            elif tag == "is":
-                return "".join(t.text or "" for t in child.iter("{*}t"))
-        if v is None:
-            return ""
-        if kind == "s":
-            return self.shared[int(v)]
-        if kind == "b":
-            return "True" if v.strip() in ("1", "true") else "False"
-        if kind in ("str", "e", "inlineStr", "d"):
-            return v
-        style = c.get("s")
+    def _number(self, v: str, style: str | None) -> str:
         if style is not None and self.date_styles and int(style) in self.date_styles:
             try:
                 return self._date(float(v))
@@ -170,23 +154,53 @@ class XlsxReader:
         return repr(number)
 
     def iter_rows(self, sheet_path: str) -> Iterator[tuple[int, list[str]]]:
+        shared = self.shared
+        columns: dict[str, int] = {}
         with self.zip.open(sheet_path) as handle:
             expected = 1
+            ns = ""
             for _, row in self._etree.iterparse(handle, events=("end",), tag="{*}row", resolve_entities=False, huge_tree=True):
+                if not ns:
+                    ns = row.tag[: -len("row")]
+                    c_tag, v_tag, is_tag, t_tag = ns + "c", ns + "v", ns + "is", ns + "t"
                 try:
                     number = int(row.get("r") or expected)
                 except ValueError:
                     number = expected
                 cells: list[str] = []
                 for c in row:
-                    if _local(c.tag) != "c":
+                    if c.tag != c_tag:
                         continue
-                    col = _column_index(c.get("r"))
-                    if col is None:
+                    ref = c.get("r")
+                    if ref:
+                        letters = ref.rstrip("0123456789")
+                        col = columns.get(letters)
+                        if col is None:
+                            col = _column_index(letters)
+                            if col is None:
+                                col = len(cells)
+                            else:
+                                columns[letters] = col
+                    else:
                         col = len(cells)
+                    kind = c.get("t")
+                    v_el = c.find(v_tag)
+                    if v_el is None:
+                        is_el = c.find(is_tag)
+                        value = " ".join("".join(t.text or "" for t in is_el.iter(t_tag)).split()) if is_el is not None else ""
+                    else:
+                        v = v_el.text or ""
+                        if kind == "s":
+                            value = shared[int(v)]
+                        elif kind is None or kind == "n":
+                            value = self._number(v, c.get("s")) if v else ""
+                        elif kind == "b":
+                            value = "True" if v.strip() in ("1", "true") else "False"
+                        else:  # str (formula result), e (error), d (ISO date), inlineStr with <v>
+                            value = " ".join(v.split())
                     if col >= len(cells):
                         cells.extend([""] * (col - len(cells) + 1))
-                    cells[col] = " ".join(self._cell(c).split())
+                    cells[col] = value
                 yield number, cells
                 expected = number + 1
                 # free parsed rows: memory stays flat on large sheets
