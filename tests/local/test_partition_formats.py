@@ -55,6 +55,8 @@ def test_element_shape_ids_and_metadata(tmp_path: Path) -> None:
     # deterministic: same input, same ids; another filename, other ids
     assert [e["element_id"] for e in partition(path, filename="report.txt")] == [e["element_id"] for e in elements]
     assert partition(path, filename="other.txt")[0]["element_id"] != elements[0]["element_id"]
+    # an upload's name may carry directories: metadata keeps the file's name only
+    assert partition(path, filename="../../secret\\dir/report.txt")[0] == elements[0]
 
 
 # -- plain text heuristics ---------------------------------------------------------------------

@@ -84,6 +84,8 @@ def partition_file(
     Returns ``(elements, warnings)``. Raises :class:`FileProcessingError` for anything that
     cannot be partitioned: unsupported type, image, empty file, corrupt file, no text found.
     """
+    # the metadata and messages carry the file's name only: an upload's name may hold directories
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1] or filename
     ext = Path(filename).suffix.lower()
     fmt = _FORMATS.get(ext)
     if fmt is None:
