@@ -81,11 +81,12 @@ class ElementSink:
         self, rows: list[list[str]], *, header_rows: int = 0, keep_empty_rows: bool = False, **metadata: Any
     ) -> dict[str, Any] | None:
         """Append a Table from a grid of cell strings (text = cells joined by spaces)."""
+        rows = [[cell.strip() for cell in row] for row in rows]
         if not keep_empty_rows:
-            rows = [row for row in rows if any(cell.strip() for cell in row)]
-        if not any(cell.strip() for row in rows for cell in row):
+            rows = [row for row in rows if any(row)]
+        text = " ".join(cell for row in rows for cell in row if cell)
+        if not text:
             return None
-        text = " ".join(cell.strip() for row in rows for cell in row if cell.strip())
         return self.add("Table", text, text_as_html=table_html(rows, header_rows=header_rows), **metadata)
 
     def finish(self, settings: PartitionSettings, *, languages_text: str | None = None) -> list[dict[str, Any]]:
@@ -164,7 +165,7 @@ _CELL_SEP, _ROW_SEP = "\x00", "\x01"
 
 def table_html(rows: list[list[str]], *, header_rows: int = 0) -> str:
     """HTML of a table the way the library writes ``text_as_html`` (compact, escaped cells,
-    ``<td/>`` for an empty cell).
+    ``<td/>`` for an empty cell); cells are expected stripped.
 
     The whole table is escaped in one call, with control characters as cell and row separators:
     on large sheets that is several times faster than escaping cell by cell.
@@ -172,9 +173,12 @@ def table_html(rows: list[list[str]], *, header_rows: int = 0) -> str:
     def body(group: list[list[str]], tag: str) -> str:
         if not group:
             return ""
-        joined = _ROW_SEP.join(
-            _CELL_SEP.join(c.replace(_CELL_SEP, "").replace(_ROW_SEP, "").strip() for c in row) for row in group
-        )
+        joined = _ROW_SEP.join(_CELL_SEP.join(row) for row in group)
+        if joined.count(_CELL_SEP) != sum(len(row) - 1 for row in group) or joined.count(_ROW_SEP) != len(group) - 1:
+            # a cell holds a separator character itself: clean the cells and join again
+            joined = _ROW_SEP.join(
+                _CELL_SEP.join(c.replace(_CELL_SEP, "").replace(_ROW_SEP, "") for c in row) for row in group
+            )
         inner = html.escape(joined).replace(_CELL_SEP, f"</{tag}><{tag}>").replace(_ROW_SEP, f"</{tag}></tr><tr><{tag}>")
         out = f"<tr><{tag}>{inner}</{tag}></tr>"
         return out.replace("<td></td>", "<td/>") if tag == "td" else out
