@@ -88,6 +88,7 @@ def test_fast_xlsx_reader_matches_openpyxl(tmp_path: Path) -> None:
     sheet.append(["alpha", datetime(2024, 3, 1, 12, 30), True, 0.25, 3])
     sheet.append(["beta", datetime(2024, 3, 2), False, 1.5, 4])
     sheet["F2"] = "=E2*2"
+    sheet["G2"] = "x & <y>   spaced"
     sheet.append([])
     sheet.append([])
     sheet["C8"] = "after a gap"
@@ -99,6 +100,15 @@ def test_fast_xlsx_reader_matches_openpyxl(tmp_path: Path) -> None:
     fast = office._read_sheets_fast(path)
     slow = office._read_sheets_openpyxl(path, "w.xlsx")
     assert fast == slow
+    # both scans of the sheet XML (regex for plain XML, lxml streaming otherwise) agree
+    from unstructured_nb.local.partition._xlsx_reader import XlsxReader
+
+    with open(path, "rb") as handle:
+        reader = XlsxReader(handle)
+        for _, sheet_path in reader.sheets:
+            text = reader.zip.read(sheet_path).decode("utf-8")
+            assert list(reader._iter_rows_regex(text)) == list(reader._iter_rows_lxml(sheet_path))
+    assert fast[0][1][0][1][6] == "x & <y> spaced"
     data_blocks = fast[0][1]
     assert data_blocks[0][1][:5] == ["alpha", "2024-03-01 12:30:00", "True", "0.25", "3"]
     assert data_blocks[1] == [["after a gap", "more"]]
