@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -216,21 +218,58 @@ def decode_text(data: bytes, encoding: str | None, filename: str) -> tuple[str, 
         if codec is not requested:
             warnings.append(f"{filename} is not valid {requested}; decoded it as {codec}")
         return text, warnings
-    guessed = None
-    try:
-        from charset_normalizer import from_bytes  # optional: installed with httpx's usual deps
-
-        best = from_bytes(data[:200_000]).best()
-        guessed = best.encoding if best is not None else None
-    except Exception:  # noqa: BLE001 - a detector failure must not fail the file
-        guessed = None
+    guessed = _guess_legacy_encoding(data)
     if guessed:
-        try:
-            text = data.decode(guessed)
-        except (UnicodeDecodeError, LookupError):
-            pass
-        else:
-            warnings.append(f"{filename} is not valid {requested}; decoded it as {guessed} (detected)")
-            return text, warnings
+        warnings.append(f"{filename} is not valid {requested}; decoded it as {guessed} (detected)")
+        return data.decode(guessed), warnings
     warnings.append(f"{filename} is not valid {requested}; undecodable bytes were replaced")
     return data.decode("utf-8", errors="replace"), warnings
+
+
+# Legacy single-byte encodings, most common first: a tie goes to the earlier one.
+_LEGACY_CODECS = ("cp1252", "cp1250", "cp1251", "cp1257", "cp1253", "cp1254", "koi8_r", "cp1255", "cp1256")
+_LATIN_CODECS = frozenset({"cp1252", "cp1250", "cp1257", "cp1254"})
+# typographic characters that are legitimate in text although not letters
+_TEXT_SYMBOLS = frozenset("\u00a0\u00ab\u00bb\u00b0\u00a7\u00a9\u00ae\u00b7\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u20ac\u2022\u00bf\u00a1")
+
+
+def _guess_legacy_encoding(data: bytes) -> str | None:
+    """The single-byte encoding under which ``data`` reads most like text, or None.
+
+    Generic detectors guess badly on short text (Latin-1 French comes out as Central European,
+    'crčme'), so each candidate decoding is scored directly: non-ASCII characters should be
+    letters or common typography; a word should not mix scripts ('Pшнliљ') nor turn to capitals
+    mid-word ('рТЙЧЕФ'); a Latin decoding whose letters are mostly non-ASCII is really another
+    script ('Ïðèâåò').
+    """
+    sample = data[:200_000]
+    best: tuple[float, str] | None = None
+    for codec in _LEGACY_CODECS:
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        high = [c for c in text if ord(c) > 127]
+        if not high:
+            return codec
+        penalty = sum(1 for c in high if not c.isalpha() and c not in _TEXT_SYMBOLS) / len(high)
+        words = [w for w in _WORD.findall(text) if not w.isascii()]
+        if words:
+            penalty += sum(1 for w in words if _odd_word(w)) / len(words)
+        letters = sum(1 for c in text if c.isalpha())
+        if codec in _LATIN_CODECS and letters and sum(1 for c in high if c.isalpha()) / letters > 0.6:
+            penalty += 1.0
+        if best is None or penalty < best[0]:
+            best = (penalty, codec)
+    return best[1] if best is not None and best[0] < 0.5 else None
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _odd_word(word: str) -> bool:
+    """A word that mixes scripts, or has a capital after a small letter."""
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in word}
+    if len(scripts) > 1:
+        return True
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
