@@ -141,9 +141,7 @@ class UnstructuredMagics(Magics):
                 run = tracking.start_run(args.workflow, files, client=self._client(args.api_url), poll=poll)
         except MagicError:
             raise
-        except UnstructuredError as exc:
-            raise _fail(exc) from None
-        except Exception as exc:
+        except Exception as exc:  # UnstructuredError and anything unexpected: one paragraph
             raise _fail(exc) from None
         wait = args.wait or _noninteractive()
         timeout = args.timeout if args.timeout is not None else self.wait_timeout
@@ -200,8 +198,8 @@ class UnstructuredMagics(Magics):
                 f"({type(exc).__name__}: {exc}). Use %unstructured_run WORKFLOW PATH ... instead, "
                 "or install ipywidgets (pip install ipywidgets) and restart the kernel."
             ) from None
-        try:
-            return panel()
+        try:  # the magic's configuration applies to the panel too
+            return panel(api_url=self.api_url or None, poll=self.poll_interval)
         except UnstructuredError as exc:
             raise _fail(exc) from None
 
@@ -229,8 +227,6 @@ class UnstructuredMagics(Magics):
             workflow_id = tracking.resolve_workflow(client, args.workflow).id if args.workflow else None
             status = args.status.upper() if args.status else None
             jobs = client.list_jobs(workflow_id=workflow_id, status=status)
-        except UnstructuredError as exc:
-            raise _fail(exc) from None
         except Exception as exc:
             raise _fail(exc) from None
         return tracking.jobs_frame(jobs, limit=max(0, args.limit))

@@ -302,6 +302,18 @@ def test_no_arguments_shows_the_panel(kernel: Kernel):
     assert [m for m in msgs if m["msg_type"] in ("display_data", "execute_result")]
 
 
+def test_the_panel_gets_the_magics_configuration(kernel: Kernel):
+    try:
+        reply, msgs = kernel.execute(
+            "%config UnstructuredMagics.poll_interval = 0.7\n"
+            "p = %unstructured_run\n"
+            "print('panel', type(p).__name__, p._poll)"
+        )
+        assert reply["content"]["status"] == "ok" and "panel Panel 0.7" in _texts(msgs)
+    finally:
+        kernel.execute("%config UnstructuredMagics.poll_interval = None")
+
+
 def test_await_run_in_a_cell(kernel: Kernel):
     reply, msgs = kernel.execute("aw = %unstructured_run partition data/field-notes.md data/meeting-minutes.txt\nawait aw\nprint('awaited', aw.status.value)")
     assert reply["content"]["status"] == "ok" and "awaited COMPLETED" in _texts(msgs)
