@@ -25,11 +25,11 @@ from .errors import (
     ValidationError,
     WorkflowLookupError,
 )
-from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
 
 __version__ = "0.1.0"
 
-# name -> module that defines it; imported on first attribute access
+# name -> module that defines it; imported on first attribute access (the models' dataclasses
+# cost a few ms to build, which %load_ext does not need)
 _LAZY = {
     "Client": "client",
     "AsyncClient": "client",
@@ -37,6 +37,10 @@ _LAZY = {
     "run": "tracking",
     "panel": "widgets",
     "Panel": "widgets",
+    **dict.fromkeys(
+        ("Job", "JobStatus", "JobProcessingStatus", "JobDetails", "NodeFile", "NodeStats", "Workflow", "WorkflowNode", "FailedFile"),
+        "models",
+    ),
 }
 
 __all__ = [
@@ -76,6 +80,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import AsyncClient, Client
+    from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
     from .tracking import Run, run
     from .widgets import Panel, panel
 
