@@ -943,12 +943,12 @@ def resolve_workflow(client: Any, name_or_id: str) -> Workflow:
         hint = f"Did you mean {suggestion}?"
     elif names:
         shown = ", ".join(repr(n) for n in names[:8]) + (" ..." if len(names) > 8 else "")
-        hint = f"Available workflows: {shown}"
+        hint = f"Available workflows: {shown}."
     else:
-        hint = "This server has no workflows yet; create one with client.create_workflow(...)"
+        hint = "This server has no workflows yet; create one with client.create_workflow(...)."
     raise WorkflowLookupError(
         f"No workflow has the name or id {name_or_id!r}",
-        hint=hint + ". List them with %unstructured_workflows or client.list_workflows()",
+        hint=hint + " List them with %unstructured_workflows or client.list_workflows()",
     )
 
 

@@ -75,6 +75,7 @@ def test_unknown_workflow_lists_close_matches():
     with pytest.raises(WorkflowLookupError) as info:
         resolve_workflow(FakeClient(), "partiton")
     assert "'partiton'" in str(info.value) and "Did you mean 'partition'" in str(info.value)
+    assert "?." not in str(info.value)  # one sentence ends once
 
 
 def test_ambiguous_name_lists_the_ids():
