@@ -1,4 +1,4 @@
-"""Helpers for the panel's browser tests: JupyterLab and Voila servers, Chromium, sample files.
+"""Helpers for the panel's browser tests: JupyterLab, Notebook 7 and Voila servers, Chromium, sample files.
 
 Recipes from ../shared/testing/NOTEBOOK_AND_BROWSER_TESTS.md: an isolated Jupyter config
 dir, servers on loopback with a random token started in their own session (so teardown
@@ -162,14 +162,35 @@ class WebServer:
     log: Path
 
 
-def start_lab(root: Path, jenv: JupyterEnv, log: Path) -> WebServer:
+def launch(cmd: list[str], root: Path, jenv: JupyterEnv, log: Path, ready: Callable[[], bool], what: str) -> subprocess.Popen:
+    """Start ``cmd`` in its own session (so teardown stops the server and its kernels) and
+    wait until ``ready()``; stop it again if it never gets there."""
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(cmd, cwd=root, env=jenv.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until(ready, 60, f"{what} (log: {log})", proc)
+    except BaseException:
+        stop_process(proc)
+        raise
+    return proc
+
+
+# The Jupyter front-ends served by ``jupyter <app>``: JupyterLab and Notebook 7 (both load
+# the jupyterlab server extension, so the LabApp options apply to either).
+JUPYTER_APPS = {"lab": "JupyterLab", "notebook": "Notebook 7"}
+
+
+def start_jupyter(app: str, root: Path, jenv: JupyterEnv, log: Path) -> WebServer:
+    """``jupyter lab`` or ``jupyter notebook`` on loopback with a random token, serving ``root``:
+    no browser, the read-only extension manager (no PyPI lookups) and no news."""
+    if app not in JUPYTER_APPS:
+        raise ValueError(f"unknown Jupyter app {app!r}; expected one of {sorted(JUPYTER_APPS)}")
     port, token = free_port(), secrets.token_hex(16)
     cmd = [
-        str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        str(VENV_BIN / "jupyter"), app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
         "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
     ]
-    proc = subprocess.Popen(cmd, cwd=root, env=jenv.env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
 
     def ready() -> bool:
@@ -179,11 +200,7 @@ def start_lab(root: Path, jenv: JupyterEnv, log: Path) -> WebServer:
         except (urllib.error.URLError, OSError):
             return False
 
-    try:
-        wait_until(ready, 60, f"JupyterLab (log: {log})", proc)
-    except Exception:
-        stop_process(proc)
-        raise
+    proc = launch(cmd, root, jenv, log, ready, JUPYTER_APPS[app])
     return WebServer(base=base, token=token, proc=proc, log=log)
 
 
@@ -193,16 +210,11 @@ def start_voila(root: Path, notebook: Path, jenv: JupyterEnv, log: Path) -> WebS
         str(VENV_BIN / "voila"), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         f"--Voila.token={token}", "--show_tracebacks=True",
     ]
-    proc = subprocess.Popen(cmd, cwd=root, env=jenv.env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
 
     def ready() -> bool:  # Voila has no /api/status; GET / would execute the notebook
         with socket.socket() as s:
             s.settimeout(1)
             return s.connect_ex(("127.0.0.1", port)) == 0
 
-    try:
-        wait_until(ready, 60, f"Voila (log: {log})", proc)
-    except Exception:
-        stop_process(proc)
-        raise
+    proc = launch(cmd, root, jenv, log, ready, "Voila")
     return WebServer(base=f"http://127.0.0.1:{port}", token=token, proc=proc, log=log)

@@ -1,15 +1,16 @@
-"""The panel in a real browser: notebooks/02_panel.ipynb in JupyterLab and in Voila,
+"""The panel in a real browser: notebooks/02_panel.ipynb in JupyterLab, Notebook 7 and Voila,
 driven by Debian's Chromium through playwright, against a local engine started here."""
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from ._servers import WebServer, jupyter_env, notebook_copy, start_lab, start_voila, stop_process, write_samples
+from ._servers import WebServer, jupyter_env, notebook_copy, start_jupyter, start_voila, stop_process, write_samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,17 +28,32 @@ def site(engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"root": root, "notebook": notebook, "env": jenv, **samples}
 
 
-@pytest.fixture(scope="module")
-def lab(chromium, site) -> Iterator[WebServer]:
-    root: Path = site["root"]  # type: ignore[assignment]
-    server = start_lab(root, site["env"], root.parent / "lab.log")  # type: ignore[arg-type]
+@contextmanager
+def jupyter_server(app: str, site) -> Iterator[WebServer]:
+    """``jupyter lab`` or ``jupyter notebook`` serving the site, stopped (with its kernels) afterwards."""
+    root: Path = site["root"]
+    server = start_jupyter(app, root, site["env"], root.parent / f"{app}.log")
     try:
         yield server
     finally:
         stop_process(server.proc)
 
 
-@pytest.fixture(scope="module")
+# One server per test that uses it, so that an earlier server and its kernel are gone
+# before the next front-end starts: they never run at the same time on the shared root.
+@pytest.fixture
+def lab(chromium, site) -> Iterator[WebServer]:
+    with jupyter_server("lab", site) as server:
+        yield server
+
+
+@pytest.fixture
+def notebook7(chromium, site) -> Iterator[WebServer]:
+    with jupyter_server("notebook", site) as server:
+        yield server
+
+
+@pytest.fixture
 def voila(chromium, site) -> Iterator[WebServer]:
     root: Path = site["root"]  # type: ignore[assignment]
     server = start_voila(root, site["notebook"], site["env"], root.parent / "voila.log")  # type: ignore[arg-type]
@@ -74,6 +90,32 @@ def choose_upload_and_run(page, panel, files: list[Path]) -> None:
     run.click()
 
 
+def wait_for_kernel(page) -> None:
+    """JupyterLab and Notebook 7 share these toolbar items. The execution indicator says idle
+    before the kernel has started, so the kernel's name comes first."""
+    expect = _expect()
+    expect(page.locator(".jp-Toolbar-kernelName").first).to_contain_text("Python 3", timeout=T)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_visible(timeout=T)
+
+
+def run_all_cells(page):
+    """Run > Run All Cells (JupyterLab's and Notebook 7's menu bar), then wait until every
+    cell has run; returns the panel, untouched so far."""
+    expect = _expect()
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+
+    panel = page.locator(".jp-OutputArea-output .unb-panel").first
+    expect(panel).to_be_attached(timeout=T)
+    panel.scroll_into_view_if_needed()
+    expect(panel).to_be_visible(timeout=T)
+    expect(button(panel, "Run")).to_be_disabled()
+    expect(button(panel, "Cancel")).to_be_disabled()
+    # the code-driven demo further down the notebook finished, so every cell has run
+    expect(page.locator(".jp-OutputArea-output", has_text="COMPLETED: 1 run")).to_be_attached(timeout=T)
+    return panel
+
+
 def check_completed_with_preview(panel, rows: int) -> None:
     expect = _expect()
     table = panel.locator("table.unb-table").filter(has_text="job_id")
@@ -91,20 +133,9 @@ def test_lab_upload_run_complete_then_cancel_a_slow_job(lab: WebServer, site, pa
     expect = _expect()
     page.set_viewport_size({"width": 1360, "height": 1500})  # room for the whole panel in the screenshot
     page.goto(f"{lab.base}/lab/workspaces/ci/tree/{site['notebook'].name}?reset&token={lab.token}")  # type: ignore[union-attr]
-    expect(page.locator(".jp-Toolbar-kernelName").first).to_contain_text("Python 3", timeout=T)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_visible(timeout=T)
+    wait_for_kernel(page)
     page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").first.click()  # fold the file browser
-    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-
-    panel = page.locator(".jp-OutputArea-output .unb-panel").first
-    expect(panel).to_be_attached(timeout=T)
-    panel.scroll_into_view_if_needed()
-    expect(panel).to_be_visible(timeout=T)
-    expect(button(panel, "Run")).to_be_disabled()
-    expect(button(panel, "Cancel")).to_be_disabled()
-    # the code-driven demo further down the notebook finished, so every cell has run
-    expect(page.locator(".jp-OutputArea-output", has_text="COMPLETED: 1 run")).to_be_attached(timeout=T)
+    panel = run_all_cells(page)
 
     choose_upload_and_run(page, panel, [site["alpha"], site["beta"]])  # type: ignore[list-item]
     check_completed_with_preview(panel, rows=1)
@@ -132,6 +163,22 @@ def test_lab_upload_run_complete_then_cancel_a_slow_job(lab: WebServer, site, pa
     panel.scroll_into_view_if_needed()
     panel.screenshot(path=str(artifacts / "panel-lab.png"))
     page.screenshot(path=str(artifacts / "panel-lab-page.png"), full_page=True)
+
+
+def test_notebook7_upload_run_complete(notebook7: WebServer, site, page, artifacts: Path):
+    expect = _expect()
+    page.set_viewport_size({"width": 1360, "height": 1500})
+    page.goto(f"{notebook7.base}/notebooks/{site['notebook'].name}?token={notebook7.token}")  # type: ignore[union-attr]
+    expect(page.locator("#jp-NotebookLogo")).to_be_visible(timeout=T)  # Notebook 7's own shell, not Lab's
+    wait_for_kernel(page)
+    panel = run_all_cells(page)
+    choose_upload_and_run(page, panel, [site["alpha"], site["beta"]])  # type: ignore[list-item]
+    check_completed_with_preview(panel, rows=1)
+    expect(button(panel, "Cancel")).to_be_disabled()
+    expect(panel.locator(".unb-error")).to_have_count(0)
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=str(artifacts / "panel-notebook7.png"))
+    page.screenshot(path=str(artifacts / "panel-notebook7-page.png"), full_page=True)
 
 
 def test_voila_upload_run_complete(voila: WebServer, site, page, artifacts: Path):
