@@ -450,16 +450,20 @@ class Panel(widgets.VBox):
 
     def _on_run_change(self, run: "Run") -> None:
         """Called by the tracker's thread after every change of a run (and at its end)."""
+        # Read "finished" once, first: if it were read after the slow render, a call racing
+        # with the tracker's final one could mark the run settled without scheduling its
+        # preview, and wait() would return before the preview exists.
+        finished = getattr(run, "finished", run.done)
         error = getattr(run, "last_error", None)
         if error is not None:
             self.show_error(error, source="poll")
         elif self._error_source == "poll":
             self.clear_error()
-        if run.done and str(run.status) == "COMPLETED":
+        if (finished or run.done) and str(run.status) == "COMPLETED":
             self._schedule_preview(run)
         self._render()
         with self._changed:
-            if getattr(run, "finished", run.done):
+            if finished:
                 self._settled.add(run.job_id)
             self._changed.notify_all()
 
