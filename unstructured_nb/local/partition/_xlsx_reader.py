@@ -1,15 +1,17 @@
-"""A streaming .xlsx cell reader on lxml: rows of cell strings, sheet by sheet.
+"""A fast .xlsx cell reader: rows of cell strings, sheet by sheet.
 
 openpyxl's read-only mode parses each sheet twice with the stdlib parser (once for its
-dimensions) and builds a cell object per value; reading the sheet XML with lxml's iterparse is
-several times faster on large workbooks. It resolves shared strings, inline strings, booleans,
-errors, and numbers formatted as dates (built-in and custom date formats, 1900 and 1904 date
-systems). Anything it does not understand raises, and the caller falls back to openpyxl.
+dimensions) and builds a cell object per value. Here plain sheet XML (what Excel, openpyxl and
+xlsxwriter write) is tokenized by one regex findall per sheet, with the common cell shapes
+recognized by the regex itself, and the shared-string table likewise; anything else (prefixed
+names, CDATA, very large parts) goes through lxml's streaming parser. It resolves shared
+strings, inline strings, booleans, errors, and numbers formatted as dates (built-in and custom
+date formats, 1900 and 1904 date systems). Anything it does not understand raises, and the
+caller falls back to openpyxl.
 """
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import zipfile
@@ -23,17 +25,54 @@ _DATE_TOKENS = re.compile(r"[dmyhs]", re.I)
 _COL = re.compile(r"^([A-Z]+)")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REGEX_MAX_BYTES = 64 * 1024 * 1024
-_ROW_RE = re.compile(r"<row\b([^>]*?)>(.*?)</row>|<row\b([^>]*?)/>", re.S)
-_CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+# One token per row start or cell of <sheetData>, found by a single findall over the sheet (a
+# row's cells are the cell tokens up to the next row token). Groups: 1 "<row" (marks a row
+# token), 2 its number when r= comes first (as Excel, openpyxl and xlsxwriter write it), 3 the
+# other row attributes, 4 "/" for an empty <row .../>; for a cell either 5-7 (column letters,
+# style, type: attributes in the order those writers use) or 8 (any other attributes, parsed
+# like before), then its content: 9 a plain non-empty <v>, 10 a plain non-empty inline
+# string, or 11 anything else (formulas, rich text, ...). The common shapes are recognized by
+# the regex engine, so the Python loop does little per cell.
+_TOKEN_RE = re.compile(
+    r'(<row)\b(?: r="(\d+)")?([^>]*?)(/?)>'
+    r'|<c(?: r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?|\b([^>]*?))'
+    r"(?:/>|>(?:<v>([^<]+)</v>|<is><t>([^<]+)</t></is>|(.*?))</c>)",
+    re.S,
+)
 _ATTR_RE = re.compile(r'\b([rts])="([^"]*)"')
 _R_ATTR = re.compile(r'\br="(\d+)"')
 _V_RE = re.compile(r"<v>(.*?)</v>", re.S)
 _T_RE = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _RPH_RE = re.compile(r"<rPh\b.*?</rPh>", re.S)
+# a shared string: 1 plain text (the common case), or 2 anything else (runs, phonetic guides)
+_SI_RE = re.compile(r"<si>(?:<t>([^<]+)</t>|(.*?))</si>|<si/>", re.S)
+
+
+_ENTITY_RE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _entity(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name:
+        return _NAMED[name]
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    # only what XML allows: a parser (lxml, openpyxl) rejects anything else
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+        return chr(code)
+    raise ValueError(f"character reference &#{code}; is not allowed in XML")
 
 
 def _unescape(text: str) -> str:
-    return html.unescape(text) if "&" in text else text
+    """XML character data as a parser reads it: the five predefined entities and character
+    references. (html.unescape is not XML: it reads &#150; as cp1252's dash, &nbsp; as a space.)
+    Anything else raises, and the caller falls back to a real XML parser."""
+    if "&" not in text:
+        return text
+    result, count = _ENTITY_RE.subn(_entity, text)
+    if count != text.count("&"):
+        raise ValueError("entity reference that XML does not define")
+    return result
 
 
 def _local(tag: object) -> str:
@@ -113,6 +152,27 @@ class XlsxReader:
         return posixpath.normpath(posixpath.join(base, target))
 
     def _shared_strings(self, name: str) -> list[str]:
+        """The shared-string table: a regex scan for plain XML (as for sheets; about twice as
+        fast as lxml's iterparse), lxml for anything else."""
+        if self.zip.getinfo(name).file_size <= _REGEX_MAX_BYTES:
+            text = self.zip.read(name).decode("utf-8")
+            if "<![CDATA[" not in text and "<!DOCTYPE" not in text and ":si" not in text and ":t>" not in text:
+                strings = self._shared_strings_regex(text)
+                # every <si> read (none skipped by an unexpected shape), else let lxml read it
+                if len(strings) == text.count("<si"):
+                    return strings
+        return self._shared_strings_lxml(name)
+
+    @staticmethod
+    def _shared_strings_regex(text: str) -> list[str]:
+        return [
+            # cells are whitespace-normalized; rich text runs are concatenated, phonetic guides
+            # (rPh) are not text
+            " ".join(_unescape(plain or "".join(_T_RE.findall(_RPH_RE.sub("", inner)))).split())
+            for plain, inner in _SI_RE.findall(text)
+        ]
+
+    def _shared_strings_lxml(self, name: str) -> list[str]:
         strings: list[str] = []
         with self.zip.open(name) as handle:
             for _, si in self._etree.iterparse(handle, events=("end",), tag="{*}si", resolve_entities=False, huge_tree=True):
@@ -167,8 +227,9 @@ class XlsxReader:
         return repr(number)
 
     def iter_rows(self, sheet_path: str) -> Iterator[tuple[int, list[str]]]:
-        """Rows of one sheet: a regex scan for plain sheet XML (the common case, ~2x faster),
-        lxml's streaming parser for anything else (prefixed names, CDATA, very large sheets)."""
+        """Rows of one sheet: a regex scan for plain sheet XML (the common case, several times
+        faster), lxml's streaming parser for anything else (prefixed names, CDATA, very large
+        sheets)."""
         info = self.zip.getinfo(sheet_path)
         if info.file_size <= _REGEX_MAX_BYTES:
             text = self.zip.read(sheet_path).decode("utf-8")
@@ -180,57 +241,118 @@ class XlsxReader:
         yield from self._iter_rows_lxml(sheet_path)
 
     def _iter_rows_regex(self, text: str) -> Iterator[tuple[int, list[str]]]:
+        """Rows of plain sheet XML, from the tokens of ``_TOKEN_RE``: common cells are read
+        here, the others by ``_general_cell`` with the same meaning as the lxml scan."""
         shared = self.shared
+        date_styles = self.date_styles
         columns: dict[str, int] = {}
-        expected = 1
-        for row in _ROW_RE.finditer(text):
-            attrs = row.group(1) or row.group(3) or ""
-            number_match = _R_ATTR.search(attrs)
-            number = int(number_match.group(1)) if number_match else expected
-            cells: list[str] = []
-            for cell in _CELL_RE.finditer(row.group(2) or ""):
-                cell_attrs, inner = cell.group(1), cell.group(2) or ""
-                ref = kind = style = None
-                for name, value in _ATTR_RE.findall(cell_attrs):
-                    if name == "r":
-                        ref = value
-                    elif name == "t":
-                        kind = value
-                    elif name == "s":
-                        style = value
-                if ref:
-                    letters = ref.rstrip("0123456789")
-                    col = columns.get(letters)
-                    if col is None:
-                        col = _column_index(letters)
-                        if col is None:
-                            col = len(cells)
-                        else:
-                            columns[letters] = col
+        number = 0
+        cells: list[str] | None = None
+        begin = text.find("<sheetData")
+        stop = text.find("</sheetData>", begin)
+        body = text[begin : stop if stop >= 0 else len(text)]
+        for is_row, row_ref, row_attrs, empty, letters, style, kind, attrs, v, inline, inner in _TOKEN_RE.findall(body):
+            if is_row:
+                if cells is not None:
+                    yield number, cells
+                if row_ref:
+                    number = int(row_ref)
                 else:
-                    col = len(cells)
-                v_match = _V_RE.search(inner) if inner else None
-                if v_match is None:
-                    if "<is" in inner:
-                        raw = "".join(_T_RE.findall(_RPH_RE.sub("", inner)))
-                        value = " ".join(_unescape(raw).split())
-                    else:
-                        value = ""
-                else:
-                    v = v_match.group(1)
+                    number_match = _R_ATTR.search(row_attrs)
+                    number = int(number_match.group(1)) if number_match else number + 1
+                cells = []
+                if empty:  # <row r="5" ht="20"/>: a row without cells (Excel writes them for formatting)
+                    yield number, cells
+                    cells = None
+                continue
+            if cells is None:  # a cell outside any row: not plain sheet XML
+                raise ValueError("cell outside a row")
+            if not letters:  # attributes in another order or with others: the general reading
+                col, value = self._general_cell(attrs, v, inline, inner, columns, len(cells))
+            else:
+                col = columns.get(letters)
+                if col is None:
+                    col = columns[letters] = _column_index(letters)
+                # here an absent t= or s= is "" (its group did not match)
+                if v:
                     if kind == "s":
                         value = shared[int(v)]
-                    elif kind is None or kind == "n":
-                        value = self._number(v, style) if v else ""
+                    elif not kind or kind == "n":
+                        if style and date_styles and int(style) in date_styles:
+                            value = self._number(v, style)
+                        elif v.isdigit() and v.isascii() and len(v) < 16 and (v[0] != "0" or len(v) == 1):
+                            value = v  # a plain integer prints as itself: what _number gives, cheaper
+                        else:
+                            value = self._number(v, None)
                     elif kind == "b":
                         value = "True" if v.strip() in ("1", "true") else "False"
-                    else:
+                    else:  # str (formula result), e (error), d (ISO date), inlineStr with <v>
                         value = " ".join(_unescape(v).split())
-                if col >= len(cells):
+                elif inline:  # (the & test saves a call per cell: most text has no entity)
+                    value = " ".join((_unescape(inline) if "&" in inline else inline).split())
+                elif inner:
+                    value = self._cell_content(inner, kind or None, style or None)
+                else:  # <c r="A1" s="3"/>: a formatted empty cell
+                    value = ""
+            if col == len(cells):
+                cells.append(value)
+            else:
+                if col > len(cells):
                     cells.extend([""] * (col - len(cells) + 1))
                 cells[col] = value
+        if cells is not None:
             yield number, cells
-            expected = number + 1
+
+    def _general_cell(
+        self, attrs: str, v: str, inline: str, inner: str, columns: dict[str, int], default: int
+    ) -> tuple[int, str]:
+        """Column and value of a cell whose attributes are not in the common order."""
+        ref = kind = style = None
+        for name, value in _ATTR_RE.findall(attrs):
+            if name == "r":
+                ref = value
+            elif name == "t":
+                kind = value
+            elif name == "s":
+                style = value
+        # the token split the content into groups: put it back together for the general reading
+        if v:
+            inner = f"<v>{v}</v>"
+        elif inline:
+            inner = f"<is><t>{inline}</t></is>"
+        return self._column(ref, columns, default), self._cell_content(inner, kind, style) if inner else ""
+
+    @staticmethod
+    def _column(ref: str | None, columns: dict[str, int], default: int) -> int:
+        """0-based column of a cell reference ("C12" -> 2); ``default`` without a usable one."""
+        if not ref:
+            return default
+        letters = ref.rstrip("0123456789")
+        col = columns.get(letters)
+        if col is None:
+            col = _column_index(letters)
+            if col is None:
+                return default
+            columns[letters] = col
+        return col
+
+    def _cell_content(self, inner: str, kind: str | None, style: str | None) -> str:
+        """Value of a cell whose content is not a lone <v> or plain inline string (formula and
+        value, rich inline text with runs and phonetic guides, empty <v></v>)."""
+        v_match = _V_RE.search(inner)
+        if v_match is None:
+            if "<is" in inner:
+                raw = "".join(_T_RE.findall(_RPH_RE.sub("", inner)))
+                return " ".join(_unescape(raw).split())
+            return ""
+        v = v_match.group(1)
+        if kind == "s":
+            return self.shared[int(v)]
+        if kind is None or kind == "n":
+            return self._number(v, style) if v else ""
+        if kind == "b":
+            return "True" if v.strip() in ("1", "true") else "False"
+        return " ".join(_unescape(v).split())
 
     def _iter_rows_lxml(self, sheet_path: str) -> Iterator[tuple[int, list[str]]]:
         shared = self.shared
@@ -241,7 +363,7 @@ class XlsxReader:
             for _, row in self._etree.iterparse(handle, events=("end",), tag="{*}row", resolve_entities=False, huge_tree=True):
                 if not ns:
                     ns = row.tag[: -len("row")]
-                    c_tag, v_tag, is_tag, t_tag = ns + "c", ns + "v", ns + "is", ns + "t"
+                    c_tag, v_tag, is_tag, t_tag, rph_tag = ns + "c", ns + "v", ns + "is", ns + "t", ns + "rPh"
                 try:
                     number = int(row.get("r") or expected)
                 except ValueError:
@@ -266,7 +388,12 @@ class XlsxReader:
                     v_el = c.find(v_tag)
                     if v_el is None:
                         is_el = c.find(is_tag)
-                        value = " ".join("".join(t.text or "" for t in is_el.iter(t_tag)).split()) if is_el is not None else ""
+                        if is_el is None:
+                            value = ""
+                        else:
+                            # rich text runs are concatenated; phonetic guides (rPh) are not text
+                            text = "".join(t.text or "" for t in is_el.iter(t_tag) if t.getparent().tag != rph_tag)
+                            value = " ".join(text.split())
                     else:
                         v = v_el.text or ""
                         if kind == "s":

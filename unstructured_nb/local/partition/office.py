@@ -13,7 +13,7 @@ Each mirrors the library's partitioner for the format:
   flattened); the slide's title shape -> Title, paragraphs with a bullet character -> ListItem,
   the rest through the heuristics with ``category_depth`` = indent level; tables -> Table;
   speaker notes left out (the library's default).
-* **xlsx** (a streaming lxml reader, openpyxl as fallback): one page per sheet with
+* **xlsx** (a fast reader, regex scans of plain XML or lxml, openpyxl as fallback): one page per sheet with
   ``page_name``; each block of non-empty rows becomes a Table, with single-cell rows above or
   below a block (a caption or a heading) becoming their own elements, as the library's subtable
   detection does.
@@ -33,7 +33,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ._common import ElementSink, PartitionSettings
+from ._common import ElementSink, PartitionSettings, gc_paused
 from ._errors import FileProcessingError
 from ._lang import detect_languages
 from ._text_type import (
@@ -761,6 +761,11 @@ def _pptx_text_shape(shape: Any, sink: ElementSink, page: int, language: str) ->
 def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
     """Partition an Excel workbook, one page per sheet."""
     _check_zip(path, sink.filename, ".xlsx")
+    with gc_paused():  # a sheet's rows: many small lists, no cycles (see gc_paused)
+        return _partition_xlsx(path, sink, settings)
+
+
+def _partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
     try:
         sheets = _read_sheets_fast(path)
     except FileProcessingError:
@@ -770,8 +775,7 @@ def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -
     language = "eng"
     for number, (name, blocks) in enumerate(sheets, start=1):
         if number == 1:
-            sample = " ".join(c for block in blocks[:50] for row in block for c in row if c)
-            language = detect_languages(sample[:20_000])[0]
+            language = detect_languages(_language_sample(blocks[:50]))[0]
         meta = {"page_number": number, "page_name": name}
         for block in blocks:
             _add_block(block, sink, language, meta)
@@ -825,6 +829,22 @@ def _cell_text(value: Any) -> str:
     return _SPACES.sub(" ", str(value)).strip()
 
 
+def _language_sample(blocks: list[list[list[str]]], limit: int = 20_000) -> str:
+    """The first ``limit`` characters of the blocks' non-empty cells joined by spaces; stops
+    reading rows once it has them (a sheet's first block can hold the whole sheet)."""
+    parts: list[str] = []
+    size = 0
+    for block in blocks:
+        for row in block:
+            text = " ".join(filter(None, row))
+            if text:
+                parts.append(text)
+                size += len(text) + 1
+                if size > limit:
+                    return " ".join(parts)[:limit]
+    return " ".join(parts)[:limit]
+
+
 def _blocks(rows: Any) -> list[list[list[str]]]:
     """Blocks of consecutive non-empty rows (a skipped row number is an empty row), trimmed
     to the block's used columns."""
@@ -832,21 +852,37 @@ def _blocks(rows: Any) -> list[list[list[str]]]:
     current: list[list[str]] = []
     previous = 0
     for number, row in rows:
-        if (number > previous + 1 or not any(row)) and current:
+        filled = any(row)
+        if current and (number > previous + 1 or not filled):
             blocks.append(current)
             current = []
-        if any(row):
+        if filled:
             current.append(row)
         previous = number
     if current:
         blocks.append(current)
-    trimmed = []
-    for block in blocks:
-        used = [i for row in block for i, c in enumerate(row) if c]
-        lo, hi = min(used), max(used) + 1
-        width = hi - lo
-        trimmed.append([(row[lo:hi] + [""] * width)[:width] for row in block])
-    return trimmed
+    return [_trim(block) for block in blocks]
+
+
+def _trim(block: list[list[str]]) -> list[list[str]]:
+    """The block's rows cut to the columns any of them uses, padded to the same width. Rows
+    that already fit (the common case: a table starting in the first column) are kept as they
+    are instead of copied; every row has a non-empty cell."""
+    lo, hi = len(block[0]), 0
+    for row in block:
+        if lo:
+            first = 0
+            while not row[first]:
+                first += 1
+            lo = min(lo, first)
+        last = len(row)
+        while not row[last - 1]:
+            last -= 1
+        hi = max(hi, last)
+    width = hi - lo
+    if lo == 0 and all(len(row) == width for row in block):
+        return block
+    return [(row[lo:hi] + [""] * width)[:width] for row in block]
 
 
 def _add_block(block: list[list[str]], sink: ElementSink, language: str, meta: dict[str, Any]) -> None:
@@ -854,7 +890,8 @@ def _add_block(block: list[list[str]], sink: ElementSink, language: str, meta: d
         cells = [c for c in row if c]
         return cells[0] if len(cells) == 1 else None
 
-    multi = [i for i, row in enumerate(block) if single(row) is None]
+    # rows that are not a single cell (counting empty cells is cheaper than collecting full ones)
+    multi = [i for i, row in enumerate(block) if len(row) - row.count("") != 1]
     if not multi:
         # a lone cell is text; a column of cells is a one-column table
         if len(block) == 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ._common import ElementSink, PartitionSettings
+from ._common import ElementSink, PartitionSettings, gc_paused
 from ._errors import FileProcessingError
 
 csv.field_size_limit(64 * 1024 * 1024)
@@ -27,17 +27,17 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _partition(text: str, sink: ElementSink, settings: PartitionSettings, delimiter: str) -> list[dict]:
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)]
-    # blank lines are skipped; a line of empty cells (",,") is a row, as pandas reads it
-    rows = [row for row in rows if row]
-    if not any(cell.strip() for row in rows for cell in row):
-        raise FileProcessingError(f"{sink.filename}: no text found (the table has no non-empty cells)")
-    width = max(len(row) for row in rows)
-    for row in rows:
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
-    sink.add_table(rows, keep_empty_rows=True)
-    return sink.finish(settings)
+    with gc_paused():
+        # blank lines are skipped; a line of empty cells (",,") is a row, as pandas reads it
+        rows = list(filter(None, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)))
+        if not any(cell.strip() for row in rows for cell in row):
+            raise FileProcessingError(f"{sink.filename}: no text found (the table has no non-empty cells)")
+        width = max(map(len, rows))
+        for row in rows:
+            if len(row) < width:
+                row.extend([""] * (width - len(row)))
+        sink.add_table(rows, keep_empty_rows=True)
+        return sink.finish(settings)
 
 
 def partition_csv(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
