@@ -113,7 +113,8 @@ def test_a_crashing_worker_fails_only_its_file(slow: LocalServer, c: httpx.Clien
     job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
     wait_job(c, job["id"], {"IN_PROGRESS"})
     wait_until(lambda: c.get(f"/api/v1/jobs/{job['id']}/details").json()["node_stats"][0]["in_progress"] == 1, 30, what="a.txt running")
-    (pid,) = [p for p in _worker_pids(slow) if p]
+    # the file is marked in progress just before its worker process is (re)started: wait for the process
+    (pid,) = wait_until(lambda: [p for p in _worker_pids(slow) if p], 30, what="the worker process")
     os.kill(pid, signal.SIGKILL)  # what the OOM killer or a parser segfault would do
 
     def a_failed() -> list | None:

@@ -298,7 +298,8 @@ class WorkerPool:
         killed = 0
         with self._lock:
             for w in self._workers:
-                if w.current is not None and w.current.job_id == job_id and w.process is not None:
+                if w.current is not None and w.current.job_id == job_id:
+                    # also a worker whose process is still starting: _run sees the flag
                     w.killed = True
                     w.kill()
                     killed += 1
@@ -333,6 +334,11 @@ class WorkerPool:
             task = self._queue.get()
             if task is None or self._closing:
                 return
+            # The task is visible to cancel() before its file is marked running, so a cancel can
+            # never fall between the two and leave the file to run to its end.
+            with self._lock:
+                w.killed = False
+                w.current = task
             try:
                 if not self._handler.begin(task):
                     continue
@@ -343,13 +349,18 @@ class WorkerPool:
                     self._handler.end(task, ("fail", 0, f"Internal error of the local engine: {type(exc).__name__}: {exc}", []))
                 except Exception:
                     pass
+            finally:
+                with self._lock:
+                    w.current = None
 
     def _run(self, w: _Worker, task: Task) -> tuple[Any, ...]:
-        with self._lock:
-            w.killed = False
-            w.current = task
         try:
             w.ensure_process()
+            with self._lock:
+                killed = w.killed
+            if killed:  # cancelled while the process was starting: it may be dying, use a fresh one next
+                w.discard_process()
+                return ("killed",)
             assert w.conn is not None
             w.conn.send(task.payload)
             while True:
@@ -366,9 +377,6 @@ class WorkerPool:
             if killed or self._closing:
                 return ("killed",)
             return ("fail", 0, f"The worker process processing this file crashed (exit status {code}); the file may be too large or malformed for the local engine.", [])
-        finally:
-            with self._lock:
-                w.current = None
 
 
 if __name__ == "__main__":

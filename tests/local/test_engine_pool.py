@@ -1,0 +1,73 @@
+"""The worker pool's cancel, with the timing windows forced open (no server, no sleeps)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from unstructured_nb.local.worker import Task, WorkerPool
+
+
+class Handler:
+    """Records results; ``begin`` can be held to reproduce a cancel landing right then."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.results: dict[str, tuple[Any, ...]] = {}
+        self.done = threading.Condition()
+
+    def begin(self, task: Task) -> bool:
+        self.entered.set()
+        assert self.release.wait(30)
+        return True
+
+    def progress(self, task: Task, message: tuple[Any, ...]) -> None:
+        pass
+
+    def end(self, task: Task, result: tuple[Any, ...]) -> None:
+        with self.done:
+            self.results[task.file_id] = result
+            self.done.notify_all()
+
+    def wait_result(self, file_id: str, timeout: float) -> tuple[Any, ...]:
+        with self.done:
+            assert self.done.wait_for(lambda: file_id in self.results, timeout), f"no result for {file_id}"
+            return self.results[file_id]
+
+
+def _task(tmp_path: Path, job_id: str, file_id: str, delay: float) -> Task:
+    src = tmp_path / f"{file_id}.txt"
+    src.write_text("A short document.\n\nIt has two paragraphs of text for the partitioner.\n")
+    payload = {
+        "input_path": str(src),
+        "output_dir": str(tmp_path / file_id),
+        "filename": "doc.txt",
+        "file_delay": delay,
+        "nodes": [{"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}],
+    }
+    return Task(job_id=job_id, file_id=file_id, payload=payload)
+
+
+def test_cancel_between_marking_the_file_running_and_starting_it(tmp_path: Path) -> None:
+    handler = Handler()
+    pool = WorkerPool(1, handler)
+    pool.start()
+    try:
+        pool.submit(_task(tmp_path, "job-1", "f1", delay=60.0))  # would take a minute if it ever ran
+        assert handler.entered.wait(30)
+        pool.cancel("job-1")  # lands while the file is being marked running
+        handler.release.set()
+        started = time.monotonic()
+        assert handler.wait_result("f1", 30) == ("killed",)
+        assert time.monotonic() - started < 30  # not the file's 60 s
+
+        # the worker is free again for the next job, which runs normally
+        pool.submit(_task(tmp_path, "job-2", "f2", delay=0.0))
+        result = handler.wait_result("f2", 60)
+        assert result[0] == "ok", result
+    finally:
+        handler.release.set()
+        pool.close()
