@@ -165,18 +165,20 @@ def show_live(runs: Sequence["Run"]) -> Any:
 
     In a kernel this is one display with ``display_id``, updated from the tracker thread
     (no asyncio: it keeps updating while the kernel idles). In terminal IPython the table
-    is printed once. Returns the display handle (or None).
+    is printed once. Returns a function that redraws the table now, from the caller's
+    thread: after a blocking wait, the cell then ends with the final table in place,
+    whenever the tracker thread's own last update arrives.
     """
     from IPython.display import display
 
     view = RunsView(runs)
     if not in_kernel():
         print(render_text(view.runs))
-        return None
+        return lambda: None
     handle = display(view, display_id=True)
     pending = [r for r in view.runs if not r.finished]
     if not pending or handle is None:
-        return handle
+        return lambda: None
     lock = threading.Lock()
     unsubscribes: list[Any] = []
     state = {"last": None}
@@ -198,7 +200,7 @@ def show_live(runs: Sequence["Run"]) -> Any:
     # a run may have finished between the first display and the subscription
     if any(r.finished for r in pending):
         update(pending[0])
-    return handle
+    return lambda: update(pending[0])
 
 
 def print_error(exc: BaseException, file: Any = None) -> None:

@@ -159,9 +159,9 @@ class UnstructuredMagics(Magics):
             self._wait(run, timeout)
             self._show_final(run)
         elif _display().in_kernel():
-            _display().show_live([run])
-            if wait:
-                self._wait(run, timeout)
+            redraw = _display().show_live([run])
+            if wait and self._wait(run, timeout):
+                redraw()  # the cell ends with the final table, not only once the tracker thread gets to it
         else:  # terminal IPython: one table now, the final one after --wait
             print(_display().render_text([run]))
             if wait and self._wait(run, timeout):

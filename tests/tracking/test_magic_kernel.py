@@ -147,10 +147,14 @@ def kernel(engines: tuple[Any, Any]) -> Iterator[Kernel]:
 
 def _texts(msgs: list[dict]) -> str:
     parts = []
-    for m in msgs:
+    for i, m in enumerate(msgs):
         c = m["content"]
         if m["msg_type"] == "stream":
-            parts.append(c["text"])
+            # the kernel may flush one print() in several stream messages: glue them back
+            if i and msgs[i - 1]["msg_type"] == "stream" and parts:
+                parts[-1] += c["text"]
+            else:
+                parts.append(c["text"])
         elif m["msg_type"] in ("display_data", "update_display_data", "execute_result"):
             parts.append(c["data"].get("text/plain", ""))
         elif m["msg_type"] == "error":
@@ -201,6 +205,10 @@ def test_wait_blocks_and_shows_the_final_table_in_place(kernel: Kernel):
     text = _texts(msgs)
     assert "after COMPLETED" in text
     assert len([m for m in msgs if m["msg_type"] == "display_data"]) == 1
+    # the table is final before the cell's own output goes on: the last update before the print shows COMPLETED
+    before_print = msgs[: next(i for i, m in enumerate(msgs) if m["msg_type"] == "stream" and "after" in m["content"]["text"])]
+    tables = [m for m in before_print if m["msg_type"] in ("display_data", "update_display_data")]
+    assert "COMPLETED" in tables[-1]["content"]["data"]["text/plain"]
 
 
 def test_value_of_the_magic_is_not_displayed_twice_but_later_is(kernel: Kernel):
