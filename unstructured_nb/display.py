@@ -72,7 +72,7 @@ def _short(job_id: str) -> str:
 
 def _extras(runs: list["Run"]) -> list[tuple[str, str, Any]]:
     """(kind, title, frame-or-text) blocks shown under the status table."""
-    from .tracking import failed_frame, progress_frame
+    from .tables import failed_frame, progress_frame
 
     blocks: list[tuple[str, str, Any]] = []
     for r in runs:
@@ -96,7 +96,7 @@ def _left(table: str) -> str:
 
 def render_html(runs: Any) -> str:
     """HTML: the status table, then progress, failed files and polling problems."""
-    from .tracking import status_frame
+    from .tables import status_frame
 
     rs = _runs(runs)
     frame = status_frame(rs)
@@ -120,7 +120,7 @@ def render_html(runs: Any) -> str:
 
 def render_text(runs: Any) -> str:
     """Plain text: the same content as ``render_html``, for terminals and exports."""
-    from .tracking import status_frame
+    from .tables import status_frame
 
     rs = _runs(runs)
     frame = status_frame(rs)

@@ -220,7 +220,7 @@ class UnstructuredMagics(Magics):
                 return None
         except Exception as exc:
             raise MagicError(_usage(exc, "%unstructured_jobs [--workflow W] [--status S] [--limit N]")) from None
-        from . import tracking
+        from . import tables, tracking
 
         try:
             client = self._client(args.api_url)
@@ -229,7 +229,7 @@ class UnstructuredMagics(Magics):
             jobs = client.list_jobs(workflow_id=workflow_id, status=status)
         except Exception as exc:
             raise _fail(exc) from None
-        return tracking.jobs_frame(jobs, limit=max(0, args.limit))
+        return tables.jobs_frame(jobs, limit=max(0, args.limit))
 
     # -- %unstructured_workflows ------------------------------------------------------------------
     @magic_arguments()
@@ -245,13 +245,13 @@ class UnstructuredMagics(Magics):
                 return None
         except Exception as exc:
             raise MagicError(_usage(exc, "%unstructured_workflows [--api-url URL]")) from None
-        from . import tracking
+        from . import tables
 
         try:
             workflows = self._client(args.api_url).list_workflows()
         except Exception as exc:
             raise _fail(exc) from None
-        return tracking.workflows_frame(workflows)
+        return tables.workflows_frame(workflows)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -588,7 +588,7 @@ class Panel(widgets.VBox):
     def _runs_html(self) -> str:
         if not self.runs:
             return ""
-        from .tracking import status_frame
+        from .tables import status_frame
 
         parts = ['<div class="unb-h">Runs from this panel</div>', ph.frame_html(status_frame(self.runs))]
         for i, run in enumerate(self.runs):
@@ -677,7 +677,7 @@ class Panel(widgets.VBox):
             if self.error:
                 lines.append(f"Error: {self.error}")
             if self.runs:
-                from .tracking import status_frame
+                from .tables import status_frame
 
                 lines.append("Runs:")
                 lines.append(ph.frame_text(status_frame(self.runs)))
