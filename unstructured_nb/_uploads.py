@@ -227,7 +227,7 @@ def _is_pair(obj: Any) -> bool:
     )
 
 
-def _as_items(files: Any) -> list[Any]:
+def as_items(files: Any) -> list[Any]:
     """One entry per file, whether the user passed one file or a collection of them."""
     if files is None:
         return []
@@ -296,7 +296,7 @@ def collect_files(files: Any) -> list[UploadFile]:
     """
     uploads: list[UploadFile] = []
     problems: list[str] = []
-    for item in _as_items(files):
+    for item in as_items(files):
         if isinstance(item, (str, os.PathLike)):
             path = Path(os.fspath(item)).expanduser()
             problem = _describe_path_problem(path)

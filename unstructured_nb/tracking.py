@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from ._uploads import as_items
 from .errors import (
     InputFileError,
     JobNotCompletedError,
@@ -827,11 +828,11 @@ def expand_paths(paths: Iterable[Any]) -> list[Any]:
     Non-path items (open files, ``(name, bytes)`` pairs, upload dicts) pass through.
     Raises ``InputFileError`` naming every bad path before anything is sent.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
     out: list[Any] = []
     problems: list[str] = []
-    for item in paths:
+    # the client's own notion of "one file or a collection of them": a single (name, bytes)
+    # pair, upload dict or open file is one entry, not something to iterate
+    for item in as_items(paths):
         if not isinstance(item, (str, os.PathLike)):
             out.append(item)
             continue

@@ -52,6 +52,15 @@ def test_paths_globs_and_directories_expand(data: Path):
     assert expand_paths([("x.txt", b"hi")]) == [("x.txt", b"hi")]  # in-memory files pass through
 
 
+def test_a_single_in_memory_file_is_one_file_not_a_collection(data: Path):
+    # as the client accepts them: a lone pair, upload entry or open file is not iterated
+    assert expand_paths(("x.txt", b"hi")) == [("x.txt", b"hi")]
+    upload = {"name": "u.txt", "type": "text/plain", "size": 1, "content": memoryview(b"x")}
+    assert expand_paths(upload) == [upload]
+    with open(data / "notes.txt", "rb") as fh:
+        assert expand_paths(fh) == [fh] and fh.tell() == 0
+
+
 def test_every_bad_path_is_named_and_nothing_is_sent(data: Path):
     client = FakeClient()
     with pytest.raises(InputFileError) as info:
