@@ -23,6 +23,7 @@ import ipywidgets as widgets
 
 from . import _panel_html as ph
 from ._panel_html import FileEntry
+from .display import error_paragraph  # the magic's one paragraph: never a traceback, never the key
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import Client
@@ -106,15 +107,6 @@ def expand_paths(text: str, cwd: str | None = None) -> tuple[list[FileEntry], li
         else:
             problems.append(f"{token!r} does not exist (relative paths start at {cwd}).")
     return entries, problems
-
-
-def _error_paragraph(exc: BaseException) -> str:
-    """The magic's one-paragraph message (never a traceback, never the key)."""
-    try:
-        from .display import error_paragraph
-    except ImportError:  # pragma: no cover - display.py is part of the package
-        return f"{type(exc).__name__}: {exc}"
-    return error_paragraph(exc)
 
 
 def _short(job_id: str) -> str:
@@ -482,7 +474,7 @@ class Panel(widgets.VBox):
                 # cannot be downloaded): a note where the preview would be, not an error
                 self.preview.value = (
                     f'<div class="unb-h">No preview for job {ph.esc(_short(run.job_id))}</div>'
-                    f'<div class="unb-muted">{ph.esc(_error_paragraph(exc))}</div>'
+                    f'<div class="unb-muted">{ph.esc(error_paragraph(exc))}</div>'
                 )
             finally:
                 with self._changed:
@@ -520,7 +512,7 @@ class Panel(widgets.VBox):
 
     def show_error(self, exc: BaseException | str, *, source: str = "panel") -> None:
         """Show one paragraph in the error area (an exception is turned into the magic's paragraph)."""
-        paragraph = exc if isinstance(exc, str) else _error_paragraph(exc)
+        paragraph = exc if isinstance(exc, str) else error_paragraph(exc)
         with self._lock:
             self._error_source = source
             self.error_area.value = ph.error_html(paragraph)
