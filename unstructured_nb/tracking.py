@@ -810,6 +810,11 @@ def get_client(api_url: str | None = None, api_key: str | None = None, *, timeou
     cache_key = (url, key, timeout)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(cache_key)
+        if client is not None and client.is_local and not _local_engine_serves(client):
+            # The engine was stopped or died since: a fresh client finds (or starts) the engine
+            # that serves the data dir now, instead of failing on the old port for the rest of the
+            # session. Runs that hold the old client keep it.
+            client = None
         if client is None:
             kwargs: dict[str, Any] = {}
             if timeout is not None:
@@ -817,6 +822,15 @@ def get_client(api_url: str | None = None, api_key: str | None = None, *, timeou
             client = Client(api_url=url, api_key=key, **kwargs)
             _CLIENTS[cache_key] = client
         return client
+
+
+def _local_engine_serves(client: Any) -> bool:
+    from .local.discovery import ensure_local_engine
+
+    try:
+        return ensure_local_engine().url == client.api_url
+    except UnstructuredError:
+        return True  # cannot start a new one: keep the client, whose errors say what is wrong
 
 
 _GLOB_CHARS = set("*?[")
