@@ -10,10 +10,6 @@ from .store import FileRow, JobRow, WorkflowRow, utcnow
 __all__ = ["workflow_json", "job_json", "details_json", "failed_files_json", "file_status_json", "node_files"]
 
 
-def _node(n: dict[str, Any]) -> WorkflowNode:
-    return WorkflowNode(name=n.get("name") or n.get("type") or "", type=n.get("type") or "", subtype=n.get("subtype") or "", id=n.get("id"), settings=n.get("settings"))
-
-
 def workflow_json(wf: WorkflowRow) -> dict[str, Any]:
     return Workflow(
         id=wf.id,
@@ -21,7 +17,7 @@ def workflow_json(wf: WorkflowRow) -> dict[str, Any]:
         sources=(),
         destinations=(),
         status=wf.status,
-        workflow_nodes=tuple(_node(n) for n in wf.nodes),
+        workflow_nodes=tuple(WorkflowNode.from_api(n) for n in wf.nodes),
         created_at=wf.created_at,
         updated_at=wf.updated_at,
         workflow_type=wf.workflow_type,
