@@ -44,8 +44,21 @@ class EngineProcess:
     def __init__(self, data_dir: Path, workers: int) -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(data_dir), "--workers", str(workers)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+            [
+                sys.executable,
+                "-m",
+                "unstructured_nb.local",
+                "serve",
+                "--port",
+                "0",
+                "--data-dir",
+                str(data_dir),
+                "--workers",
+                str(workers),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -105,7 +118,9 @@ def in_process_partition_seconds(runs: int) -> float:
     """The baseline: the partition node alone on the same file, in this process."""
     from unstructured_nb.local.nodes import run_node, validate_workflow_nodes
 
-    node = validate_workflow_nodes([{"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}])[0]
+    node = validate_workflow_nodes(
+        [{"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}]
+    )[0]
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "page.txt"
         path.write_bytes(PAGE)

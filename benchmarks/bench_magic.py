@@ -216,30 +216,38 @@ def bench_tracking() -> dict[str, float]:
 
 def main() -> None:
     ours, sdk = bench_import()
-    print(f"%load_ext unstructured_nb: {ours * 1000:.1f} ms; import unstructured_client: {sdk * 1000:.1f} ms; "
-          f"{sdk / ours:.1f}x less (goal 10x)")
+    print(
+        f"%load_ext unstructured_nb: {ours * 1000:.1f} ms; import unstructured_client: {sdk * 1000:.1f} ms; "
+        f"{sdk / ours:.1f}x less (goal 10x)"
+    )
     t = bench_tracking()
     ratio = t["busy_ms"] / t["idle_ms"]
-    print(f"trivial cell: {t['idle_ms']:.2f} ms idle, {t['busy_ms']:.2f} ms with {N_JOBS} jobs tracked: {ratio:.2f}x (goal < 1.2x)")
-    print(f"requests/s with {N_JOBS} jobs tracked: {t['rate']:.1f} (policy budget {t['policy_rate']:.0f}/s; "
-          f"one poll per job at the {N_JOBS / t['naive_rate']:.0f} s cap would be {t['naive_rate']:.0f}/s)")
+    print(
+        f"trivial cell: {t['idle_ms']:.2f} ms idle, {t['busy_ms']:.2f} ms with {N_JOBS} jobs tracked: {ratio:.2f}x (goal < 1.2x)"
+    )
+    print(
+        f"requests/s with {N_JOBS} jobs tracked: {t['rate']:.1f} (policy budget {t['policy_rate']:.0f}/s; "
+        f"one poll per job at the {N_JOBS / t['naive_rate']:.0f} s cap would be {t['naive_rate']:.0f}/s)"
+    )
     ratio_u = t["unbatched_ms"] / t["idle_ms"]
     print(f"without batching (each job polled alone): {t['rate_unbatched']:.1f} requests/s, trivial cell {ratio_u:.2f}x")
-    md = "\n".join([
-        "### Magic and tracking (`benchmarks/bench_magic.py`)",
-        "",
-        "| measure | baseline | ours | ratio | goal |",
-        "|---|---|---|---|---|",
-        f"| load cost after IPython is up | `import unstructured_client` {sdk * 1000:.1f} ms | `%load_ext unstructured_nb` {ours * 1000:.1f} ms | {sdk / ours:.1f}x less | 10x less |",
-        f"| trivial cell, median of 60 (interleaved blocks) | nothing tracked {t['idle_ms']:.2f} ms | {N_JOBS} jobs tracked {t['busy_ms']:.2f} ms | {ratio:.2f}x | < 1.2x |",
-        f"| requests/s to the server, {N_JOBS} running jobs | one poll per job per {N_JOBS / t['naive_rate']:.0f} s cap: {t['naive_rate']:.0f}/s | {t['rate']:.1f}/s | budget {t['policy_rate']:.0f}/s | bounded by the policy |",
-        f"| same, jobs polled one by one (no batching) | {t['naive_rate']:.0f}/s | {t['rate_unbatched']:.1f}/s; trivial cell {ratio_u:.2f}x | budget {t['policy_rate']:.0f}/s | bounded by the policy |",
-        "",
-        "Jobs of one workflow are polled together with one `GET /jobs/?workflow_id=` per interval; "
-        "otherwise the shared token bucket caps the rate whatever the number of jobs. ",
-        f"Medians of {REPEATS} fresh interpreters for the load cost. The jobs run on a local engine with one worker and a "
-        "600 s per-file delay, so they stay SCHEDULED/IN_PROGRESS; requests are counted by a proxy in front of it.",
-    ])
+    md = "\n".join(
+        [
+            "### Magic and tracking (`benchmarks/bench_magic.py`)",
+            "",
+            "| measure | baseline | ours | ratio | goal |",
+            "|---|---|---|---|---|",
+            f"| load cost after IPython is up | `import unstructured_client` {sdk * 1000:.1f} ms | `%load_ext unstructured_nb` {ours * 1000:.1f} ms | {sdk / ours:.1f}x less | 10x less |",
+            f"| trivial cell, median of 60 (interleaved blocks) | nothing tracked {t['idle_ms']:.2f} ms | {N_JOBS} jobs tracked {t['busy_ms']:.2f} ms | {ratio:.2f}x | < 1.2x |",
+            f"| requests/s to the server, {N_JOBS} running jobs | one poll per job per {N_JOBS / t['naive_rate']:.0f} s cap: {t['naive_rate']:.0f}/s | {t['rate']:.1f}/s | budget {t['policy_rate']:.0f}/s | bounded by the policy |",
+            f"| same, jobs polled one by one (no batching) | {t['naive_rate']:.0f}/s | {t['rate_unbatched']:.1f}/s; trivial cell {ratio_u:.2f}x | budget {t['policy_rate']:.0f}/s | bounded by the policy |",
+            "",
+            "Jobs of one workflow are polled together with one `GET /jobs/?workflow_id=` per interval; "
+            "otherwise the shared token bucket caps the rate whatever the number of jobs. ",
+            f"Medians of {REPEATS} fresh interpreters for the load cost. The jobs run on a local engine with one worker and a "
+            "600 s per-file delay, so they stay SCHEDULED/IN_PROGRESS; requests are counted by a proxy in front of it.",
+        ]
+    )
     from benchmarks._results import update_results
 
     update_results("magic", md)

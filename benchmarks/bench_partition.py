@@ -108,7 +108,10 @@ def ensure_library() -> tuple[bool, str]:
             subprocess.run([sys.executable, "-m", "venv", str(LIB_VENV)], check=True, timeout=120)
             result = subprocess.run(
                 [str(LIB_VENV / "bin" / "pip"), "install", "-q", "unstructured[docx,pptx,xlsx,md]"],
-                capture_output=True, text=True, timeout=INSTALL_TIMEOUT, env=env,
+                capture_output=True,
+                text=True,
+                timeout=INSTALL_TIMEOUT,
+                env=env,
             )
         except subprocess.TimeoutExpired:
             return False, f"pip install unstructured did not finish within {INSTALL_TIMEOUT // 60} min"
@@ -119,7 +122,10 @@ def ensure_library() -> tuple[bool, str]:
             return False, f"pip install unstructured failed: {last[:160]}"
     probe = subprocess.run(
         [str(LIB_PYTHON), "-c", "import unstructured, sys; from unstructured.__version__ import __version__ as v; print(v)"],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     if probe.returncode != 0:
         return False, "the library does not import: " + (probe.stderr.strip().splitlines() or ["?"])[-1][:160]
@@ -253,7 +259,10 @@ def render(rows: list[dict], lib_note: str) -> str:
             out.append(f"| {r['kind']} | {label} | {rate:.3f} {unit} | {ours:.2f} {unit} | **{ours / rate:.0f}x** |")
     measured = [r["ratio"] for r in rows if "ratio" in r]
     if measured:
-        out += ["", f"Measured speed-up, geometric mean over {len(measured)} type(s): **{statistics.geometric_mean(measured):.0f}x** (goal: 20x)."]
+        out += [
+            "",
+            f"Measured speed-up, geometric mean over {len(measured)} type(s): **{statistics.geometric_mean(measured):.0f}x** (goal: 20x).",
+        ]
     return "\n".join(out)
 
 

@@ -62,7 +62,7 @@ class SinkServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
 
-    def start(self) -> "SinkServer":
+    def start(self) -> SinkServer:
         self._thread.start()
         return self
 
@@ -191,7 +191,11 @@ def measure_python(label: str, url: str, path: Path, small: Path) -> dict[str, f
     code = _MEASURE.format(setup=SETUPS[label])
     out = subprocess.run(
         [sys.executable, "-c", code, url, WORKFLOW_ID, str(path), str(small)],
-        capture_output=True, text=True, cwd=REPO, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+        check=False,
     )
     if out.returncode != 0:
         raise RuntimeError(f"{label} failed:\n{out.stderr[-3000:]}")
@@ -202,9 +206,21 @@ def measure_python(label: str, url: str, path: Path, small: Path) -> dict[str, f
 
 def measure_curl(url: str, path: Path) -> float:
     out = subprocess.run(
-        ["curl", "-sS", "-o", "/dev/null", "-w", "%{time_total} %{http_code}", "-F", f"input_files=@{path}",
-         f"{url}/api/v1/workflows/{WORKFLOW_ID}/run"],
-        capture_output=True, text=True, timeout=600, check=True,
+        [
+            "curl",
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{time_total} %{http_code}",
+            "-F",
+            f"input_files=@{path}",
+            f"{url}/api/v1/workflows/{WORKFLOW_ID}/run",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
     )
     seconds, code = out.stdout.split()
     assert code == "202", out.stdout

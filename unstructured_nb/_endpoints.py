@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Generic, Mapping, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 from ._uploads import MultipartBody, collect_files
@@ -21,7 +22,7 @@ from .models import FailedFile, Job, JobDetails, JobStatus, Workflow, WorkflowNo
 
 T = TypeVar("T")
 
-__all__ = ["Call", "UnexpectedBody", "LIST_WORKFLOWS_FILTERS", "WORKFLOW_FIELDS"]
+__all__ = ["LIST_WORKFLOWS_FILTERS", "WORKFLOW_FIELDS", "Call", "UnexpectedBody"]
 
 
 class UnexpectedBody(Exception):
@@ -259,8 +260,14 @@ def list_jobs(workflow_id: Any = None, status: Any = None) -> Call[list[Job]]:
         if isinstance(status, str) and not isinstance(status, JobStatus):
             status = JobStatus(status.strip())  # normalises case for known statuses
         params["status"] = _query_value(status)
-    return Call("GET", f"{_JOBS}/", _jobs, params=params or None, resource="workflow" if workflow_id else None,
-                resource_id=params.get("workflow_id"))
+    return Call(
+        "GET",
+        f"{_JOBS}/",
+        _jobs,
+        params=params or None,
+        resource="workflow" if workflow_id else None,
+        resource_id=params.get("workflow_id"),
+    )
 
 
 def get_job(job_id: Any) -> Call[Job]:

@@ -31,7 +31,15 @@ from .errors import (
     ValidationError,
 )
 
-__all__ = ["Context", "decode_json", "error_for_response", "error_for_transport", "running_job_error", "render_detail", "display_url"]
+__all__ = [
+    "Context",
+    "decode_json",
+    "display_url",
+    "error_for_response",
+    "error_for_transport",
+    "render_detail",
+    "running_job_error",
+]
 
 _RUNNING_MARKERS = ("there is a running job", "no new job run")
 
@@ -130,8 +138,11 @@ def running_job_error(call: Call[Any], response: httpx.Response, ctx: Context) -
         else "client.list_jobs(status='IN_PROGRESS')"
     )
     return JobAlreadyRunningError(
-        _scrub(f"{call.target}: the platform did not start a new job because {wf} already has one running "
-               f"({_status_text(response.status_code)}): {detail}", ctx.key),
+        _scrub(
+            f"{call.target}: the platform did not start a new job because {wf} already has one running "
+            f"({_status_text(response.status_code)}): {detail}",
+            ctx.key,
+        ),
         method=call.method,
         path=call.path,
         status_code=response.status_code,
@@ -219,13 +230,10 @@ def error_for_response(call: Call[Any], response: httpx.Response, ctx: Context, 
         if is_read(call.method):
             hint = "The server is failing; try again in a minute, and check the platform's status page if it persists"
         else:
-            hint = (
-                "This answer was not retried because the server may have acted on the request before failing"
-                + (
-                    f": check client.list_jobs(workflow_id={call.resource_id!r}) before running again"
-                    if call.path.endswith("/run")
-                    else "; check its effect (e.g. client.list_jobs()) before sending it again"
-                )
+            hint = "This answer was not retried because the server may have acted on the request before failing" + (
+                f": check client.list_jobs(workflow_id={call.resource_id!r}) before running again"
+                if call.path.endswith("/run")
+                else "; check its effect (e.g. client.list_jobs()) before sending it again"
             )
         return ServerError(head("failed on the server"), hint=hint, **common)
     if 300 <= status < 400:
@@ -296,7 +304,8 @@ def error_for_transport(call: Call[Any], exc: Exception, ctx: Context, attempts:
         return APITimeoutError(
             f"{call.target}: sending the request to {url} stalled for longer than the write timeout "
             f"({_seconds(ctx.timeout.write)}){_retried(attempts)}",
-            hint=maybe_started + "On a slow upload link raise the write timeout, e.g. Client(timeout=httpx.Timeout(60, write=900))",
+            hint=maybe_started
+            + "On a slow upload link raise the write timeout, e.g. Client(timeout=httpx.Timeout(60, write=900))",
             **common,
         )
     if isinstance(exc, httpx.PoolTimeout):

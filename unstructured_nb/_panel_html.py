@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 __all__ = [
     "PANEL_CSS",
     "FileEntry",
+    "error_html",
     "esc",
-    "format_size",
-    "status_badge",
-    "frame_html",
-    "frame_text",
+    "failed_html",
     "files_html",
     "files_text",
+    "format_size",
+    "frame_html",
+    "frame_text",
+    "notice_html",
     "progress_html",
     "progress_text",
-    "failed_html",
-    "error_html",
-    "notice_html",
+    "status_badge",
 ]
 
 # Colours follow GitHub's Primer palette (readable in light themes, and the
@@ -213,7 +214,7 @@ def files_html(entries: Sequence[FileEntry], problems: Sequence[str], limit_byte
         if big:
             size = f'<span class="unb-warn">{size} ⚠</span>'
         where = "uploaded" if e.source == "upload" else esc(e.shown or e.path or "kernel")
-        rows.append(f"<tr><td>{esc(e.name)}</td><td style=\"text-align:right\">{size}</td><td class=\"unb-muted\">{where}</td></tr>")
+        rows.append(f'<tr><td>{esc(e.name)}</td><td style="text-align:right">{size}</td><td class="unb-muted">{where}</td></tr>')
     if len(entries) > len(listed):
         rows.append(f'<tr><td class="unb-muted" colspan="3">… and {len(entries) - len(listed)} more</td></tr>')
     noun = "file" if len(entries) == 1 else "files"

@@ -14,13 +14,14 @@ import mimetypes
 import os
 import secrets
 import stat
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator, Mapping, Sequence
+from typing import Any
 
 from .errors import InputFileError
 
-__all__ = ["UploadFile", "MultipartBody", "collect_files", "guess_content_type", "FIELD_NAME"]
+__all__ = ["FIELD_NAME", "MultipartBody", "UploadFile", "collect_files", "guess_content_type"]
 
 FIELD_NAME = "input_files"
 # Big enough that per-chunk overhead vanishes next to the socket writes, small enough that
@@ -155,7 +156,7 @@ class MultipartBody:
                     f"--{self.boundary}\r\n"
                     f'Content-Disposition: form-data; name="{FIELD_NAME}"; filename="{_escape(f.filename)}"\r\n'
                     f"Content-Type: {f.content_type}\r\n\r\n"
-                ).encode("utf-8")
+                ).encode()
             )
         self._closing = f"--{self.boundary}--\r\n".encode()
 
@@ -220,10 +221,7 @@ def _is_widget_item(obj: Any) -> bool:
 
 def _is_pair(obj: Any) -> bool:
     return (
-        isinstance(obj, tuple)
-        and len(obj) == 2
-        and isinstance(obj[0], str)
-        and (_is_bytes_like(obj[1]) or _is_fileobj(obj[1]))
+        isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], str) and (_is_bytes_like(obj[1]) or _is_fileobj(obj[1]))
     )
 
 
@@ -338,6 +336,8 @@ def collect_files(files: Any) -> list[UploadFile]:
         noun = "file" if len(problems) == 1 else "files"
         raise InputFileError(
             f"Cannot upload {len(problems)} {noun}, nothing was sent: " + "; ".join(problems),
-            hint="Fix the entries listed (relative paths are resolved from the current folder, " + os.getcwd() + ") and run again",
+            hint="Fix the entries listed (relative paths are resolved from the current folder, "
+            + os.getcwd()
+            + ") and run again",
         )
     return uploads

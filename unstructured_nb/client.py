@@ -15,9 +15,10 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, TypeVar
 
 import httpx
 
@@ -37,7 +38,7 @@ from .config import mask_key, resolve_api_key, resolve_api_url
 from .errors import AuthenticationError, LocalEngineError, UnstructuredError
 from .models import FailedFile, Job, JobDetails, JobStatus, Workflow, WorkflowNode
 
-__all__ = ["Client", "AsyncClient", "DEFAULT_TIMEOUT", "RetryPolicy"]
+__all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client", "RetryPolicy"]
 
 T = TypeVar("T")
 log = logging.getLogger("unstructured_nb.client")
@@ -173,7 +174,12 @@ class _Base:
     # -- decisions ------------------------------------------------------------------------
 
     def _next_delay(
-        self, call: Call[Any], retries: int, started: float, *, response: httpx.Response | None = None,
+        self,
+        call: Call[Any],
+        retries: int,
+        started: float,
+        *,
+        response: httpx.Response | None = None,
         error: Exception | None = None,
     ) -> float | None:
         replayable = call.body.replayable if call.body is not None else True
@@ -187,8 +193,9 @@ class _Base:
         )
         if delay is not None:
             why = f"HTTP {response.status_code}" if response is not None else type(error).__name__
-            log.debug("retrying %s in %.2f s after %s (retry %d of %d)", call.target, delay, why, retries + 1,
-                      self._retry.max_retries)
+            log.debug(
+                "retrying %s in %.2f s after %s (retry %d of %d)", call.target, delay, why, retries + 1, self._retry.max_retries
+            )
         return delay
 
     def _log_response(self, call: Call[Any], response: httpx.Response, started: float) -> None:
@@ -289,10 +296,20 @@ class Client(_Base):
         reprocess_all: bool | None = None,
     ) -> Workflow:
         """Create a workflow; leave out source/destination for local files (then it must be ``custom``)."""
-        return self._send(ep.create_workflow(dict(
-            name=name, workflow_type=workflow_type, workflow_nodes=workflow_nodes, source_id=source_id,
-            destination_id=destination_id, template_id=template_id, schedule=schedule, reprocess_all=reprocess_all,
-        )))
+        return self._send(
+            ep.create_workflow(
+                dict(
+                    name=name,
+                    workflow_type=workflow_type,
+                    workflow_nodes=workflow_nodes,
+                    source_id=source_id,
+                    destination_id=destination_id,
+                    template_id=template_id,
+                    schedule=schedule,
+                    reprocess_all=reprocess_all,
+                )
+            )
+        )
 
     def update_workflow(self, workflow_id: str, **fields: Any) -> Workflow:
         """Change some fields of a workflow (``name=``, ``workflow_nodes=``, ``schedule=``...)."""
@@ -367,7 +384,7 @@ class Client(_Base):
         """Close the connection pool."""
         self._http.close()
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Client:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -394,7 +411,9 @@ class AsyncClient(_Base):
         local_data_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(api_url, api_key, timeout, max_retries, local_data_dir)
-        self._http = httpx.AsyncClient(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env)
+        self._http = httpx.AsyncClient(
+            timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env
+        )
         self._sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
 
     async def _send(self, call: Call[T]) -> T:
@@ -445,10 +464,20 @@ class AsyncClient(_Base):
         reprocess_all: bool | None = None,
     ) -> Workflow:
         """Create a workflow."""
-        return await self._send(ep.create_workflow(dict(
-            name=name, workflow_type=workflow_type, workflow_nodes=workflow_nodes, source_id=source_id,
-            destination_id=destination_id, template_id=template_id, schedule=schedule, reprocess_all=reprocess_all,
-        )))
+        return await self._send(
+            ep.create_workflow(
+                dict(
+                    name=name,
+                    workflow_type=workflow_type,
+                    workflow_nodes=workflow_nodes,
+                    source_id=source_id,
+                    destination_id=destination_id,
+                    template_id=template_id,
+                    schedule=schedule,
+                    reprocess_all=reprocess_all,
+                )
+            )
+        )
 
     async def update_workflow(self, workflow_id: str, **fields: Any) -> Workflow:
         """Change some fields of a workflow."""
@@ -508,10 +537,8 @@ class AsyncClient(_Base):
         """Close the connection pool."""
         await self._http.aclose()
 
-    async def __aenter__(self) -> "AsyncClient":
+    async def __aenter__(self) -> AsyncClient:
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.aclose()

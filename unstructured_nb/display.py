@@ -12,14 +12,15 @@ from __future__ import annotations
 import html
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import UnstructuredError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .tracking import Run
 
-__all__ = ["error_paragraph", "render_html", "render_text", "RunsView", "show_live", "in_kernel", "MAX_ROWS"]
+__all__ = ["MAX_ROWS", "RunsView", "error_paragraph", "in_kernel", "render_html", "render_text", "show_live"]
 
 #: Most rows a status table shows (``%config UnstructuredMagics.max_rows``).
 MAX_ROWS = 50
@@ -46,8 +47,10 @@ def error_paragraph(exc: BaseException) -> str:
         return "Interrupted."
     if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
         name = getattr(exc, "filename", None)
-        return f"Cannot read {name!s}: {exc.strerror or type(exc).__name__}. Check the path and its permissions." if name else (
-            f"A file could not be read ({type(exc).__name__}). Check the paths and their permissions."
+        return (
+            f"Cannot read {name!s}: {exc.strerror or type(exc).__name__}. Check the path and its permissions."
+            if name
+            else (f"A file could not be read ({type(exc).__name__}). Check the paths and their permissions.")
         )
     return (
         f"Something unexpected went wrong ({type(exc).__module__}.{type(exc).__name__}). "
@@ -58,7 +61,7 @@ def error_paragraph(exc: BaseException) -> str:
 # --- rendering ------------------------------------------------------------------------------
 
 
-def _runs(runs: Any) -> list["Run"]:
+def _runs(runs: Any) -> list[Run]:
     from .tracking import Run
 
     if isinstance(runs, Run):
@@ -70,7 +73,7 @@ def _short(job_id: str) -> str:
     return job_id[:8] if len(job_id) > 8 else job_id
 
 
-def _extras(runs: list["Run"]) -> list[tuple[str, str, Any]]:
+def _extras(runs: list[Run]) -> list[tuple[str, str, Any]]:
     """(kind, title, frame-or-text) blocks shown under the status table."""
     from .tables import failed_frame, progress_frame
 
@@ -111,9 +114,7 @@ def render_html(runs: Any) -> str:
             parts.append(_left(body.to_html(index=False, max_rows=MAX_ROWS, escape=True, border=0, classes="dataframe")))
         else:
             color = "#cf222e" if kind == "error" else "#57606a"
-            parts.append(
-                f'<p style="margin:0.4em 0;color:{color}"><b>{html.escape(title)}:</b> {html.escape(str(body))}</p>'
-            )
+            parts.append(f'<p style="margin:0.4em 0;color:{color}"><b>{html.escape(title)}:</b> {html.escape(str(body))}</p>')
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -140,7 +141,7 @@ class RunsView:
     table without any JavaScript.
     """
 
-    def __init__(self, runs: Sequence["Run"]) -> None:
+    def __init__(self, runs: Sequence[Run]) -> None:
         self.runs = list(runs)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
@@ -160,7 +161,7 @@ def in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def show_live(runs: Sequence["Run"]) -> Any:
+def show_live(runs: Sequence[Run]) -> Any:
     """Display the runs' table once and keep it updated in place until they all end.
 
     In a kernel this is one display with ``display_id``, updated from the tracker thread
@@ -183,7 +184,7 @@ def show_live(runs: Sequence["Run"]) -> Any:
     unsubscribes: list[Any] = []
     state = {"last": None}
 
-    def update(_: "Run") -> None:
+    def update(_: Run) -> None:
         with lock:
             bundle = view._repr_mimebundle_()
             if bundle != state["last"]:

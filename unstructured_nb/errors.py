@@ -10,20 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "UnstructuredError",
-    "AuthenticationError",
-    "NotFoundError",
-    "ValidationError",
-    "RateLimitError",
-    "ServerError",
-    "APIStatusError",
     "APIConnectionError",
+    "APIStatusError",
     "APITimeoutError",
-    "JobAlreadyRunningError",
+    "AuthenticationError",
     "InputFileError",
-    "WorkflowLookupError",
+    "JobAlreadyRunningError",
     "JobNotCompletedError",
     "LocalEngineError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "UnstructuredError",
+    "ValidationError",
+    "WorkflowLookupError",
 ]
 
 

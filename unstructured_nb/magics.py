@@ -69,9 +69,9 @@ class UnstructuredMagics(Magics):
     poll_interval = Float(
         None, allow_none=True, help="Seconds between status polls of a job; None adapts (fast at first, slower for long jobs)."
     ).tag(config=True)
-    api_url = Unicode(
-        None, allow_none=True, help="Default API URL; else UNSTRUCTURED_API_URL; else the local engine."
-    ).tag(config=True)
+    api_url = Unicode(None, allow_none=True, help="Default API URL; else UNSTRUCTURED_API_URL; else the local engine.").tag(
+        config=True
+    )
     wait_timeout = Float(None, allow_none=True, help="Default --timeout (seconds) for --wait; None waits forever.").tag(
         config=True
     )
@@ -119,7 +119,12 @@ class UnstructuredMagics(Magics):
                 print(self.unstructured_run.parser.format_help())
                 return None
         except Exception as exc:  # a UsageError from the argument parser: keep it one paragraph
-            raise MagicError(_usage(exc, "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S]; %unstructured_run --help lists every option")) from None
+            raise MagicError(
+                _usage(
+                    exc,
+                    "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S]; %unstructured_run --help lists every option",
+                )
+            ) from None
         if not args.workflow and not args.attach:
             return self._panel()
         from . import tracking
@@ -206,7 +211,9 @@ class UnstructuredMagics(Magics):
     # -- %unstructured_jobs --------------------------------------------------------------------
     @magic_arguments()
     @argument("--workflow", "-w", default=None, help="Only jobs of this workflow (id or exact name).")
-    @argument("--status", "-s", default=None, help="Only jobs with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, STOPPED).")
+    @argument(
+        "--status", "-s", default=None, help="Only jobs with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, STOPPED)."
+    )
     @argument("--limit", "-n", type=int, default=20, help="Show at most this many jobs (newest first); default 20.")
     @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
     @argument("-h", "--help", action="store_true", help="Show this help.")

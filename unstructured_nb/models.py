@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
-from typing import Any, Mapping, TypeVar
+from typing import Any, TypeVar
 
 __all__ = [
-    "JobStatus",
-    "JobProcessingStatus",
-    "NodeFile",
-    "Job",
-    "WorkflowNode",
-    "Workflow",
-    "NodeStats",
-    "JobDetails",
     "FailedFile",
-    "parse_datetime",
+    "Job",
+    "JobDetails",
+    "JobProcessingStatus",
+    "JobStatus",
+    "NodeFile",
+    "NodeStats",
+    "Workflow",
+    "WorkflowNode",
     "format_datetime",
-    "parse_duration",
     "format_duration",
+    "parse_datetime",
+    "parse_duration",
 ]
 
 
@@ -74,7 +75,7 @@ class JobStatus(_OpenStrEnum):
         return self.value in _TERMINAL
 
     @classmethod
-    def terminal(cls) -> frozenset["JobStatus"]:
+    def terminal(cls) -> frozenset[JobStatus]:
         return frozenset({cls.COMPLETED, cls.STOPPED, cls.FAILED})
 
 
@@ -93,6 +94,7 @@ class JobProcessingStatus(_OpenStrEnum):
 
 
 # --- time helpers -------------------------------------------------------------------
+
 
 def parse_datetime(value: Any) -> datetime | None:
     """Parse an ISO 8601 timestamp (``Z`` allowed); naive values are taken as UTC."""
@@ -218,6 +220,7 @@ def _require(cls: type, data: Any) -> Mapping[str, Any]:
 
 # --- models ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NodeFile(_Model):
     """One output file of one workflow node (``output_node_files`` entry)."""
@@ -229,7 +232,7 @@ class NodeFile(_Model):
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "NodeFile":
+    def from_api(cls, data: Mapping[str, Any]) -> NodeFile:
         data = _require(cls, data)
         return cls(
             node_id=str(data.get("node_id", "")),
@@ -256,7 +259,7 @@ class Job(_Model):
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "Job":
+    def from_api(cls, data: Mapping[str, Any]) -> Job:
         data = _require(cls, data)
         return cls(
             id=str(data.get("id", "")),
@@ -292,7 +295,7 @@ class WorkflowNode(_Model):
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "WorkflowNode":
+    def from_api(cls, data: Mapping[str, Any]) -> WorkflowNode:
         data = _require(cls, data)
         settings = data.get("settings")
         return cls(
@@ -323,7 +326,7 @@ class Workflow(_Model):
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "Workflow":
+    def from_api(cls, data: Mapping[str, Any]) -> Workflow:
         data = _require(cls, data)
         schedule = data.get("schedule")
         return cls(
@@ -356,7 +359,7 @@ class NodeStats(_Model):
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "NodeStats":
+    def from_api(cls, data: Mapping[str, Any]) -> NodeStats:
         data = _require(cls, data)
         return cls(
             node_name=_str_or_none(data.get("node_name")),
@@ -381,7 +384,7 @@ class JobDetails(_Model):
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "JobDetails":
+    def from_api(cls, data: Mapping[str, Any]) -> JobDetails:
         data = _require(cls, data)
         return cls(
             id=str(data.get("id", "")),
@@ -401,7 +404,7 @@ class FailedFile(_Model):
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "FailedFile":
+    def from_api(cls, data: Mapping[str, Any]) -> FailedFile:
         data = _require(cls, data)
         return cls(
             document=str(data.get("document") or ""),

@@ -7,8 +7,9 @@ command; pandas is imported when a table is first built.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .models import Job, Workflow
 
@@ -19,14 +20,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "STATUS_COLUMNS",
-    "status_row",
-    "status_frame",
-    "progress_frame",
-    "failed_frame",
-    "jobs_frame",
-    "workflows_frame",
     "element_row",
+    "failed_frame",
     "format_seconds",
+    "jobs_frame",
+    "progress_frame",
+    "status_frame",
+    "status_row",
+    "workflows_frame",
 ]
 
 #: Columns of the status table, in order (``Run.to_dataframe``, ``status_frame``).
@@ -60,7 +61,7 @@ def _files_cell(names: list[str], limit: int = 3) -> str:
     return ", ".join(names[:limit]) + f" (+{len(names) - limit} more)"
 
 
-def status_row(r: "Run") -> dict[str, Any]:
+def status_row(r: Run) -> dict[str, Any]:
     job = r.job
     n_out = len({nf.file_id for nf in job.output_node_files})  # input files with an output, not node files
     outputs = f"{n_out} file{'s' if n_out != 1 else ''}" if n_out else ("" if not job.done else "none")
@@ -76,14 +77,14 @@ def status_row(r: "Run") -> dict[str, Any]:
     }
 
 
-def status_frame(runs: Sequence["Run"]) -> "pandas.DataFrame":
+def status_frame(runs: Sequence[Run]) -> pandas.DataFrame:
     """One row per run, with the columns of ``STATUS_COLUMNS``."""
     import pandas as pd
 
     return pd.DataFrame([status_row(r) for r in runs], columns=STATUS_COLUMNS)
 
 
-def progress_frame(r: "Run") -> "pandas.DataFrame | None":
+def progress_frame(r: Run) -> pandas.DataFrame | None:
     """Per-node file counts of the run, or None before any details arrived."""
     details = r.details
     if details is None or not details.node_stats:
@@ -104,7 +105,7 @@ def progress_frame(r: "Run") -> "pandas.DataFrame | None":
     return pd.DataFrame(rows, columns=["node", "type", "ready", "in progress", "success", "failure"])
 
 
-def failed_frame(r: "Run") -> "pandas.DataFrame | None":
+def failed_frame(r: Run) -> pandas.DataFrame | None:
     """The files the job could not process, with their errors, or None."""
     failed = r.failed_files
     if not failed:
@@ -114,7 +115,7 @@ def failed_frame(r: "Run") -> "pandas.DataFrame | None":
     return pd.DataFrame([{"file": f.document, "error": f.error} for f in failed], columns=["file", "error"])
 
 
-def jobs_frame(jobs: Sequence[Job], limit: int | None = None) -> "pandas.DataFrame":
+def jobs_frame(jobs: Sequence[Job], limit: int | None = None) -> pandas.DataFrame:
     """Jobs as a table, newest first (``%unstructured_jobs``)."""
     import pandas as pd
 
@@ -139,7 +140,7 @@ def jobs_frame(jobs: Sequence[Job], limit: int | None = None) -> "pandas.DataFra
     return pd.DataFrame(rows, columns=columns)
 
 
-def workflows_frame(workflows: Sequence[Workflow]) -> "pandas.DataFrame":
+def workflows_frame(workflows: Sequence[Workflow]) -> pandas.DataFrame:
     """Workflows as a table, by name (``%unstructured_workflows``)."""
     import pandas as pd
 

@@ -21,10 +21,11 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ._uploads import as_items
 from .errors import (
@@ -50,23 +51,23 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 __all__ = [
-    "Run",
+    "STATUS_COLUMNS",
     "PollPolicy",
+    "Run",
     "Tracker",
     "WaitTimeoutError",
-    "start_run",
     "attach",
-    "run",
-    "resolve_workflow",
     "expand_paths",
-    "status_frame",
-    "jobs_frame",
-    "workflows_frame",
-    "progress_frame",
     "failed_frame",
-    "STATUS_COLUMNS",
     "get_client",
+    "jobs_frame",
+    "progress_frame",
+    "resolve_workflow",
+    "run",
+    "start_run",
+    "status_frame",
     "tracker",
+    "workflows_frame",
 ]
 
 log = logging.getLogger("unstructured_nb.tracking")
@@ -139,7 +140,7 @@ class Run:
         files: Sequence[str] = (),
         workflow: Workflow | None = None,
         poll: float | None = None,
-        tracker: "Tracker | None" = None,
+        tracker: Tracker | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._job = job
@@ -295,7 +296,7 @@ class Run:
         self._finished.set()
 
     # -- controls ----------------------------------------------------------------------
-    def wait(self, timeout: float | None = None) -> "Run":
+    def wait(self, timeout: float | None = None) -> Run:
         """Block until the job ends (and its final details are in); returns the run.
 
         Raises ``WaitTimeoutError`` after ``timeout`` seconds (the job keeps running), and
@@ -318,7 +319,7 @@ class Run:
     def __await__(self):  # type: ignore[no-untyped-def]
         return self._wait_async().__await__()
 
-    async def _wait_async(self) -> "Run":
+    async def _wait_async(self) -> Run:
         self._ensure_tracked()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
@@ -327,7 +328,7 @@ class Run:
             if not future.done():
                 future.set_result(None)
 
-        def callback(run: "Run") -> None:
+        def callback(run: Run) -> None:
             if run.finished:
                 loop.call_soon_threadsafe(_resolve)
 
@@ -353,7 +354,7 @@ class Run:
         if self._tracker is not None:
             self._tracker.poke(self)
 
-    def refresh(self) -> "Run":
+    def refresh(self) -> Run:
         """Fetch the job (and its details) now, in this thread; returns the run."""
         job = self._client.get_job(self.job_id)
         changed = self._apply_job(job)
@@ -387,7 +388,7 @@ class Run:
         self._tracker.track(self)
 
     # -- results -------------------------------------------------------------------------
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self) -> pandas.DataFrame:
         """The status table of this run (one row)."""
         return status_frame([self])
 
@@ -433,7 +434,7 @@ class Run:
         if job.output_node_files:
             files = sorted(
                 job.output_node_files,
-                key=lambda nf: (order.index(nf.node_id) if nf.node_id in order else len(order)),
+                key=lambda nf: order.index(nf.node_id) if nf.node_id in order else len(order),
             )
             for nf in files:
                 pairs.append((nf.file_id, nf.node_id, labels.get(nf.node_id) or nf.node_type or nf.node_id))
@@ -453,7 +454,7 @@ class Run:
             self._outputs = result
         return result
 
-    def elements(self, all_nodes: bool = False) -> "pandas.DataFrame":
+    def elements(self, all_nodes: bool = False) -> pandas.DataFrame:
         """All output elements as one DataFrame, one row per element.
 
         Columns: filename, node, type, element_id, text, page_number, then the rest of the
@@ -646,9 +647,7 @@ class Tracker:
             # One list request answers for every tracked job of the workflow, due or not: they
             # fall into one cohort, so 100 jobs of a workflow cost one request per interval.
             cohort = [
-                s
-                for s in states
-                if id(s.run.client) == client_id and s.run.job.workflow_id == workflow_id and not s.run.done
+                s for s in states if id(s.run.client) == client_id and s.run.job.workflow_id == workflow_id and not s.run.done
             ]
             if len(cohort) >= self.policy.batch_threshold and workflow_id:
                 if not self._take():

@@ -17,7 +17,8 @@ import os
 import shlex
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -30,14 +31,41 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models import Workflow
     from .tracking import Run
 
-__all__ = ["Panel", "panel", "SUPPORTED_EXTENSIONS", "expand_paths"]
+__all__ = ["SUPPORTED_EXTENSIONS", "Panel", "expand_paths", "panel"]
 
 # File types the Unstructured Platform partitions (its documented list); the local
 # engine handles a subset and reports the others clearly in failed-files.
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (
-    ".pdf", ".docx", ".doc", ".odt", ".rtf", ".pptx", ".ppt", ".xlsx", ".xls", ".csv", ".tsv",
-    ".txt", ".md", ".rst", ".org", ".html", ".htm", ".xml", ".json", ".eml", ".msg", ".p7s",
-    ".epub", ".png", ".jpg", ".jpeg", ".tiff", ".tif", ".bmp", ".heic",
+    ".pdf",
+    ".docx",
+    ".doc",
+    ".odt",
+    ".rtf",
+    ".pptx",
+    ".ppt",
+    ".xlsx",
+    ".xls",
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".md",
+    ".rst",
+    ".org",
+    ".html",
+    ".htm",
+    ".xml",
+    ".json",
+    ".eml",
+    ".msg",
+    ".p7s",
+    ".epub",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".tiff",
+    ".tif",
+    ".bmp",
+    ".heic",
 )
 
 _LABEL_WIDTH = "76px"
@@ -131,7 +159,7 @@ class Panel(widgets.VBox):
         workflow: str | None = None,
         files: str | Sequence[str] | None = None,
         *,
-        client: "Client | None" = None,
+        client: Client | None = None,
         api_url: str | None = None,
         api_key: str | None = None,
         size_limit_mb: float = 10.0,
@@ -170,24 +198,34 @@ class Panel(widgets.VBox):
         )
         self.workflow_info = widgets.HTML()
         self.upload = widgets.FileUpload(
-            accept=",".join(SUPPORTED_EXTENSIONS), multiple=True, description="Upload", layout=widgets.Layout(width="auto"),
+            accept=",".join(SUPPORTED_EXTENSIONS),
+            multiple=True,
+            description="Upload",
+            layout=widgets.Layout(width="auto"),
             # Jupyter drops browser messages above 10 MiB, and an upload is one message
             tooltip="Choose files on your computer (about 10 MB in all at most; type paths on the kernel's disk for bigger ones)",
         )
         self.paths = widgets.Text(
             placeholder="…or paths on the kernel's disk: data/*.pdf reports/",
-            continuous_update=False, layout=widgets.Layout(flex="1 1 auto", width="auto", max_width="520px"),
+            continuous_update=False,
+            layout=widgets.Layout(flex="1 1 auto", width="auto", max_width="520px"),
         )
         self.clear_button = widgets.Button(
             description="", icon="times", tooltip="Clear the chosen files", layout=widgets.Layout(width="40px")
         )
         self.files_view = widgets.HTML()
         self.run_button = widgets.Button(
-            description="Run", icon="play", button_style="primary", disabled=True,
+            description="Run",
+            icon="play",
+            button_style="primary",
+            disabled=True,
             tooltip="Start a job of the chosen workflow on the chosen files",
         )
         self.cancel_button = widgets.Button(
-            description="Cancel", icon="stop", button_style="danger", disabled=True,
+            description="Cancel",
+            icon="stop",
+            button_style="danger",
+            disabled=True,
             tooltip="Stop the running job(s) started from this panel",
         )
         self.run_button.add_class("unb-main-button")
@@ -247,14 +285,14 @@ class Panel(widgets.VBox):
 
     # --- client and workflows ------------------------------------------------------------
 
-    def _get_client(self) -> "Client":
+    def _get_client(self) -> Client:
         if self._client is None:
             from .tracking import get_client  # shared with the magic: one connection pool per URL and key
 
             self._client = get_client(self._api_url, self.__api_key)
         return self._client
 
-    def refresh_workflows(self) -> list["Workflow"]:
+    def refresh_workflows(self) -> list[Workflow]:
         """Reload the workflows list (keeps the current choice when it still exists)."""
         try:
             # by name, so the list reads well and is the same on every refresh
@@ -334,7 +372,7 @@ class Panel(widgets.VBox):
 
     # --- run and cancel --------------------------------------------------------------------
 
-    def run(self) -> "Run":
+    def run(self) -> Run:
         """Start a job with the chosen workflow and files (what clicking Run does) and return its Run.
 
         Errors are shown in the panel's error area and raised.
@@ -391,7 +429,7 @@ class Panel(widgets.VBox):
 
         threading.Thread(target=start, name="unstructured-nb-panel-start", daemon=True).start()
 
-    def cancel(self) -> list["Run"]:
+    def cancel(self) -> list[Run]:
         """Ask the server to stop every running job started from this panel (what Cancel does)."""
         with self._lock:
             running = [r for r in self.runs if not r.done]
@@ -410,7 +448,7 @@ class Panel(widgets.VBox):
             )
         return cancelled
 
-    def wait(self, timeout: float | None = None) -> "Run | None":
+    def wait(self, timeout: float | None = None) -> Run | None:
         """Block until the latest start has finished, its job has ended and its preview is shown.
 
         Returns the latest Run (None if no job was started). For scripts, tests and
@@ -421,11 +459,7 @@ class Panel(widgets.VBox):
             while True:
                 # settled: the job ended, the tracker delivered its final state and the
                 # panel rendered it (run.finished alone is set just before that callback)
-                busy = (
-                    self._starting
-                    or self._pending_previews > 0
-                    or any(r.job_id not in self._settled for r in self.runs)
-                )
+                busy = self._starting or self._pending_previews > 0 or any(r.job_id not in self._settled for r in self.runs)
                 if not busy:
                     return self.runs[-1] if self.runs else None
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -440,7 +474,7 @@ class Panel(widgets.VBox):
 
     # --- live updates ------------------------------------------------------------------------
 
-    def _on_run_change(self, run: "Run") -> None:
+    def _on_run_change(self, run: Run) -> None:
         """Called by the tracker's thread after every change of a run (and at its end)."""
         # Read "finished" once, first: if it were read after the slow render, a call racing
         # with the tracker's final one could mark the run settled without scheduling its
@@ -459,7 +493,7 @@ class Panel(widgets.VBox):
                 self._settled.add(run.job_id)
             self._changed.notify_all()
 
-    def _schedule_preview(self, run: "Run") -> None:
+    def _schedule_preview(self, run: Run) -> None:
         with self._lock:
             if run.job_id in self._previewed:
                 return
@@ -484,13 +518,11 @@ class Panel(widgets.VBox):
         # downloads outputs: never on the tracker's thread, which serves every run
         threading.Thread(target=load, name="unstructured-nb-panel-preview", daemon=True).start()
 
-    def _render_preview(self, run: "Run") -> None:
+    def _render_preview(self, run: Run) -> None:
         elements = run.elements()
         with self._lock:
             index = self.runs.index(run) if run in self.runs else len(self.runs) - 1
-            latest_completed = max(
-                (i for i, r in enumerate(self.runs) if r.done and str(r.status) == "COMPLETED"), default=index
-            )
+            latest_completed = max((i for i, r in enumerate(self.runs) if r.done and str(r.status) == "COMPLETED"), default=index)
         if index < latest_completed:
             return  # a newer result is already shown
         head = elements.head(self.preview_rows)
@@ -506,9 +538,7 @@ class Panel(widgets.VBox):
         )
         hint = f"First {shown} shown. All of them: panel.runs[{index}].elements() (or panel.runs[-1] for the latest run)."
         body = ph.frame_html(head, max_chars=100) if len(elements) else '<span class="unb-muted">No elements.</span>'
-        self.preview.value = (
-            f'<div class="unb-h">{ph.esc(title)}</div>{body}<div class="unb-muted">{ph.esc(hint)}</div>'
-        )
+        self.preview.value = f'<div class="unb-h">{ph.esc(title)}</div>{body}<div class="unb-muted">{ph.esc(hint)}</div>'
 
     def show_error(self, exc: BaseException | str, *, source: str = "panel") -> None:
         """Show one paragraph in the error area (an exception is turned into the magic's paragraph)."""
@@ -635,10 +665,14 @@ class Panel(widgets.VBox):
         with self._lock:
             snap = self._snapshot_parts()
             wf_line = (
-                f"<b>Workflow:</b> {ph.esc(snap['name'])} <span class=\"unb-muted\">({ph.esc(snap['workflow'])})</span>"
+                f'<b>Workflow:</b> {ph.esc(snap["name"])} <span class="unb-muted">({ph.esc(snap["workflow"])})</span>'
                 if snap["workflow"]
-                else "<b>Workflow:</b> <span class=\"unb-muted\">none chosen"
-                + (f" ({len(self.workflows)} available: {ph.esc(', '.join(w.name for w in self.workflows))})" if self.workflows else "")
+                else '<b>Workflow:</b> <span class="unb-muted">none chosen'
+                + (
+                    f" ({len(self.workflows)} available: {ph.esc(', '.join(w.name for w in self.workflows))})"
+                    if self.workflows
+                    else ""
+                )
                 + "</span>"
             )
             parts = [
@@ -723,7 +757,7 @@ def panel(
     workflow: str | None = None,
     files: str | Sequence[str] | None = None,
     *,
-    client: "Client | None" = None,
+    client: Client | None = None,
     api_url: str | None = None,
     api_key: str | None = None,
     size_limit_mb: float = 10.0,
@@ -738,6 +772,12 @@ def panel(
     falling back to the local engine. Files above ``size_limit_mb`` get a warning.
     """
     return Panel(
-        workflow, files, client=client, api_url=api_url, api_key=api_key,
-        size_limit_mb=size_limit_mb, preview_rows=preview_rows, poll=poll,
+        workflow,
+        files,
+        client=client,
+        api_url=api_url,
+        api_key=api_key,
+        size_limit_mb=size_limit_mb,
+        preview_rows=preview_rows,
+        poll=poll,
     )

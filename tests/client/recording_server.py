@@ -150,7 +150,7 @@ class FakeAPI:
             self.jobs[job["id"]] = job
         return job
 
-    def handle(self, req: Recorded) -> Reply:  # noqa: C901 - one route table
+    def handle(self, req: Recorded) -> Reply:
         m, p = req.method, req.path
         q = {k: v[0] for k, v in req.query.items()}
         not_found = lambda what: Reply(404, {"detail": f"{what} not found"})  # noqa: E731
@@ -208,28 +208,51 @@ class FakeAPI:
                 job["status"] = "STOPPED"
                 return Reply(200, {"id": job["id"], "message": "Job cancelled"})
             if sub == "details" and m == "GET":
-                stats = [{"node_name": "Partitioner", "node_type": "partition", "node_subtype": "fast", "ready": 0,
-                          "in_progress": 0, "success": len(job["input_file_ids"]), "failure": 0}]
+                stats = [
+                    {
+                        "node_name": "Partitioner",
+                        "node_type": "partition",
+                        "node_subtype": "fast",
+                        "ready": 0,
+                        "in_progress": 0,
+                        "success": len(job["input_file_ids"]),
+                        "failure": 0,
+                    }
+                ]
                 return Reply(200, {"id": job["id"], "processing_status": "SUCCESS", "node_stats": stats, "message": None})
             if sub == "failed-files" and m == "GET":
                 return Reply(200, {"failed_files": [{"document": "bad.pdf", "error": "corrupt"}]})
             if sub == "file-status" and m == "GET":
-                return Reply(200, {"id": job["id"], "files": [], "truncated": False, "index_finished": True, "generated_at": now()})
+                return Reply(
+                    200, {"id": job["id"], "files": [], "truncated": False, "index_finished": True, "generated_at": now()}
+                )
             if sub == "download" and m == "GET":
                 if "file_id" not in q:
                     return Reply(422, {"detail": [{"loc": ["query", "file_id"], "msg": "field required", "type": "missing"}]})
                 if q["file_id"] not in job["input_file_ids"]:
                     return not_found("File")
-                return Reply(200, [{"type": "Title", "element_id": "e1", "text": q["file_id"],
-                                    "metadata": {"node_id": q.get("node_id")}}])
+                return Reply(
+                    200, [{"type": "Title", "element_id": "e1", "text": q["file_id"], "metadata": {"node_id": q.get("node_id")}}]
+                )
         if m == "GET" and p == "/api/v1/templates/":
-            return Reply(200, [{"id": "hi_res_and_enrichment", "name": "High res", "description": "d", "version": "1",
-                                "last_updated": now()}])
+            return Reply(
+                200,
+                [{"id": "hi_res_and_enrichment", "name": "High res", "description": "d", "version": "1", "last_updated": now()}],
+            )
         if m == "GET" and (mt := re.fullmatch(r"/api/v1/templates/([^/]+)", p)):
             if mt.group(1) != "hi_res_and_enrichment":
                 return not_found("Template")
-            return Reply(200, {"id": "hi_res_and_enrichment", "name": "High res", "description": "d", "version": "1",
-                               "last_updated": now(), "nodes": []})
+            return Reply(
+                200,
+                {
+                    "id": "hi_res_and_enrichment",
+                    "name": "High res",
+                    "description": "d",
+                    "version": "1",
+                    "last_updated": now(),
+                    "nodes": [],
+                },
+            )
         return Reply(404, {"detail": "Not Found"})
 
 
@@ -318,7 +341,7 @@ class RecordingServer:
         with self._lock:
             return [r for r in self.requests if (method is None or r.method == method) and (path is None or r.path == path)]
 
-    def start(self) -> "RecordingServer":
+    def start(self) -> RecordingServer:
         self._thread.start()
         return self
 
@@ -328,7 +351,7 @@ class RecordingServer:
         self._httpd.server_close()
         self._thread.join(timeout=10)
 
-    def __enter__(self) -> "RecordingServer":
+    def __enter__(self) -> RecordingServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

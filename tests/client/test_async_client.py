@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -26,8 +27,7 @@ from .conftest import SECRET_KEY, SleepRecorder
 from .recording_server import RecordingServer, Reply, closed_port_url
 
 
-def run(coro_fn: Callable[[AsyncClient], Awaitable[Any]], server_url: str, sleeps: SleepRecorder | None = None,
-        **kw: Any) -> Any:
+def run(coro_fn: Callable[[AsyncClient], Awaitable[Any]], server_url: str, sleeps: SleepRecorder | None = None, **kw: Any) -> Any:
     async def main() -> Any:
         async with AsyncClient(server_url, SECRET_KEY, **kw) as client:
             if sleeps is not None:
@@ -91,20 +91,25 @@ def test_same_requests_as_sync_client(server: RecordingServer) -> None:
         return [await getattr(client, name)(*args, **kw) for name, args, kw in calls]
 
     async_results = run(scenario, server.url)
-    async_reqs = server.requests[len(sync_reqs):]
+    async_reqs = server.requests[len(sync_reqs) :]
 
     def shape(r: Any) -> tuple[Any, ...]:
-        body = r.body if not r.headers.get("content-type", "").startswith("multipart") else [
-            (p.name, p.filename, p.data) for p in r.parts()]
+        body = (
+            r.body
+            if not r.headers.get("content-type", "").startswith("multipart")
+            else [(p.name, p.filename, p.data) for p in r.parts()]
+        )
         return r.method, r.path, r.query, body
+
     assert [shape(r) for r in sync_reqs] == [shape(r) for r in async_reqs]
     assert [type(x) for x in sync_results] == [type(x) for x in async_results]
 
 
 def test_errors(server: RecordingServer, sleeps: SleepRecorder) -> None:
     wf = server.fake.add_workflow()
-    server.script("POST", f"/api/v1/workflows/{wf['id']}/run",
-                  Reply(202, {"detail": "There is a running job abc. No new job run."}))
+    server.script(
+        "POST", f"/api/v1/workflows/{wf['id']}/run", Reply(202, {"detail": "There is a running job abc. No new job run."})
+    )
     server.script("POST", "/api/v1/workflows/", Reply(422, {"detail": [{"loc": ["body", "name"], "msg": "field required"}]}))
 
     async def scenario(client: AsyncClient) -> list[BaseException]:
@@ -116,7 +121,7 @@ def test_errors(server: RecordingServer, sleeps: SleepRecorder) -> None:
         ):
             try:
                 await coro
-            except Exception as exc:  # noqa: BLE001 - collected for the assertions below
+            except Exception as exc:
                 errors.append(exc)
         with pytest.raises(InputFileError):
             await client.run_workflow(wf["id"], files=["/does/not/exist.pdf"])

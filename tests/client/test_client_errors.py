@@ -118,7 +118,9 @@ def test_5xx_on_get_after_retries(server: RecordingServer, sleeps: SleepRecorder
 
 def test_other_status_and_redirect(server: RecordingServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", Reply(400, {"detail": "Bad filter"}))
-    server.script("GET", "/api/v1/workflows/", Reply(307, {}, headers={"Location": "https://elsewhere.example/api/v1/workflows/"}))
+    server.script(
+        "GET", "/api/v1/workflows/", Reply(307, {}, headers={"Location": "https://elsewhere.example/api/v1/workflows/"})
+    )
     with _client(server, sleeps) as client:
         with pytest.raises(APIStatusError, match="Bad filter"):
             client.list_jobs()
@@ -202,12 +204,11 @@ def test_bad_key_characters_refused_without_quoting() -> None:
 def test_logs_never_contain_key(server: RecordingServer, sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture) -> None:
     wf = server.fake.add_workflow()
     server.script("GET", "/api/v1/jobs/", Reply(503, {"detail": f"down {SECRET_KEY}"}), Reply(200, []))
-    with caplog.at_level(logging.DEBUG, logger="unstructured_nb.client"):
-        with _client(server, sleeps) as client:
-            client.list_jobs()
-            client.run_workflow(wf["id"], files=[("a.txt", b"a")])
-            with pytest.raises(NotFoundError):
-                client.get_job("missing")
+    with caplog.at_level(logging.DEBUG, logger="unstructured_nb.client"), _client(server, sleeps) as client:
+        client.list_jobs()
+        client.run_workflow(wf["id"], files=[("a.txt", b"a")])
+        with pytest.raises(NotFoundError):
+            client.get_job("missing")
     text = caplog.text
     assert "GET /api/v1/jobs/ -> 503" in text and "retrying GET /api/v1/jobs/" in text
     assert f"POST /api/v1/workflows/{wf['id']}/run -> 202" in text
@@ -220,8 +221,14 @@ def test_every_error_path_keeps_the_key_out(server: RecordingServer, sleeps: Sle
         server.script(
             "GET",
             "/api/v1/templates/",
-            *[Reply(status, {"detail": f"echo {SECRET_KEY}", "key": SECRET_KEY},
-                    headers={"Location": f"http://x/?k={SECRET_KEY}", "X-Key": SECRET_KEY})] * 4,
+            *[
+                Reply(
+                    status,
+                    {"detail": f"echo {SECRET_KEY}", "key": SECRET_KEY},
+                    headers={"Location": f"http://x/?k={SECRET_KEY}", "X-Key": SECRET_KEY},
+                )
+            ]
+            * 4,
         )
         with _client(server, sleeps) as client, pytest.raises(UnstructuredError) as info:
             client.list_templates()

@@ -26,7 +26,9 @@ def _client(server: RecordingServer, sleeps: SleepRecorder, **kw: object) -> Cli
 def test_get_recovers_from_503_then_429(server: RecordingServer, sleeps: SleepRecorder) -> None:
     wf = server.fake.add_workflow()
     path = f"/api/v1/workflows/{wf['id']}"
-    server.script("GET", path, Reply(503, {"detail": "restarting"}), Reply(429, {"detail": "slow down"}, headers={"Retry-After": "1.5"}))
+    server.script(
+        "GET", path, Reply(503, {"detail": "restarting"}), Reply(429, {"detail": "slow down"}, headers={"Retry-After": "1.5"})
+    )
     with _client(server, sleeps) as client:
         assert client.get_workflow(wf["id"]).id == wf["id"]
     assert len(server.calls("GET", path)) == 3
@@ -78,9 +80,11 @@ def test_post_run_after_429_is_retried_and_creates_one_job(
     assert [j.id for j in jobs] == [job.id]  # exactly one job exists
     # the retry sent the same bytes: the path was reopened and the file object rewound
     first, second = (p.parts() for p in posts)
-    assert [(p.filename, p.data) for p in first] == [(p.filename, p.data) for p in second] == [
-        ("doc.md", b"# Doc\n"), ("mem.txt", b"from memory"), ("c.txt", b"pair")
-    ]
+    assert (
+        [(p.filename, p.data) for p in first]
+        == [(p.filename, p.data) for p in second]
+        == [("doc.md", b"# Doc\n"), ("mem.txt", b"from memory"), ("c.txt", b"pair")]
+    )
 
 
 def test_post_run_retried_when_connection_refused(tmp_path: Path) -> None:
@@ -121,7 +125,9 @@ def test_policy_decisions() -> None:
     assert policy.delay(method="POST", retry_number=0, elapsed=0, response=resp(429)) is not None
     assert policy.delay(method="GET", retry_number=0, elapsed=0, response=resp(404)) is None
     assert policy.delay(method="GET", retry_number=3, elapsed=0, response=resp(503)) is None  # count bound
-    assert policy.delay(method="GET", retry_number=0, elapsed=89.9, response=resp(429, **{"Retry-After": "5"})) is None  # time bound
+    assert (
+        policy.delay(method="GET", retry_number=0, elapsed=89.9, response=resp(429, **{"Retry-After": "5"})) is None
+    )  # time bound
     assert policy.delay(method="POST", retry_number=0, elapsed=0, error=httpx.ConnectError("refused")) is not None
     assert policy.delay(method="POST", retry_number=0, elapsed=0, error=httpx.ReadTimeout("slow")) is None
     assert policy.delay(method="POST", retry_number=0, elapsed=0, error=httpx.RemoteProtocolError("eof")) is None

@@ -77,8 +77,13 @@ def test_ipywidgets_fileupload_value(server: RecordingServer, wf_id: str) -> Non
         {
             "value": [
                 {"name": "sheet.xlsx", "type": "", "size": 3, "content": memoryview(b"xls"), "last_modified": 1700000000000},
-                {"name": "page.html", "type": "text/html", "size": 13, "content": memoryview(b"<p>hello</p>\n"),
-                 "last_modified": 1700000000000},
+                {
+                    "name": "page.html",
+                    "type": "text/html",
+                    "size": 13,
+                    "content": memoryview(b"<p>hello</p>\n"),
+                    "last_modified": 1700000000000,
+                },
             ]
         }
     )

@@ -76,13 +76,18 @@ def test_query_parameters(server: RecordingServer) -> None:
     with Client(server.url) as client:
         client.list_jobs(workflow_id=wf["id"], status=JobStatus.COMPLETED)
         client.list_jobs(status="completed")  # known statuses are normalised to the API's case
-        client.list_workflows(name="a", page=2, show_only_soft_deleted=False,
-                              created_since=datetime(2026, 1, 2, tzinfo=timezone.utc))
+        client.list_workflows(
+            name="a", page=2, show_only_soft_deleted=False, created_since=datetime(2026, 1, 2, tzinfo=timezone.utc)
+        )
     q = [r.query for r in server.requests]
     assert q[0] == {"workflow_id": [wf["id"]], "status": ["COMPLETED"]}
     assert q[1] == {"status": ["COMPLETED"]}
-    assert q[2] == {"name": ["a"], "page": ["2"], "show_only_soft_deleted": ["false"],
-                    "created_since": ["2026-01-02T00:00:00+00:00"]}
+    assert q[2] == {
+        "name": ["a"],
+        "page": ["2"],
+        "show_only_soft_deleted": ["false"],
+        "created_since": ["2026-01-02T00:00:00+00:00"],
+    }
     with pytest.raises(TypeError, match="known filters"):
         Client(server.url).list_workflows(nmae="typo")
 
@@ -103,8 +108,10 @@ def test_create_update_delete_workflow_bodies(server: RecordingServer) -> None:
     with Client(server.url) as client:
         wf = client.create_workflow(
             "mine",
-            workflow_nodes=[WorkflowNode(name="Partitioner", type="partition", subtype="fast"),
-                            {"name": "Chunker", "type": "chunk", "subtype": "chunk_by_title", "settings": {"max_characters": 500}}],
+            workflow_nodes=[
+                WorkflowNode(name="Partitioner", type="partition", subtype="fast"),
+                {"name": "Chunker", "type": "chunk", "subtype": "chunk_by_title", "settings": {"max_characters": 500}},
+            ],
         )
         updated = client.update_workflow(wf.id, name="renamed", schedule="daily")
         assert client.delete_workflow(wf.id) is None

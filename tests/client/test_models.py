@@ -34,19 +34,36 @@ def test_job_with_unknown_fields_and_status() -> None:
 
 
 def test_job_lowercase_status_and_nulls() -> None:
-    job = Job.from_api({"id": "j", "workflow_id": "w", "workflow_name": "n", "status": "completed",
-                        "created_at": "2026-03-01T10:00:00", "output_node_files": None, "input_file_ids": None})
+    job = Job.from_api(
+        {
+            "id": "j",
+            "workflow_id": "w",
+            "workflow_name": "n",
+            "status": "completed",
+            "created_at": "2026-03-01T10:00:00",
+            "output_node_files": None,
+            "input_file_ids": None,
+        }
+    )
     assert job.status is JobStatus.COMPLETED and job.done
     assert job.created_at is not None and job.created_at.tzinfo is not None  # naive taken as UTC
 
 
 def test_workflow_with_unknown_type_and_extra_node_fields() -> None:
-    raw = [{
-        "id": "w1", "name": "n", "sources": [], "destinations": [], "status": "active",
-        "workflow_type": "template", "created_at": "2026-03-01T10:00:00+02:00",
-        "workflow_nodes": [{"name": "P", "type": "partition", "subtype": "vlm", "settings": {"a": 1}, "future": True}],
-        "schedule": {"crontab_entries": [{"cron_expression": "0 0 * * *"}]}, "new_flag": 3,
-    }]
+    raw = [
+        {
+            "id": "w1",
+            "name": "n",
+            "sources": [],
+            "destinations": [],
+            "status": "active",
+            "workflow_type": "template",
+            "created_at": "2026-03-01T10:00:00+02:00",
+            "workflow_nodes": [{"name": "P", "type": "partition", "subtype": "vlm", "settings": {"a": 1}, "future": True}],
+            "schedule": {"crontab_entries": [{"cron_expression": "0 0 * * *"}]},
+            "new_flag": 3,
+        }
+    ]
     (wf,) = _client(raw).list_workflows()
     assert isinstance(wf, Workflow) and wf.workflow_type == "template" and wf.extra == {"new_flag": 3}
     assert wf.workflow_nodes[0].settings == {"a": 1} and wf.workflow_nodes[0].extra == {"future": True}
@@ -54,8 +71,13 @@ def test_workflow_with_unknown_type_and_extra_node_fields() -> None:
 
 
 def test_details_and_failed_files() -> None:
-    details = _client({"id": "j", "processing_status": "PARTIALLY_DONE", "node_stats": [
-        {"node_name": "p", "ready": 1, "in_progress": 2, "success": 3, "failure": 4, "retries": 9}]}).get_job_details("j")
+    details = _client(
+        {
+            "id": "j",
+            "processing_status": "PARTIALLY_DONE",
+            "node_stats": [{"node_name": "p", "ready": 1, "in_progress": 2, "success": 3, "failure": 4, "retries": 9}],
+        }
+    ).get_job_details("j")
     assert isinstance(details, JobDetails)
     assert details.processing_status == "PARTIALLY_DONE" and not details.processing_status.known
     assert details.node_stats[0].failure == 4 and details.node_stats[0].extra == {"retries": 9}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -30,19 +31,21 @@ def keyed_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
     srv.stop()
 
 
-@pytest.fixture()
+@pytest.fixture
 def http(engine: LocalServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=engine.url, timeout=30) as c:
         yield c
 
 
-@pytest.fixture()
+@pytest.fixture
 def sdk(engine: LocalServer) -> Any:
     from unstructured_client import UnstructuredClient
     from unstructured_client.utils import BackoffStrategy, RetryConfig
 
     # no retries: a 5xx must fail the test, not be retried for 30 minutes
-    return UnstructuredClient(server_url=engine.url, timeout_ms=30000, retry_config=RetryConfig("none", BackoffStrategy(1, 1, 1, 1), False))
+    return UnstructuredClient(
+        server_url=engine.url, timeout_ms=30000, retry_config=RetryConfig("none", BackoffStrategy(1, 1, 1, 1), False)
+    )
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 60.0, interval: float = 0.02, what: str = "condition") -> Any:

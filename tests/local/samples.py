@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from email.message import EmailMessage
-from typing import Callable
 
 TEXT = "Quarterly report\n\nRevenue grew in every region this quarter. The board approved the budget.\n\n- first point\n- second point\n"
 

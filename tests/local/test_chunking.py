@@ -55,7 +55,9 @@ def test_new_after_n_chars_is_a_soft_limit() -> None:
 
 def test_only_an_oversized_element_is_text_split_with_continuations() -> None:
     long_text = " ".join(f"word{i:02d}" for i in range(30))  # 30 * 6 + 29 = 209 chars
-    out = chunk([el("NarrativeText", "short one"), el("NarrativeText", long_text), el("NarrativeText", "after")], max_characters=50)
+    out = chunk(
+        [el("NarrativeText", "short one"), el("NarrativeText", long_text), el("NarrativeText", "after")], max_characters=50
+    )
     assert out[0]["text"] == "short one"
     split = out[1:-1]
     assert all(len(c["text"]) <= 50 for c in split)
@@ -110,11 +112,19 @@ def test_multipage_sections() -> None:
     elements = [el("Title", "Intro", 1), el("NarrativeText", A, 1), el("NarrativeText", B, 2)]
     # the platform's default (false): a new page starts a new section
     assert texts(chunk(elements, "chunk_by_title", combine_text_under_n_chars=0)) == [f"Intro\n\n{A}", B]
-    assert texts(chunk(elements, "chunk_by_title", combine_text_under_n_chars=0, multipage_sections=True)) == [f"Intro\n\n{A}\n\n{B}"]
+    assert texts(chunk(elements, "chunk_by_title", combine_text_under_n_chars=0, multipage_sections=True)) == [
+        f"Intro\n\n{A}\n\n{B}"
+    ]
 
 
 def test_chunk_by_page() -> None:
-    elements = [el("Title", "One", 1), el("NarrativeText", A, 1), el("Title", "Two", 1), el("NarrativeText", B, 2), el("NarrativeText", C)]
+    elements = [
+        el("Title", "One", 1),
+        el("NarrativeText", A, 1),
+        el("Title", "Two", 1),
+        el("NarrativeText", B, 2),
+        el("NarrativeText", C),
+    ]
     out = chunk(elements, "chunk_by_page")
     # titles do not break, pages do; an element without a page number stays on the current page
     assert texts(out) == [f"One\n\n{A}\n\nTwo", f"{B}\n\n{C}"]
@@ -124,15 +134,21 @@ def test_chunk_by_page() -> None:
 def test_tables_are_isolated_and_kept_whole_when_they_fit() -> None:
     table = el("Table", "k v a 1", text_as_html="<table><tr><td>k</td><td>v</td></tr><tr><td>a</td><td>1</td></tr></table>")
     out = chunk([el("NarrativeText", "before"), table, el("NarrativeText", "after")], "chunk_by_title", max_characters=500)
-    assert [(c["type"], c["text"]) for c in out] == [("CompositeElement", "before"), ("Table", "k v a 1"), ("CompositeElement", "after")]
+    assert [(c["type"], c["text"]) for c in out] == [
+        ("CompositeElement", "before"),
+        ("Table", "k v a 1"),
+        ("CompositeElement", "after"),
+    ]
     assert out[1]["metadata"]["text_as_html"] == table["metadata"]["text_as_html"]
 
 
 def test_oversized_table_becomes_table_chunks_split_on_rows() -> None:
     rows = [["name", "value"]] + [[f"row{i:02d}", f"{i * 111:05d}"] for i in range(20)]
-    html = "<table><thead><tr><th>name</th><th>value</th></tr></thead><tbody>" + "".join(
-        f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows[1:]
-    ) + "</tbody></table>"
+    html = (
+        "<table><thead><tr><th>name</th><th>value</th></tr></thead><tbody>"
+        + "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows[1:])
+        + "</tbody></table>"
+    )
     text = " ".join(c for row in rows for c in row)
     out = chunk([el("Table", text, text_as_html=html)], max_characters=80)
     assert {c["type"] for c in out} == {"TableChunk"}
@@ -150,7 +166,7 @@ def test_oversized_table_becomes_table_chunks_split_on_rows() -> None:
     # header rows are repeated at the top of every continuation
     assert all(c["text"].startswith("name value ") for c in out)
     assert out[1]["metadata"]["num_carried_over_header_rows"] == 1
-    body_cells = [cell for c in out for cell in c["text"].split()[(2 if c["metadata"]["chunk_index"] else 0):]]
+    body_cells = [cell for c in out for cell in c["text"].split()[(2 if c["metadata"]["chunk_index"] else 0) :]]
     assert body_cells == text.split()
 
 

@@ -37,7 +37,7 @@ for case in json.load(sys.stdin):
 print(json.dumps(out))
 """
 
-WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
 
 
 def _cases(seed: int, count: int) -> list[dict]:
@@ -58,7 +58,12 @@ def _cases(seed: int, count: int) -> list[dict]:
                 rows = [[text(1) for _ in range(3)] for _ in range(rng.randint(1, 12))]
                 body = " ".join(c for r in rows for c in r)
                 header = rng.random() < 0.5
-                cells = ["<tr>" + "".join(f"<{'th' if header and j == 0 else 'td'}>{c}</{'th' if header and j == 0 else 'td'}>" for c in r) + "</tr>" for j, r in enumerate(rows)]
+                cells = [
+                    "<tr>"
+                    + "".join(f"<{'th' if header and j == 0 else 'td'}>{c}</{'th' if header and j == 0 else 'td'}>" for c in r)
+                    + "</tr>"
+                    for j, r in enumerate(rows)
+                ]
                 meta["text_as_html"] = "<table>" + "".join(cells) + "</table>"
             elif kind == "PageBreak":
                 body = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -22,7 +22,7 @@ def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     srv.stop()
 
 
-@pytest.fixture()
+@pytest.fixture
 def c(slow: LocalServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=slow.url, timeout=30) as client:
         yield client
@@ -112,7 +112,9 @@ def test_a_crashing_worker_fails_only_its_file(slow: LocalServer, c: httpx.Clien
     wf = workflow_id(c)
     job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
     wait_job(c, job["id"], {"IN_PROGRESS"})
-    wait_until(lambda: c.get(f"/api/v1/jobs/{job['id']}/details").json()["node_stats"][0]["in_progress"] == 1, 30, what="a.txt running")
+    wait_until(
+        lambda: c.get(f"/api/v1/jobs/{job['id']}/details").json()["node_stats"][0]["in_progress"] == 1, 30, what="a.txt running"
+    )
     # the file is marked in progress just before its worker process is (re)started: wait for the process
     (pid,) = wait_until(lambda: [p for p in _worker_pids(slow) if p], 30, what="the worker process")
     os.kill(pid, signal.SIGKILL)  # what the OOM killer or a parser segfault would do
@@ -123,7 +125,11 @@ def test_a_crashing_worker_fails_only_its_file(slow: LocalServer, c: httpx.Clien
     (failed,) = wait_until(a_failed, 30, what="a.txt to fail")
     assert failed["document"] == "a.txt" and "crashed" in failed["error"]
     # the job goes on with b.txt on a fresh worker; the server is unharmed
-    details = wait_until(lambda: (d := c.get(f"/api/v1/jobs/{job['id']}/details").json())["node_stats"][0]["in_progress"] == 1 and d, 30, what="b.txt running")
+    details = wait_until(
+        lambda: (d := c.get(f"/api/v1/jobs/{job['id']}/details").json())["node_stats"][0]["in_progress"] == 1 and d,
+        30,
+        what="b.txt running",
+    )
     assert details["node_stats"][0]["failure"] == 1 and details["processing_status"] == "IN_PROGRESS"
     assert c.post(f"/api/v1/jobs/{job['id']}/cancel").json()["status"] == "STOPPED"
 

@@ -49,7 +49,10 @@ def test_api_key_from_env_is_not_in_ps(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO), UNSTRUCTURED_NB_SERVER_API_KEY=key)
     proc = subprocess.Popen(
         [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
     )
     try:
         line = proc.stdout.readline()
@@ -78,7 +81,9 @@ def test_serve_refuses_public_host_without_key(tmp_path: Path) -> None:
 
 def test_package_import_is_cheap() -> None:
     code = "import sys, unstructured_nb.local, unstructured_nb.local.discovery; print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette', 'pydantic', 'IPython', 'pandas', 'ipywidgets') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60
+    )
     assert out.stdout.strip() == "[]", out.stderr
 
 
@@ -92,7 +97,9 @@ def test_running_engine_never_imports_notebook_libraries(tmp_path: Path) -> None
         "s.stop()\n"
         "print(sorted(m for m in ('IPython', 'pandas', 'ipywidgets') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120
+    )
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stderr
 
 

@@ -6,8 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 PROBE = "from unstructured_nb.local.discovery import ensure_local_engine as e; x = e({d!r}); print('ENGINE', x.url, x.pid)"
 
 
-@pytest.fixture()
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     d = tmp_path / "shared"
     yield d
@@ -65,7 +65,13 @@ def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.Cap
 def test_two_processes_at_once_get_one_engine(data_dir: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     procs = [
-        subprocess.Popen([sys.executable, "-c", PROBE.format(d=str(data_dir))], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        subprocess.Popen(
+            [sys.executable, "-c", PROBE.format(d=str(data_dir))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         for _ in range(2)
     ]
     outs = [p.communicate(timeout=120) for p in procs]
@@ -108,9 +114,8 @@ def test_data_dir_held_by_an_in_process_engine(data_dir: Path) -> None:
     """An engine started with serve() holds the data dir; discovery says so instead of hanging."""
     from unstructured_nb.local import serve
 
-    with serve(data_dir=data_dir, workers=1):
-        with pytest.raises(LocalEngineError) as err:
-            ensure_local_engine(data_dir)
+    with serve(data_dir=data_dir, workers=1), pytest.raises(LocalEngineError) as err:
+        ensure_local_engine(data_dir)
     text = str(err.value)
     assert "Another local engine is already using the data dir" in text and "engine.log" in text
     assert "Traceback" not in text

@@ -7,8 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
@@ -27,7 +27,9 @@ class Engine:
         self.log = open(data_dir.parent / f"{data_dir.name}-cli.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(data_dir), *args],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         state_file = data_dir / "engine.json"
 
@@ -70,7 +72,7 @@ class Engine:
         self.log.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "data"
 
@@ -140,7 +142,10 @@ def test_second_engine_on_same_data_dir_is_refused(data_dir: Path) -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO))
         second = subprocess.run(
             [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(data_dir)],
-            capture_output=True, text=True, env=env, timeout=60,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
         )
         assert second.returncode == 1
         assert "Another local engine is already using the data dir" in second.stderr and first.url in second.stderr
@@ -154,19 +159,17 @@ def test_clean_stop_resumes_running_jobs(data_dir: Path) -> None:
     """A clean stop (not a crash) loses nothing: the interrupted job runs again at the next start."""
     from unstructured_nb.local import serve
 
-    with serve(data_dir=data_dir, workers=1, file_delay=120) as slow:
-        with httpx.Client(base_url=slow.url) as c:
-            wf = workflow_id(c)
-            job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
-            wait_job(c, job["id"], {"IN_PROGRESS"})
+    with serve(data_dir=data_dir, workers=1, file_delay=120) as slow, httpx.Client(base_url=slow.url) as c:
+        wf = workflow_id(c)
+        job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
+        wait_job(c, job["id"], {"IN_PROGRESS"})
     # an upload folder without a job (an engine that died mid-upload) is cleaned up at the next start
     orphan = data_dir / "jobs" / "00000000-0000-4000-8000-000000000000" / "inputs"
     orphan.mkdir(parents=True)
     (orphan / "x.txt").write_text("partial")
-    with serve(data_dir=data_dir, workers=1) as again:
-        with httpx.Client(base_url=again.url) as c:
-            done = wait_job(c, job["id"])
-            assert done["status"] == "COMPLETED" and len(done["output_node_files"]) == 2
-            details = c.get(f"/api/v1/jobs/{job['id']}/details").json()
-            assert details["processing_status"] == "SUCCESS"
+    with serve(data_dir=data_dir, workers=1) as again, httpx.Client(base_url=again.url) as c:
+        done = wait_job(c, job["id"])
+        assert done["status"] == "COMPLETED" and len(done["output_node_files"]) == 2
+        details = c.get(f"/api/v1/jobs/{job['id']}/details").json()
+        assert details["processing_status"] == "SUCCESS"
     assert not orphan.parent.exists()

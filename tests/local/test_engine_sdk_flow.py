@@ -86,7 +86,12 @@ def test_create_update_run_delete_workflow(sdk: Any) -> None:
                 "name": "my chunker",
                 "workflow_type": "custom",
                 "workflow_nodes": [
-                    {"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "hi_res"}},
+                    {
+                        "name": "Partitioner",
+                        "type": "partition",
+                        "subtype": "unstructured_api",
+                        "settings": {"strategy": "hi_res"},
+                    },
                     {"name": "Chunker", "type": "chunk", "subtype": "chunk_by_character", "settings": {"max_characters": 40}},
                 ],
             }
@@ -94,7 +99,9 @@ def test_create_update_run_delete_workflow(sdk: Any) -> None:
     ).workflow_information
     assert created.name == "my chunker" and len(created.workflow_nodes) == 2
     assert all(n.id for n in created.workflow_nodes)
-    renamed = sdk.workflows.update_workflow(request={"workflow_id": created.id, "update_workflow": {"name": "renamed"}}).workflow_information
+    renamed = sdk.workflows.update_workflow(
+        request={"workflow_id": created.id, "update_workflow": {"name": "renamed"}}
+    ).workflow_information
     assert renamed.name == "renamed" and renamed.updated_at is not None
     assert [n.id for n in renamed.workflow_nodes] == [n.id for n in created.workflow_nodes]
 
@@ -176,7 +183,13 @@ def test_templates_and_on_demand_job(sdk: Any) -> None:
     job = sdk.jobs.create_job(
         request={
             "body_create_job": {
-                "request_data": json.dumps({"job_nodes": [{"name": "P", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}]}),
+                "request_data": json.dumps(
+                    {
+                        "job_nodes": [
+                            {"name": "P", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}
+                        ]
+                    }
+                ),
                 "input_files": [{"content": sample(".md"), "file_name": "notes.md"}],
             }
         }

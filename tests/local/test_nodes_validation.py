@@ -54,7 +54,12 @@ def test_input_is_not_mutated_and_unknown_settings_are_kept() -> None:
     (clean,) = validate_workflow_nodes([node])
     assert repr(node) == before
     assert clean["settings"]["strategy"] == "vlm" and clean["settings"]["provider"] == "anthropic"
-    assert validate_workflow_nodes([{"type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "auto"}}])[0]["settings"]["strategy"] == "auto"
+    assert (
+        validate_workflow_nodes([{"type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "auto"}}])[0][
+            "settings"
+        ]["strategy"]
+        == "auto"
+    )
     assert validate_workflow_nodes([]) == []
 
 
@@ -62,9 +67,15 @@ def test_input_is_not_mutated_and_unknown_settings_are_kept() -> None:
     ("nodes", "message"),
     [
         ([PARTITION, {"type": "embed", "subtype": "openai"}], r"node 2: embed nodes run on the Unstructured Platform only"),
-        ([PARTITION, {"type": "prompter", "subtype": "openai_image_description"}], r"prompter nodes run on the Unstructured Platform only"),
+        (
+            [PARTITION, {"type": "prompter", "subtype": "openai_image_description"}],
+            r"prompter nodes run on the Unstructured Platform only",
+        ),
         ([PARTITION, {"type": "enrich", "subtype": "x"}], r"run on the Unstructured Platform only"),
-        ([PARTITION, {"type": "chunk", "subtype": "chunk_by_similarity"}], r"chunk_by_similarity runs on the Unstructured Platform only"),
+        (
+            [PARTITION, {"type": "chunk", "subtype": "chunk_by_similarity"}],
+            r"chunk_by_similarity runs on the Unstructured Platform only",
+        ),
         ([PARTITION, {"type": "transmogrify", "subtype": "x"}], r"unknown node type 'transmogrify'"),
         ([{"type": "partition", "subtype": "magic"}], r"unknown partitioner subtype 'magic'"),
         ([PARTITION, {"type": "chunk", "subtype": "chunk_by_sentence"}], r"unknown chunker subtype 'chunk_by_sentence'"),
@@ -132,7 +143,9 @@ def test_run_node_validates_and_returns_node_output(tmp_path: Path) -> None:
     path.write_text("Heading\n\nThe body of the document is here and it is long enough.\n")
     out = run_node({"type": "partition", "subtype": "unstructured_api"}, path, filename="notes.txt")
     assert isinstance(out, NodeOutput) and out.warnings == []
-    chunks = run_node({"type": "chunk", "subtype": "chunk_by_title", "settings": {"max_characters": 1000}}, out.elements, filename="notes.txt")
+    chunks = run_node(
+        {"type": "chunk", "subtype": "chunk_by_title", "settings": {"max_characters": 1000}}, out.elements, filename="notes.txt"
+    )
     assert [c["type"] for c in chunks.elements] == ["CompositeElement"]
     with pytest.raises(ValueError, match="run on the Unstructured Platform only"):
         run_node({"type": "embed", "subtype": "x"}, out.elements, filename="notes.txt")

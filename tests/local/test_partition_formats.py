@@ -121,7 +121,11 @@ def test_non_utf8_text_with_encoding_setting(tmp_path: Path) -> None:
 
 
 def test_bad_bytes_never_crash_and_warn(tmp_path: Path) -> None:
-    path = write(tmp_path, "mixed.txt", "Caf\xe9 menu for the team and the guests.\n".encode("latin-1") + b"\xff\xfe\x00 end of file text\n")
+    path = write(
+        tmp_path,
+        "mixed.txt",
+        "Caf\xe9 menu for the team and the guests.\n".encode("latin-1") + b"\xff\xfe\x00 end of file text\n",
+    )
     node = {"type": "partition", "subtype": "unstructured_api", "settings": {"encoding": "utf-8"}}
     out = run_node(node, path, filename="mixed.txt")
     assert out.elements
@@ -138,9 +142,22 @@ def test_markdown_structure(tmp_path: Path) -> None:
         "```\ncode block\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nSee [the docs](https://example.com/docs) for more information.\n"
     )
     elements = partition(write(tmp_path, "guide.md", md))
-    assert types(elements) == ["Title", "NarrativeText", "Title", "ListItem", "ListItem", "ListItem", "UncategorizedText", "Table", "NarrativeText"]
+    assert types(elements) == [
+        "Title",
+        "NarrativeText",
+        "Title",
+        "ListItem",
+        "ListItem",
+        "ListItem",
+        "UncategorizedText",
+        "Table",
+        "NarrativeText",
+    ]
     assert [e["metadata"].get("category_depth") for e in elements[:6]] == [0, None, 1, 1, 1, 2]
-    assert elements[7]["metadata"]["text_as_html"] == "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+    assert (
+        elements[7]["metadata"]["text_as_html"]
+        == "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+    )
     assert elements[8]["metadata"]["link_urls"] == ["https://example.com/docs"]
     assert elements[8]["metadata"]["filetype"] == "text/markdown"
 
@@ -167,7 +184,10 @@ def test_html_structure_skips_chrome(tmp_path: Path) -> None:
     assert para["emphasized_text_contents"] == ["customers"] and para["emphasized_text_tags"] == ["b"]
     assert [e["metadata"]["category_depth"] for e in elements[2:5]] == [1, 1, 2]
     # the source's row groups and cell tags are kept, attributes and inline markup dropped
-    assert elements[5]["metadata"]["text_as_html"] == "<table><tr><th>k</th><th>v</th></tr><tr><td>a &amp; b</td><td>1</td></tr></table>"
+    assert (
+        elements[5]["metadata"]["text_as_html"]
+        == "<table><tr><th>k</th><th>v</th></tr><tr><td>a &amp; b</td><td>1</td></tr></table>"
+    )
     assert all(e["metadata"]["filetype"] == "text/html" for e in elements)
 
 
@@ -507,7 +527,11 @@ def test_pdf_text_layer(tmp_path: Path) -> None:
 
 def test_pdf_infer_table_structure_and_strategy_warnings(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "doc.pdf", pages=1)
-    node = {"type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "hi_res", "pdf_infer_table_structure": True}}
+    node = {
+        "type": "partition",
+        "subtype": "unstructured_api",
+        "settings": {"strategy": "hi_res", "pdf_infer_table_structure": True},
+    }
     out = run_node(node, path, filename="doc.pdf")
     assert out.elements
     assert "strategy hi_res is emulated with fast by the local engine: no OCR or layout model" in out.warnings
@@ -536,11 +560,19 @@ def test_scanned_pdf_fails_clearly(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "pattern"),
     [
-        ("small.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", r"small\.pdf is not a valid PDF \(.+\); re-export it or check the upload"),
+        (
+            "small.pdf",
+            b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n",
+            r"small\.pdf is not a valid PDF \(.+\); re-export it or check the upload",
+        ),
         ("fake.pdf", b"hello, I am not a pdf", r"fake\.pdf is not a valid PDF \(no %PDF header"),
         ("empty.txt", b"", r"empty\.txt is empty \(0 bytes\): no text found"),
         ("blank.md", b"   \n\n  \n", r"blank\.md: no text found"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n....", r"the fast strategy is not available for image files; images need OCR \(hi_res\)"),
+        (
+            "photo.png",
+            b"\x89PNG\r\n\x1a\n....",
+            r"the fast strategy is not available for image files; images need OCR \(hi_res\)",
+        ),
         ("archive.zip", b"PK\x03\x04", r"unsupported file type \.zip: the local engine partitions .*\.docx"),
         ("noext", b"text", r"a file without an extension"),
         ("bad.docx", b"not a zip", r"bad\.docx is not a valid \.docx file .*old \.doc files must be converted"),
@@ -573,7 +605,9 @@ def test_truncated_pdf(tmp_path: Path) -> None:
 
 
 def test_exclude_elements_and_unique_ids(tmp_path: Path) -> None:
-    path = write(tmp_path, "d.txt", "Annual Report\n\nThe company grew revenue in every region this year.\n\n• a list item here\n")
+    path = write(
+        tmp_path, "d.txt", "Annual Report\n\nThe company grew revenue in every region this year.\n\n• a list item here\n"
+    )
     kept = partition(path, exclude_elements=["Title", "ListItem"])
     assert types(kept) == ["NarrativeText"]
     unique = partition(path, unique_element_ids=True)

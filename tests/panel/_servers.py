@@ -19,9 +19,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -149,7 +149,10 @@ def jupyter_env(tmp: Path, api_url: str) -> JupyterEnv:
     env.pop("UNSTRUCTURED_API_KEY", None)
     subprocess.run(
         [str(VENV_BIN / "jupyter"), "labextension", "disable", "@jupyterlab/apputils-extension:announcements"],
-        env=env, check=False, capture_output=True, timeout=60,
+        env=env,
+        check=False,
+        capture_output=True,
+        timeout=60,
     )
     return JupyterEnv(env=env, config_dir=config)
 
@@ -187,9 +190,16 @@ def start_jupyter(app: str, root: Path, jenv: JupyterEnv, log: Path) -> WebServe
         raise ValueError(f"unknown Jupyter app {app!r}; expected one of {sorted(JUPYTER_APPS)}")
     port, token = free_port(), secrets.token_hex(16)
     cmd = [
-        str(VENV_BIN / "jupyter"), app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
-        "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
+        str(VENV_BIN / "jupyter"),
+        app,
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--allow-root",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.news_url=None",
     ]
     base = f"http://127.0.0.1:{port}"
 
@@ -207,8 +217,13 @@ def start_jupyter(app: str, root: Path, jenv: JupyterEnv, log: Path) -> WebServe
 def start_voila(root: Path, notebook: Path, jenv: JupyterEnv, log: Path) -> WebServer:
     port, token = free_port(), secrets.token_hex(16)
     cmd = [
-        str(VENV_BIN / "voila"), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-        f"--Voila.token={token}", "--show_tracebacks=True",
+        str(VENV_BIN / "voila"),
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--Voila.token={token}",
+        "--show_tracebacks=True",
     ]
 
     def ready() -> bool:  # Voila has no /api/status; GET / would execute the notebook

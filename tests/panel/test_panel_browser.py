@@ -4,9 +4,9 @@ driven by Debian's Chromium through playwright, against a local engine started h
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

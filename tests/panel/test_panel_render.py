@@ -30,9 +30,7 @@ def test_status_badges_are_coloured_and_escaped():
 
 
 def test_frame_html_draws_status_badges_escapes_and_cuts_long_text():
-    df = pd.DataFrame(
-        [{"job_id": "j1", "status": "STOPPED", "text": "<b>x</b>" + "y" * 300, "n": float("nan")}]
-    )
+    df = pd.DataFrame([{"job_id": "j1", "status": "STOPPED", "text": "<b>x</b>" + "y" * 300, "n": float("nan")}])
     out = ph.frame_html(df, max_chars=50)
     assert 'data-status="STOPPED"' in out
     assert "<b>x</b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out

@@ -13,7 +13,13 @@ T0 = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 
 
 def make_job(job_id: str, status: str = "SCHEDULED", workflow_id: str = "wf-1", **extra: Any) -> Job:
-    data = {"id": job_id, "workflow_id": workflow_id, "workflow_name": "partition", "status": status, "created_at": T0.isoformat()}
+    data = {
+        "id": job_id,
+        "workflow_id": workflow_id,
+        "workflow_name": "partition",
+        "status": status,
+        "created_at": T0.isoformat(),
+    }
     data.update(extra)
     return Job.from_api(data)
 
@@ -27,7 +33,13 @@ class FakeClient:
 
     def __init__(self, workflows: list[Workflow] | None = None) -> None:
         self.workflows = workflows or [
-            Workflow.from_api({"id": "wf-1", "name": "partition", "workflow_nodes": [{"id": "n1", "name": "Partitioner", "type": "partition", "subtype": "fast"}]}),
+            Workflow.from_api(
+                {
+                    "id": "wf-1",
+                    "name": "partition",
+                    "workflow_nodes": [{"id": "n1", "name": "Partitioner", "type": "partition", "subtype": "fast"}],
+                }
+            ),
             Workflow.from_api({"id": "wf-2", "name": "partition-and-chunk"}),
         ]
         self.scripts: dict[str, list[str]] = {}
@@ -88,10 +100,23 @@ class FakeClient:
 
     def get_job_details(self, job_id: str) -> JobDetails:
         self._record("get_job_details", job_id)
-        return JobDetails.from_api({
-            "id": job_id, "processing_status": "IN_PROGRESS",
-            "node_stats": [{"node_name": "Partitioner", "node_type": "partition", "node_subtype": "fast", "ready": 1, "in_progress": 1, "success": 1, "failure": 0}],
-        })
+        return JobDetails.from_api(
+            {
+                "id": job_id,
+                "processing_status": "IN_PROGRESS",
+                "node_stats": [
+                    {
+                        "node_name": "Partitioner",
+                        "node_type": "partition",
+                        "node_subtype": "fast",
+                        "ready": 1,
+                        "in_progress": 1,
+                        "success": 1,
+                        "failure": 0,
+                    }
+                ],
+            }
+        )
 
     def get_job_failed_files(self, job_id: str) -> list[FailedFile]:
         self._record("get_job_failed_files", job_id)

@@ -13,9 +13,10 @@ import queue
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -219,7 +220,9 @@ def test_value_of_the_magic_is_not_displayed_twice_but_later_is(kernel: Kernel):
 
 
 def test_jobs_magic_lists_jobs_newest_first(kernel: Kernel):
-    reply, msgs = kernel.execute("jobs = %unstructured_jobs --workflow partition --limit 2\nprint(len(jobs), list(jobs.columns)[:3])")
+    reply, msgs = kernel.execute(
+        "jobs = %unstructured_jobs --workflow partition --limit 2\nprint(len(jobs), list(jobs.columns)[:3])"
+    )
     assert "2 ['job_id', 'workflow', 'status']" in _texts(msgs)
     reply, msgs = kernel.execute("print((jobs.created.tolist() == sorted(jobs.created.tolist(), reverse=True)))")
     assert "True" in _texts(msgs)
@@ -259,7 +262,9 @@ def test_ctrl_c_during_wait_stops_waiting_and_says_how_to_cancel(kernel: Kernel)
     kernel.listen(lambda m: m["msg_type"] == "display_data" and m["parent_header"].get("msg_id") == msg_id, timeout=60)
     kernel.km.interrupt_kernel()
     got = kernel.listen(
-        lambda m: m["msg_type"] == "status" and m["content"]["execution_state"] == "idle" and m["parent_header"].get("msg_id") == msg_id,
+        lambda m: (
+            m["msg_type"] == "status" and m["content"]["execution_state"] == "idle" and m["parent_header"].get("msg_id") == msg_id
+        ),
         timeout=60,
     )
     text = _texts([m for m in got if m["parent_header"].get("msg_id") == msg_id])
@@ -278,7 +283,9 @@ def test_wait_timeout_says_the_job_keeps_running(kernel: Kernel):
 
 
 def test_attach_follows_an_existing_job(kernel: Kernel):
-    reply, msgs = kernel.execute("again = %unstructured_run --attach {run.job_id}\nprint(again.job_id == run.job_id, again.status.value)")
+    reply, msgs = kernel.execute(
+        "again = %unstructured_run --attach {run.job_id}\nprint(again.job_id == run.job_id, again.status.value)"
+    )
     assert "True COMPLETED" in _texts(msgs)
     assert len([m for m in msgs if m["msg_type"] == "display_data"]) == 1
 
@@ -286,7 +293,9 @@ def test_attach_follows_an_existing_job(kernel: Kernel):
 def test_config_poll_interval_and_noninteractive_mode(kernel: Kernel):
     kernel.execute("%config UnstructuredMagics.poll_interval = 0.3\n%env UNSTRUCTURED_NB_NONINTERACTIVE=1")
     try:
-        reply, msgs = kernel.execute("ci = %unstructured_run partition data/field-notes.md\nprint('poll', ci._poll, ci.status.value)")
+        reply, msgs = kernel.execute(
+            "ci = %unstructured_run partition data/field-notes.md\nprint('poll', ci._poll, ci.status.value)"
+        )
         assert "poll 0.3 COMPLETED" in _texts(msgs)  # blocked until the end
         shown = [m for m in msgs if m["msg_type"] == "display_data"]
         assert len(shown) == 1 and "COMPLETED" in shown[0]["content"]["data"]["text/plain"]
@@ -313,9 +322,7 @@ def test_no_arguments_shows_the_panel(kernel: Kernel):
 def test_the_panel_gets_the_magics_configuration(kernel: Kernel):
     try:
         reply, msgs = kernel.execute(
-            "%config UnstructuredMagics.poll_interval = 0.7\n"
-            "p = %unstructured_run\n"
-            "print('panel', type(p).__name__, p._poll)"
+            "%config UnstructuredMagics.poll_interval = 0.7\np = %unstructured_run\nprint('panel', type(p).__name__, p._poll)"
         )
         assert reply["content"]["status"] == "ok" and "panel Panel 0.7" in _texts(msgs)
     finally:
@@ -323,5 +330,7 @@ def test_the_panel_gets_the_magics_configuration(kernel: Kernel):
 
 
 def test_await_run_in_a_cell(kernel: Kernel):
-    reply, msgs = kernel.execute("aw = %unstructured_run partition data/field-notes.md data/meeting-minutes.txt\nawait aw\nprint('awaited', aw.status.value)")
+    reply, msgs = kernel.execute(
+        "aw = %unstructured_run partition data/field-notes.md data/meeting-minutes.txt\nawait aw\nprint('awaited', aw.status.value)"
+    )
     assert reply["content"]["status"] == "ok" and "awaited COMPLETED" in _texts(msgs)

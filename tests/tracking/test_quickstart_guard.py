@@ -46,9 +46,25 @@ def test_a_changed_status_fails_the_notebook_check(tmp_path: Path):
     shutil.copytree(REPO / "notebooks" / "data", broken.parent / "data")
     nbformat.write(nb, broken)
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(REPO / "notebooks" / "sanitize.cfg"), "-o", "addopts=", str(broken)],
-        capture_output=True, text=True, timeout=240, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(REPO / "notebooks" / "sanitize.cfg"),
+            "-o",
+            "addopts=",
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
     )
     assert proc.returncode != 0, proc.stdout[-2000:]
     assert "status: FAILED" in proc.stdout or "mismatch" in proc.stdout.lower(), proc.stdout[-2000:]

@@ -64,7 +64,9 @@ def test_a_single_in_memory_file_is_one_file_not_a_collection(data: Path):
 def test_every_bad_path_is_named_and_nothing_is_sent(data: Path):
     client = FakeClient()
     with pytest.raises(InputFileError) as info:
-        start_run("partition", [str(data / "missing.pdf"), str(data / "*.docx"), str(data / "sub"), str(data / "a.pdf")], client=client)
+        start_run(
+            "partition", [str(data / "missing.pdf"), str(data / "*.docx"), str(data / "sub"), str(data / "a.pdf")], client=client
+        )
     text = str(info.value)
     assert "missing.pdf (not found)" in text and "*.docx (no file matches" in text and "sub (directory has no files)" in text
     assert "no job was created" in text
@@ -133,12 +135,25 @@ def test_wait_timeout_says_the_job_still_runs():
 def completed_run() -> tuple[Run, FakeClient]:
     client = FakeClient()
     job = make_job(
-        "j1", "COMPLETED", runtime="PT2.5S", input_file_ids=["f1"],
+        "j1",
+        "COMPLETED",
+        runtime="PT2.5S",
+        input_file_ids=["f1"],
         output_node_files=[{"node_id": "n1", "file_id": "f1", "node_type": "partition", "node_subtype": "fast"}],
     )
     client.outputs[("f1", "n1")] = [
-        {"type": "Title", "element_id": "e1", "text": "Hello", "metadata": {"filename": "a.pdf", "page_number": 1, "languages": ["eng"], "data_source": {"url": "x"}}},
-        {"type": "NarrativeText", "element_id": "e2", "text": "World", "metadata": {"filename": "a.pdf", "page_number": 2, "parent_id": "e1"}},
+        {
+            "type": "Title",
+            "element_id": "e1",
+            "text": "Hello",
+            "metadata": {"filename": "a.pdf", "page_number": 1, "languages": ["eng"], "data_source": {"url": "x"}},
+        },
+        {
+            "type": "NarrativeText",
+            "element_id": "e2",
+            "text": "World",
+            "metadata": {"filename": "a.pdf", "page_number": 2, "parent_id": "e1"},
+        },
     ]
     run = Run(job, client, files=["a.pdf"])
     run._finish()
@@ -173,7 +188,12 @@ def test_status_table_columns_and_reprs():
     df = run.to_dataframe()
     assert list(df.columns) == STATUS_COLUMNS and list(status_frame([run, run]).columns) == STATUS_COLUMNS
     row = df.iloc[0]
-    assert row["status"] == "COMPLETED" and row["elapsed"] == "2.5 s" and row["outputs"] == "1 file" and row["input files"] == "a.pdf"
+    assert (
+        row["status"] == "COMPLETED"
+        and row["elapsed"] == "2.5 s"
+        and row["outputs"] == "1 file"
+        and row["input files"] == "a.pdf"
+    )
     assert "COMPLETED" in repr(run) and 'class="dataframe' in run._repr_html_()
     bundle = run._repr_mimebundle_()
     assert set(bundle) == {"text/plain", "text/html"}

@@ -7,8 +7,8 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -32,9 +32,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "unstructured_nb", *args], capture_output=True, text=True, timeout=120, cwd=cwd
-    )
+    return subprocess.run([sys.executable, "-m", "unstructured_nb", *args], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def test_run_writes_outputs_and_prints_the_final_table(engine: str, tmp_path: Path):
@@ -69,7 +67,9 @@ def test_tty_redraws_one_table_in_place(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setattr(tracking, "get_client", lambda *a, **k: client)
     monkeypatch.setattr(tracking, "_TRACKER", tracking.Tracker(tracking.PollPolicy(initial=0.2, cap=0.2)))
     out = TtyBuffer()
-    args = argparse.Namespace(workflow="partition", paths=[str(DATA / "field-notes.md")], out=None, attach=None, api_url=None, poll=None, timeout=30)
+    args = argparse.Namespace(
+        workflow="partition", paths=[str(DATA / "field-notes.md")], out=None, attach=None, api_url=None, poll=None, timeout=30
+    )
     code = run_command(args, out=out)
     text = out.getvalue()
     assert code == 1  # the job FAILED

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["serve", "LocalServer", "DEFAULT_MAX_UPLOAD_BYTES"]
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LocalServer", "serve"]
 
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
@@ -41,7 +41,7 @@ class LocalServer:
         finally:
             self._engine.close()
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:
         return self
 
     def __exit__(self, *exc: Any) -> None:

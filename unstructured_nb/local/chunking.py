@@ -65,11 +65,31 @@ _DICT_LIST_UNIQUE = frozenset({"enrichment_origins"})
 # dropped from chunks (a Table chunk keeps every other field of its table)
 _DROP = frozenset(
     {
-        "category_depth", "chunk_index", "coordinates", "detection_class_prob", "detection_origin",
-        "header_footer_type", "image_base64", "image_mime_type", "image_path", "image_url",
-        "is_continuation", "is_extracted", "key_value_pairs", "link_start_indexes", "links",
-        "max_characters", "num_carried_over_header_rows", "orig_elements", "parent_id", "routing",
-        "routing_score", "segment_end_seconds", "segment_start_seconds", "style_name", "table_id",
+        "category_depth",
+        "chunk_index",
+        "coordinates",
+        "detection_class_prob",
+        "detection_origin",
+        "header_footer_type",
+        "image_base64",
+        "image_mime_type",
+        "image_path",
+        "image_url",
+        "is_continuation",
+        "is_extracted",
+        "key_value_pairs",
+        "link_start_indexes",
+        "links",
+        "max_characters",
+        "num_carried_over_header_rows",
+        "orig_elements",
+        "parent_id",
+        "routing",
+        "routing_score",
+        "segment_end_seconds",
+        "segment_start_seconds",
+        "style_name",
+        "table_id",
     }
 )
 # Everything else (parent_id, category_depth, coordinates, link_start_indexes, style_name, ...) is dropped.
@@ -96,9 +116,7 @@ class ChunkOptions:
         if self.overlap < 0:
             raise ValueError(f"overlap must be >= 0, got {self.overlap}")
         if self.overlap >= self.max_characters:
-            raise ValueError(
-                f"overlap must be less than max_characters, got {self.overlap} >= {self.max_characters}"
-            )
+            raise ValueError(f"overlap must be less than max_characters, got {self.overlap} >= {self.max_characters}")
         if self.combine_text_under_n_chars is not None and self.combine_text_under_n_chars < 0:
             raise ValueError(f"combine_text_under_n_chars must be >= 0, got {self.combine_text_under_n_chars}")
 
@@ -141,7 +159,7 @@ def chunk_elements(elements: Iterable[Mapping[str, Any]], options: ChunkOptions)
 
 
 class _PreChunk:
-    __slots__ = ("elements", "overlap_prefix", "opts", "_text")
+    __slots__ = ("_text", "elements", "opts", "overlap_prefix")
 
     def __init__(self, elements: list[Mapping[str, Any]], overlap_prefix: str, opts: ChunkOptions) -> None:
         self.elements = elements
@@ -348,7 +366,7 @@ class _HtmlTable:
     rows: list[_Row]
 
 
-def _format_td(cell_text: str, colspan: int = 1, rowspan: int = 1) -> str:
+def format_td(cell_text: str, colspan: int = 1, rowspan: int = 1) -> str:
     """A ``<td>`` the way the library writes one (escaped, whitespace-normalized, ``<td/>`` if empty)."""
     s = "<br/>".join(html.escape(cell_text).split("\n"))
     text = " ".join(s.split())
@@ -383,9 +401,7 @@ def _parse_table(text_as_html: str) -> _HtmlTable | None:
     for tr in trs:
         cells = tr.xpath("./th | ./td")
         first_th = next((i for i, cell in enumerate(cells) if cell.tag == "th"), None)
-        blank_corner = first_th is not None and all(
-            c.tag == "td" and not c.text_content().strip() for c in cells[:first_th]
-        )
+        blank_corner = first_th is not None and all(c.tag == "td" and not c.text_content().strip() for c in cells[:first_th])
         only_th = first_th is not None and all(
             c.tag == "th" or (c.tag == "td" and not c.text_content().strip()) for c in cells[first_th:]
         )
@@ -416,7 +432,7 @@ def _parse_table(text_as_html: str) -> _HtmlTable | None:
                 colspan = int(td.attrib.get("colspan", 1))
             except ValueError:
                 colspan = 1
-            cell_html = etree.tostring(td, encoding=str) if text else _format_td("", colspan)
+            cell_html = etree.tostring(td, encoding=str) if text else format_td("", colspan)
             cells.append(_Cell(text, cell_html, colspan))
         rows.append(
             _Row(
@@ -563,7 +579,7 @@ class _SubtableSplitter:
                 if len(cell.text) <= reduced:
                     continue
                 probe = "' '" if any(c.isspace() for c in cell.text) else "''"
-                if reduced < len(f"<table><tr>{_format_td(probe, cell.colspan)}</tr></table>"):
+                if reduced < len(f"<table><tr>{format_td(probe, cell.colspan)}</tr></table>"):
                     return True
         return False
 
@@ -639,7 +655,7 @@ class _SubtableSplitter:
 
     @staticmethod
     def _cell_splits(cell: _Cell, maxlen: int) -> Iterator[tuple[str, str]]:
-        empty = len(f"<table><tr>{_format_td('', cell.colspan)}</tr></table>")
+        empty = len(f"<table><tr>{format_td('', cell.colspan)}</tr></table>")
         budget = max(1, maxlen - empty)
         remaining = cell.text
         while True:
@@ -647,7 +663,7 @@ class _SubtableSplitter:
             while lo <= hi:  # the longest word-boundary split whose escaped HTML fits
                 mid = (lo + hi) // 2
                 piece, rest = _split_once(remaining, mid, 0)
-                piece_html = f"<table><tr>{_format_td(piece, cell.colspan)}</tr></table>"
+                piece_html = f"<table><tr>{format_td(piece, cell.colspan)}</tr></table>"
                 if len(piece_html) <= maxlen:
                     best = (piece, piece_html, rest)
                     lo = mid + 1
@@ -657,13 +673,13 @@ class _SubtableSplitter:
                 lo, hi, keep = 0, len(remaining), 0
                 while lo <= hi:
                     mid = (lo + hi) // 2
-                    if len(f"<table><tr>{_format_td(remaining[:mid], cell.colspan)}</tr></table>") <= maxlen:
+                    if len(f"<table><tr>{format_td(remaining[:mid], cell.colspan)}</tr></table>") <= maxlen:
                         keep, lo = mid, mid + 1
                     else:
                         hi = mid - 1
                 keep = max(keep, 1) if remaining else 0
                 piece = remaining[:keep]
-                best = (piece, f"<table><tr>{_format_td(piece, cell.colspan)}</tr></table>", remaining[keep:])
+                best = (piece, f"<table><tr>{format_td(piece, cell.colspan)}</tr></table>", remaining[keep:])
             yield best[0], best[1]
             remaining = best[2]
             if not remaining:

@@ -21,8 +21,16 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others need --api-key)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
-    p.add_argument("--data-dir", default=None, help="where workflows, jobs and outputs live (default: $UNSTRUCTURED_NB_DATA_DIR or ~/.local/share/unstructured_nb)")
-    p.add_argument("--api-key", default=None, help=f"require this key in the unstructured-api-key header (or set {ENV_SERVER_KEY}, which keeps it out of `ps`)")
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="where workflows, jobs and outputs live (default: $UNSTRUCTURED_NB_DATA_DIR or ~/.local/share/unstructured_nb)",
+    )
+    p.add_argument(
+        "--api-key",
+        default=None,
+        help=f"require this key in the unstructured-api-key header (or set {ENV_SERVER_KEY}, which keeps it out of `ps`)",
+    )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
     p.add_argument("--max-upload-mb", type=float, default=100.0, help="largest accepted file, in MB (default 100)")
     p.add_argument(
@@ -37,7 +45,9 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def add_stop_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("stop", help="stop the local engine of a data dir", description="Stop the local engine recorded in a data dir.")
+    p = subparsers.add_parser(
+        "stop", help="stop the local engine of a data dir", description="Stop the local engine recorded in a data dir."
+    )
     p.add_argument("--data-dir", default=None, help="the engine's data dir (default: the shared one)")
     p.set_defaults(func=cmd_stop)
     return p
@@ -80,7 +90,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         engine.write_state_file(url)
         auth = " (API key required)" if api_key else ""
         delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
-        print(f"unstructured-nb: local engine serving at {url}{auth} with {engine.workers} worker{'s' if engine.workers != 1 else ''} (data in {engine.data_dir}).{delay} Press Ctrl+C to stop.", flush=True)
+        print(
+            f"unstructured-nb: local engine serving at {url}{auth} with {engine.workers} worker{'s' if engine.workers != 1 else ''} (data in {engine.data_dir}).{delay} Press Ctrl+C to stop.",
+            flush=True,
+        )
         # uvicorn handles SIGINT/SIGTERM (graceful stop), then re-raises the signal once it returns:
         # turn that into an exception so the engine below still closes (workers, state file, lock).
         signal.signal(signal.SIGTERM, _raise_exit)

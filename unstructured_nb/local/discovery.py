@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import LocalEngineError
 
-__all__ = ["LocalEngine", "default_data_dir", "ensure_local_engine", "stop_local_engine", "read_state", "STATE_FILE", "LOG_FILE"]
+__all__ = ["LOG_FILE", "STATE_FILE", "LocalEngine", "default_data_dir", "ensure_local_engine", "read_state", "stop_local_engine"]
 
 ENV_DATA_DIR = "UNSTRUCTURED_NB_DATA_DIR"
 ENV_SERVER_KEY = "UNSTRUCTURED_NB_SERVER_API_KEY"
@@ -168,7 +168,9 @@ def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> Local
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LocalEngineError(f"Cannot create the local engine's data dir {path}: {exc}.", hint=f"Set {ENV_DATA_DIR} to a writable folder.") from None
+        raise LocalEngineError(
+            f"Cannot create the local engine's data dir {path}: {exc}.", hint=f"Set {ENV_DATA_DIR} to a writable folder."
+        ) from None
     with open(path / SPAWN_LOCK, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one kernel spawns; the others wait here, then reuse it
         try:
@@ -200,7 +202,18 @@ def _spawn(path: Path, stale: dict[str, Any] | None) -> LocalEngine:
         log.write(f"\n--- starting the local engine at {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
         log.flush()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "unstructured_nb.local", "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(path)],
+            [
+                sys.executable,
+                "-m",
+                "unstructured_nb.local",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--data-dir",
+                str(path),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -277,7 +290,9 @@ def stop_local_engine(data_dir: str | os.PathLike[str] | None = None) -> bool:
     if not state:
         return False
     pid = state.get("pid")
-    running = isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid) and (_healthy(state, path) or _looks_like_engine(pid))
+    running = (
+        isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid) and (_healthy(state, path) or _looks_like_engine(pid))
+    )
     if running:
         _terminate(pid)  # type: ignore[arg-type]
     current = read_state(path)

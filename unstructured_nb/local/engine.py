@@ -20,9 +20,10 @@ from .discovery import LOG_FILE, STATE_FILE, read_state
 from .jobs import JobManager
 from .store import Store
 
-__all__ = ["Engine", "DEFAULT_MAX_UPLOAD_BYTES", "seed_nodes", "STATE_FILE", "LOCK_FILE", "LOG_FILE"]
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LOCK_FILE", "LOG_FILE", "STATE_FILE", "Engine", "seed_nodes"]
 
-from . import DEFAULT_MAX_UPLOAD_BYTES  # noqa: E402  (one definition, in the cheap package module)
+from . import DEFAULT_MAX_UPLOAD_BYTES
+
 LOCK_FILE = "engine.lock"
 
 # What a fresh data dir offers, so a newcomer can run something at once.
@@ -93,12 +94,14 @@ class Engine:
     def __repr__(self) -> str:  # never the key
         return f"Engine(data_dir={str(self.data_dir)!r}, workers={self.workers}, url={self.url!r})"
 
-    def open(self) -> "Engine":
+    def open(self) -> Engine:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             (self.data_dir / "jobs").mkdir(exist_ok=True)
         except OSError as exc:
-            raise LocalEngineError(f"Cannot create the local engine's data dir {self.data_dir}: {exc}.", hint="Choose another --data-dir.") from None
+            raise LocalEngineError(
+                f"Cannot create the local engine's data dir {self.data_dir}: {exc}.", hint="Choose another --data-dir."
+            ) from None
         self._acquire_lock()
         try:
             try:
@@ -135,7 +138,10 @@ class Engine:
         try:
             fh = open(self.data_dir / LOCK_FILE, "a+")
         except OSError as exc:
-            raise LocalEngineError(f"The local engine cannot write in its data dir {self.data_dir}: {exc.strerror or exc}.", hint="Choose a writable --data-dir.") from None
+            raise LocalEngineError(
+                f"The local engine cannot write in its data dir {self.data_dir}: {exc.strerror or exc}.",
+                hint="Choose a writable --data-dir.",
+            ) from None
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -181,4 +187,3 @@ class Engine:
             except FileNotFoundError:
                 pass
         self._wrote_state = False
-

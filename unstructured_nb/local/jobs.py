@@ -14,7 +14,7 @@ from typing import Any
 from .store import FileRow, JobRow, Store
 from .worker import Task, WorkerPool
 
-__all__ = ["JobManager", "INTERRUPTED_MESSAGE"]
+__all__ = ["INTERRUPTED_MESSAGE", "JobManager"]
 
 INTERRUPTED_MESSAGE = (
     "The local engine stopped while this job was running (it was killed or crashed), so the job was interrupted. "
@@ -64,7 +64,9 @@ class JobManager:
         clear final state beats a job that silently restarts.
         """
         for job in self.store.jobs_with_status("IN_PROGRESS"):
-            self.store.stop_pending_files(job.id, "Not processed: the local engine stopped while this job was running.", status="failure")
+            self.store.stop_pending_files(
+                job.id, "Not processed: the local engine stopped while this job was running.", status="failure"
+            )
             self.store.finish_job(job.id, "FAILED", INTERRUPTED_MESSAGE, only_if=("IN_PROGRESS",))
         for job in self.store.jobs_with_status("SCHEDULED"):
             self.store.requeue_job(job.id)  # a file caught between "started" and its job's start
@@ -125,7 +127,14 @@ class JobManager:
             self.store.finish_file(task.file_id, "success", done_nodes=n_nodes, warnings=result[1])
         elif kind == "fail":
             _, node_index, error, warnings = result
-            self.store.finish_file(task.file_id, "failure", done_nodes=int(node_index), failed_node=int(node_index), error=str(error), warnings=warnings)
+            self.store.finish_file(
+                task.file_id,
+                "failure",
+                done_nodes=int(node_index),
+                failed_node=int(node_index),
+                error=str(error),
+                warnings=warnings,
+            )
         elif self.pool.closing:
             return  # shutdown: close() puts the job back in the queue
         else:  # killed by a cancel, which already recorded the file

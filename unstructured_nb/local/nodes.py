@@ -22,10 +22,10 @@ from .chunking import ChunkOptions, chunk_elements
 from .partition import FileProcessingError, PartitionSettings, partition_file, supported_extensions
 
 __all__ = [
+    "EXCLUDABLE_ELEMENT_TYPES",
+    "SUPPORTED_EXTENSIONS",
     "FileProcessingError",
     "NodeOutput",
-    "SUPPORTED_EXTENSIONS",
-    "EXCLUDABLE_ELEMENT_TYPES",
     "run_node",
     "validate_workflow_nodes",
 ]
@@ -55,7 +55,9 @@ EXCLUDABLE_ELEMENT_TYPES: frozenset[str] = frozenset(
 PARTITION_SUBTYPES = frozenset({"unstructured_api", "vlm", "fast", "hi_res", "auto"})
 STRATEGIES = frozenset({"fast", "hi_res", "auto", "ocr_only", "vlm"})
 CHUNK_SUBTYPES = frozenset({"chunk_by_character", "chunk_by_title", "chunk_by_page"})
-PLATFORM_ONLY_TYPES = frozenset({"embed", "prompter", "enrich", "enrichment", "extract", "image_description", "table_description", "ner"})
+PLATFORM_ONLY_TYPES = frozenset(
+    {"embed", "prompter", "enrich", "enrichment", "extract", "image_description", "table_description", "ner"}
+)
 _DEFAULT_NAMES = {"partition": "Partitioner", "chunk": "Chunker"}
 
 _PARTITION_BOOLS = {
@@ -113,9 +115,7 @@ def validate_workflow_nodes(nodes: list[dict]) -> list[dict]:
                 raise ValueError(f"{where}: the Partitioner must be the first node of the workflow; move it to the front")
             partitioner_at = index
         elif clean["type"] == "chunk" and partitioner_at is None:
-            raise ValueError(
-                f"{where}: a Chunker needs elements from a Partitioner before it; add a partition node first"
-            )
+            raise ValueError(f"{where}: a Chunker needs elements from a Partitioner before it; add a partition node first")
         normalized.append(clean)
     return normalized
 
@@ -248,9 +248,7 @@ def _chunk_settings(settings: Mapping[str, Any], subtype: str, where: str) -> di
             raise ValueError(f"{where}: {key} must be a non-negative integer, got {value}")
         out[key] = value
     if out["overlap"] >= out["max_characters"]:
-        raise ValueError(
-            f"{where}: overlap ({out['overlap']}) must be less than max_characters ({out['max_characters']})"
-        )
+        raise ValueError(f"{where}: overlap ({out['overlap']}) must be less than max_characters ({out['max_characters']})")
     combine = out.get("combine_text_under_n_chars")
     if subtype == "chunk_by_title" and combine is not None and combine > out["max_characters"]:
         # the library refuses this too; saying so here beats a failure on every file

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import LocalEngineError
 from .engine import Engine
 
-__all__ = ["check_host", "bind", "build_server", "url_for", "ServerThread"]
+__all__ = ["ServerThread", "bind", "build_server", "check_host", "url_for"]
 
 
 def _is_loopback(host: str) -> bool:
@@ -43,7 +43,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise LocalEngineError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", hint="Choose another --port (0 picks a free one).") from None
+        raise LocalEngineError(
+            f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", hint="Choose another --port (0 picks a free one)."
+        ) from None
     sock.listen(2048)
     sock.set_inheritable(False)
     return sock

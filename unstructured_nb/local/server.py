@@ -126,7 +126,10 @@ def create_app(engine: Engine) -> FastAPI:
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(
-            {"detail": f"Internal error of the local engine: {type(exc).__name__}: {exc}. See the engine's log.", "retryable": False},
+            {
+                "detail": f"Internal error of the local engine: {type(exc).__name__}: {exc}. See the engine's log.",
+                "retryable": False,
+            },
             status_code=500,
         )
 
@@ -144,7 +147,13 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, Any]:
-        return {"status": "ok", "service": "unstructured_nb local engine", "pid": os.getpid(), "data_dir": str(engine.data_dir), "workers": engine.workers}
+        return {
+            "status": "ok",
+            "service": "unstructured_nb local engine",
+            "pid": os.getpid(),
+            "data_dir": str(engine.data_dir),
+            "workers": engine.workers,
+        }
 
     # -- workflows ------------------------------------------------------------------------
 
@@ -166,11 +175,20 @@ def create_app(engine: Engine) -> FastAPI:
     def _unsupported(body: CreateWorkflow | UpdateWorkflow) -> JSONResponse | None:
         if body.source_id or body.destination_id:
             field = "source_id" if body.source_id else "destination_id"
-            return _invalid(["body", field], "The local engine has no source or destination connectors: leave out source_id and destination_id and upload files with each run.")
+            return _invalid(
+                ["body", field],
+                "The local engine has no source or destination connectors: leave out source_id and destination_id and upload files with each run.",
+            )
         if body.schedule:
-            return _invalid(["body", "schedule"], "The local engine does not run workflows on a schedule: leave out schedule and start runs yourself.")
+            return _invalid(
+                ["body", "schedule"],
+                "The local engine does not run workflows on a schedule: leave out schedule and start runs yourself.",
+            )
         if body.template_id:
-            return _invalid(["body", "template_id"], "The local engine has no templates to build a workflow from: pass workflow_nodes instead.")
+            return _invalid(
+                ["body", "template_id"],
+                "The local engine has no templates to build a workflow from: pass workflow_nodes instead.",
+            )
         return None
 
     @route(f"{API}/workflows", ["GET"])
@@ -196,9 +214,11 @@ def create_app(engine: Engine) -> FastAPI:
             rows = [w for w in rows if w.created_at >= since]
         if before:
             rows = [w for w in rows if w.created_at < before]
-        key = {"name": lambda w: w.name.lower(), "created_at": lambda w: w.created_at, "updated_at": lambda w: w.updated_at or w.created_at}.get(
-            sort_by or "id", lambda w: w.id
-        )
+        key = {
+            "name": lambda w: w.name.lower(),
+            "created_at": lambda w: w.created_at,
+            "updated_at": lambda w: w.updated_at or w.created_at,
+        }.get(sort_by or "id", lambda w: w.id)
         rows.sort(key=key, reverse=sort_direction == "desc")
         if page_size:
             start = max(0, (page or 1) - 1) * page_size
@@ -214,7 +234,9 @@ def create_app(engine: Engine) -> FastAPI:
             return nodes
         if not body.name.strip():
             return _invalid(["body", "name"], "The workflow name must not be empty.")
-        wf = store().create_workflow(name=body.name.strip(), workflow_type=body.workflow_type, nodes=nodes, reprocess_all=bool(body.reprocess_all))
+        wf = store().create_workflow(
+            name=body.name.strip(), workflow_type=body.workflow_type, nodes=nodes, reprocess_all=bool(body.reprocess_all)
+        )
         return workflow_json(wf)
 
     @app.get(f"{API}/workflows/{{workflow_id}}")
@@ -251,7 +273,9 @@ def create_app(engine: Engine) -> FastAPI:
             return _not_found_wf(workflow_id)
         return {"id": str(workflow_id), "message": "Workflow deleted; its jobs and their outputs are kept."}
 
-    async def _start_job(request: Request, wf: WorkflowRow, *, nodes: list[dict[str, Any]] | None = None, status_code: int = 202) -> Response:
+    async def _start_job(
+        request: Request, wf: WorkflowRow, *, nodes: list[dict[str, Any]] | None = None, status_code: int = 202
+    ) -> Response:
         job_id = str(uuid.uuid4())
         jm = jobs()
         job_dir = jm.job_dir(job_id)
@@ -265,7 +289,10 @@ def create_app(engine: Engine) -> FastAPI:
         except OSError as exc:  # disk full, data dir gone or read-only: say so, keep nothing half-written
             shutil.rmtree(job_dir, ignore_errors=True)
             return JSONResponse(
-                {"detail": f"The local engine could not store the upload under {engine.data_dir}: {exc.strerror or exc}. Free some disk space or start the engine with another --data-dir.", "retryable": False},
+                {
+                    "detail": f"The local engine could not store the upload under {engine.data_dir}: {exc.strerror or exc}. Free some disk space or start the engine with another --data-dir.",
+                    "retryable": False,
+                },
                 status_code=507,
             )
         except BaseException:
@@ -303,7 +330,9 @@ def create_app(engine: Engine) -> FastAPI:
                 "description": "Partition files (fast)" if name == "partition" else "Partition files (fast), then chunk by title",
                 "version": "1",
                 "last_updated": "2026-01-01T00:00:00+00:00",
-                "nodes": [{"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"unstructured-nb/{name}/{i}")), **n} for i, n in enumerate(nodes)],
+                "nodes": [
+                    {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"unstructured-nb/{name}/{i}")), **n} for i, n in enumerate(nodes)
+                ],
             }
         return out
 
@@ -324,7 +353,9 @@ def create_app(engine: Engine) -> FastAPI:
         jm = jobs()
         tmp_dir = jm.job_dir(job_id_probe)
         try:
-            result = await receive_files(request.headers.get("content-type"), request.stream(), tmp_dir / "inputs", max_file_bytes=engine.max_upload_bytes)
+            result = await receive_files(
+                request.headers.get("content-type"), request.stream(), tmp_dir / "inputs", max_file_bytes=engine.max_upload_bytes
+            )
         except UploadError as err:
             shutil.rmtree(tmp_dir, ignore_errors=True)
             return _detail(err.status_code, err.detail)
@@ -339,13 +370,21 @@ def create_app(engine: Engine) -> FastAPI:
         try:
             data = json.loads(raw)
         except ValueError:
-            return fail(_invalid(["body", "request_data"], "request_data must be a JSON object with template_id or job_nodes.", "json_invalid"))
+            return fail(
+                _invalid(
+                    ["body", "request_data"], "request_data must be a JSON object with template_id or job_nodes.", "json_invalid"
+                )
+            )
         if not isinstance(data, dict) or (("template_id" in data) == ("job_nodes" in data)):
             return fail(_invalid(["body", "request_data"], "request_data must hold either template_id or job_nodes (not both)."))
         if "template_id" in data:
             t = _templates().get(str(data["template_id"]))
             if t is None:
-                return fail(_detail(404, f"Template {data['template_id']!r} not found; the local engine offers {', '.join(_templates())}."))
+                return fail(
+                    _detail(
+                        404, f"Template {data['template_id']!r} not found; the local engine offers {', '.join(_templates())}."
+                    )
+                )
             raw_nodes, name = t["nodes"], str(t["name"])
         else:
             raw_nodes, name = data["job_nodes"], "on-demand job"
@@ -356,8 +395,22 @@ def create_app(engine: Engine) -> FastAPI:
         except ValueError as exc:
             return fail(_invalid(["body", "request_data", "job_nodes"], str(exc)))
         if not result.files:
-            return fail(_detail(400, "No input files were sent: attach one or more files as multipart/form-data parts named 'input_files'."))
-        wf = WorkflowRow(id=job_id_probe, name=name, workflow_type="custom", status="active", nodes=nodes, schedule=None, reprocess_all=False, created_at=utcnow(), updated_at=None)
+            return fail(
+                _detail(
+                    400, "No input files were sent: attach one or more files as multipart/form-data parts named 'input_files'."
+                )
+            )
+        wf = WorkflowRow(
+            id=job_id_probe,
+            name=name,
+            workflow_type="custom",
+            status="active",
+            nodes=nodes,
+            schedule=None,
+            reprocess_all=False,
+            created_at=utcnow(),
+            updated_at=None,
+        )
         rows = [(u.file_id, u.name, str(u.path.relative_to(engine.data_dir)), u.size) for u in result.files]
         job = store().create_job(job_id=job_id_probe, workflow=wf, files=rows, nodes=nodes)
         jm.enqueue(job)
@@ -389,7 +442,11 @@ def create_app(engine: Engine) -> FastAPI:
         if jobs().cancel(job.id):
             return {"id": job.id, "status": "STOPPED", "message": "Job cancelled."}
         final = store().get_job(job.id)
-        return {"id": job.id, "status": final.status if final else job.status, "message": f"Job already {job.status}; nothing to cancel."}
+        return {
+            "id": job.id,
+            "status": final.status if final else job.status,
+            "message": f"Job already {job.status}; nothing to cancel.",
+        }
 
     @app.get(f"{API}/jobs/{{job_id}}/details")
     async def job_details(job_id: UUID) -> Any:
@@ -417,7 +474,9 @@ def create_app(engine: Engine) -> FastAPI:
         if node_id:
             index = next((i for i, n in enumerate(job.nodes) if n.get("id") == node_id), None)
             if index is None:
-                return _detail(404, f"Node {node_id} is not a node of job {job.id}; use a node_id from the job's output_node_files.")
+                return _detail(
+                    404, f"Node {node_id} is not a node of job {job.id}; use a node_id from the job's output_node_files."
+                )
         else:
             index = len(job.nodes) - 1
         if f.done_nodes <= index:
@@ -425,7 +484,9 @@ def create_app(engine: Engine) -> FastAPI:
                 return _detail(404, f"File {f.name!r} failed, so it has no output: {f.error}")
             if f.status == "stopped":
                 return _detail(404, f"File {f.name!r} has no output: the job was cancelled before it was processed.")
-            return _detail(409, f"The output of file {f.name!r} is not ready yet (job {job.status}); download it once the job has COMPLETED.")
+            return _detail(
+                409, f"The output of file {f.name!r} is not ready yet (job {job.status}); download it once the job has COMPLETED."
+            )
         path = jobs().output_path(job.id, f.id, index)
         try:
             content = path.read_bytes()

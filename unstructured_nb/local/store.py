@@ -17,12 +17,13 @@ import json
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
-__all__ = ["Store", "JobRow", "FileRow", "WorkflowRow", "utcnow"]
+__all__ = ["FileRow", "JobRow", "Store", "WorkflowRow", "utcnow"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -293,7 +294,10 @@ class Store:
         ]
         for idx, (file_id, name, rel, size) in enumerate(files):
             statements.append(
-                ("INSERT INTO files(id, job_id, idx, name, path, size) VALUES(?, ?, ?, ?, ?, ?)", (file_id, job_id, idx, name, rel, size))
+                (
+                    "INSERT INTO files(id, job_id, idx, name, path, size) VALUES(?, ?, ?, ?, ?, ?)",
+                    (file_id, job_id, idx, name, rel, size),
+                )
             )
         self._tx(statements)
         job = self.get_job(job_id)
@@ -328,7 +332,9 @@ class Store:
             self._exec("UPDATE jobs SET status='IN_PROGRESS', started_at=? WHERE id=? AND status='SCHEDULED'", (_ts(), job_id))
         )
 
-    def finish_job(self, job_id: str, status: str, message: str | None = None, *, only_if: Sequence[str] = ("SCHEDULED", "IN_PROGRESS")) -> bool:
+    def finish_job(
+        self, job_id: str, status: str, message: str | None = None, *, only_if: Sequence[str] = ("SCHEDULED", "IN_PROGRESS")
+    ) -> bool:
         """Move a job to a terminal status unless it already left ``only_if`` (first writer wins)."""
         marks = ",".join("?" for _ in only_if)
         now = _ts()
@@ -362,7 +368,10 @@ class Store:
         return _file(row) if row else None
 
     def pending_files(self, job_id: str) -> list[FileRow]:
-        return [_file(r) for r in self._all("SELECT * FROM files WHERE job_id=? AND status IN ('ready','in_progress') ORDER BY idx", (job_id,))]
+        return [
+            _file(r)
+            for r in self._all("SELECT * FROM files WHERE job_id=? AND status IN ('ready','in_progress') ORDER BY idx", (job_id,))
+        ]
 
     def start_file(self, file_id: str) -> bool:
         return bool(self._exec("UPDATE files SET status='in_progress', done_nodes=0 WHERE id=? AND status='ready'", (file_id,)))

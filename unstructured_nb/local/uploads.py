@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-__all__ = ["Upload", "UploadError", "receive_files", "display_name", "safe_extension", "FILE_FIELDS"]
+__all__ = ["FILE_FIELDS", "Upload", "UploadError", "display_name", "receive_files", "safe_extension"]
 
 FILE_FIELDS = frozenset({"input_files", "input_files[]"})
 MAX_FILES = 1000
@@ -87,7 +88,10 @@ async def receive_files(
     if ctype != b"multipart/form-data":
         async for _ in stream:
             pass
-        raise UploadError(415, f"Unsupported Content-Type {ctype.decode('latin-1')!r}: send input files as multipart/form-data parts named 'input_files'.")
+        raise UploadError(
+            415,
+            f"Unsupported Content-Type {ctype.decode('latin-1')!r}: send input files as multipart/form-data parts named 'input_files'.",
+        )
     boundary = params.get(b"boundary")
     if not boundary:
         raise UploadError(400, "The multipart body has no boundary in its Content-Type header.")

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode, format_duration
+from ..models import (
+    FailedFile,
+    Job,
+    JobDetails,
+    JobProcessingStatus,
+    JobStatus,
+    NodeFile,
+    NodeStats,
+    Workflow,
+    WorkflowNode,
+    format_duration,
+)
 from .store import FileRow, JobRow, WorkflowRow, utcnow
 
-__all__ = ["workflow_json", "job_json", "details_json", "failed_files_json", "file_status_json", "node_files"]
+__all__ = ["details_json", "failed_files_json", "file_status_json", "job_json", "node_files", "workflow_json"]
 
 
 def workflow_json(wf: WorkflowRow) -> dict[str, Any]:
@@ -38,7 +50,11 @@ def node_files(job: JobRow, files: Sequence[FileRow]) -> list[NodeFile]:
     out = []
     for f in files:
         for i, node in enumerate(job.nodes[: f.done_nodes]):
-            out.append(NodeFile(node_id=node["id"], file_id=f.id, node_type=node.get("type") or "", node_subtype=node.get("subtype") or ""))
+            out.append(
+                NodeFile(
+                    node_id=node["id"], file_id=f.id, node_type=node.get("type") or "", node_subtype=node.get("subtype") or ""
+                )
+            )
     return out
 
 
@@ -74,8 +90,13 @@ def _node_stats(job: JobRow, files: Sequence[FileRow]) -> list[NodeStats]:
                 failure += 1
         stats.append(
             NodeStats(
-                node_name=node.get("name"), node_type=node.get("type"), node_subtype=node.get("subtype"),
-                ready=ready, in_progress=in_progress, success=success, failure=failure,
+                node_name=node.get("name"),
+                node_type=node.get("type"),
+                node_subtype=node.get("subtype"),
+                ready=ready,
+                in_progress=in_progress,
+                success=success,
+                failure=failure,
             )
         )
     return stats
@@ -95,11 +116,17 @@ def _message(job: JobRow, files: Sequence[FileRow]) -> str:
     elif job.status == "IN_PROGRESS":
         text = f"Processing: {done} of {_plural(total, 'file')} done" + (f", {failed} failed." if failed else ".")
     elif job.status == "COMPLETED":
-        text = f"Processed {_plural(total, 'file')}." if not failed else f"Processed {ok} of {_plural(total, 'file')}; {failed} failed (see failed-files)."
+        text = (
+            f"Processed {_plural(total, 'file')}."
+            if not failed
+            else f"Processed {ok} of {_plural(total, 'file')}; {failed} failed (see failed-files)."
+        )
     elif job.status == "STOPPED":
         text = f"{job.message or 'Stopped.'} {ok} of {_plural(total, 'file')} had been processed; their outputs are kept."
     else:  # FAILED
-        text = job.message or (f"All {_plural(total, 'file')} failed (see failed-files)." if total > 1 else "The file failed (see failed-files).")
+        text = job.message or (
+            f"All {_plural(total, 'file')} failed (see failed-files)." if total > 1 else "The file failed (see failed-files)."
+        )
         if job.message and ok:
             text += f" {ok} of {_plural(total, 'file')} had been processed."
     warnings: list[str] = []
@@ -118,7 +145,9 @@ def details_json(job: JobRow, files: Sequence[FileRow]) -> dict[str, Any]:
         processing = JobProcessingStatus.COMPLETED_WITH_ERRORS if failed else JobProcessingStatus.SUCCESS
     else:
         processing = JobProcessingStatus(job.status)
-    return JobDetails(id=job.id, processing_status=processing, node_stats=tuple(_node_stats(job, files)), message=_message(job, files)).to_api()
+    return JobDetails(
+        id=job.id, processing_status=processing, node_stats=tuple(_node_stats(job, files)), message=_message(job, files)
+    ).to_api()
 
 
 _FILE_STATUS = {"ready": "READY", "in_progress": "IN_PROGRESS", "success": "SUCCESS", "failure": "FAILURE", "stopped": "STOPPED"}
@@ -153,4 +182,8 @@ def file_status_json(job: JobRow, files: Sequence[FileRow]) -> dict[str, Any]:
 
 
 def failed_files_json(files: Sequence[FileRow]) -> dict[str, Any]:
-    return {"failed_files": [FailedFile(document=f.name, error=f.error or "Unknown error.").to_api() for f in files if f.status == "failure"]}
+    return {
+        "failed_files": [
+            FailedFile(document=f.name, error=f.error or "Unknown error.").to_api() for f in files if f.status == "failure"
+        ]
+    }

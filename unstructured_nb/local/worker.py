@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["Task", "WorkerPool", "TaskHandler", "process_file"]
+__all__ = ["Task", "TaskHandler", "WorkerPool", "process_file"]
 
 
 # --- the worker process side ------------------------------------------------------------
@@ -93,7 +93,12 @@ def process_file(task: dict[str, Any], send: Any = None) -> tuple[str, Any]:
         except user_errors as exc:  # type: ignore[misc]
             return ("fail", i, str(exc) or type(exc).__name__, warnings)
         except MemoryError:
-            return ("fail", i, f"Ran out of memory in node {node.get('name') or node.get('type')!r}: the file is too large to process locally.", warnings)
+            return (
+                "fail",
+                i,
+                f"Ran out of memory in node {node.get('name') or node.get('type')!r}: the file is too large to process locally.",
+                warnings,
+            )
         except Exception as exc:  # a bug or an unexpected input: fail this file, keep the job going
             return (
                 "fail",
@@ -376,7 +381,12 @@ class WorkerPool:
             code = proc.returncode if proc is not None else None
             if killed or self._closing:
                 return ("killed",)
-            return ("fail", 0, f"The worker process processing this file crashed (exit status {code}); the file may be too large or malformed for the local engine.", [])
+            return (
+                "fail",
+                0,
+                f"The worker process processing this file crashed (exit status {code}); the file may be too large or malformed for the local engine.",
+                [],
+            )
 
 
 if __name__ == "__main__":

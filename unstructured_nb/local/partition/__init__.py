@@ -44,9 +44,7 @@ _FORMATS: dict[str, _Format] = {
     ".pptx": _Format(
         "office", "partition_pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "bytes"
     ),
-    ".xlsx": _Format(
-        "office", "partition_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "bytes"
-    ),
+    ".xlsx": _Format("office", "partition_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "bytes"),
 }
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})
@@ -112,7 +110,7 @@ def partition_file(
         raise FileProcessingError(f"{filename} is too large to partition in memory; split it into smaller files") from None
     except RecursionError:
         raise FileProcessingError(f"{filename} is nested too deeply to partition; simplify or split it") from None
-    except Exception as exc:  # noqa: BLE001 - any library failure on a bad file is the file's problem
+    except Exception as exc:
         raise FileProcessingError(
             f"{filename} could not be partitioned as {ext} ({type(exc).__name__}: {_short(exc)}); "
             "check that the file is not corrupt, or re-export it"
@@ -128,10 +126,10 @@ def _short(exc: BaseException, limit: int = 160) -> str:
 
 
 __all__ = [
+    "IMAGE_EXTENSIONS",
     "ElementSink",
     "FileProcessingError",
     "PartitionSettings",
-    "IMAGE_EXTENSIONS",
     "mime_type",
     "partition_file",
     "supported_extensions",

@@ -193,15 +193,14 @@ def table_html(rows: list[list[str]], *, header_rows: int = 0) -> str:
     The whole table is escaped in one call, with control characters as cell and row separators:
     on large sheets that is several times faster than escaping cell by cell.
     """
+
     def body(group: list[list[str]], tag: str) -> str:
         if not group:
             return ""
         joined = _ROW_SEP.join(map(_CELL_SEP.join, group))
         if joined.count(_CELL_SEP) != sum(map(len, group)) - len(group) or joined.count(_ROW_SEP) != len(group) - 1:
             # a cell holds a separator character itself: clean the cells and join again
-            joined = _ROW_SEP.join(
-                _CELL_SEP.join(c.replace(_CELL_SEP, "").replace(_ROW_SEP, "") for c in row) for row in group
-            )
+            joined = _ROW_SEP.join(_CELL_SEP.join(c.replace(_CELL_SEP, "").replace(_ROW_SEP, "") for c in row) for row in group)
         inner = html.escape(joined).replace(_CELL_SEP, f"</{tag}><{tag}>").replace(_ROW_SEP, f"</{tag}></tr><tr><{tag}>")
         out = f"<tr><{tag}>{inner}</{tag}></tr>"
         return out.replace("<td></td>", "<td/>") if tag == "td" else out
@@ -251,7 +250,9 @@ def decode_text(data: bytes, encoding: str | None, filename: str) -> tuple[str, 
 _LEGACY_CODECS = ("cp1252", "cp1250", "cp1251", "cp1257", "cp1253", "cp1254", "koi8_r", "cp1255", "cp1256")
 _LATIN_CODECS = frozenset({"cp1252", "cp1250", "cp1257", "cp1254"})
 # typographic characters that are legitimate in text although not letters
-_TEXT_SYMBOLS = frozenset("\u00a0\u00ab\u00bb\u00b0\u00a7\u00a9\u00ae\u00b7\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u20ac\u2022\u00bf\u00a1")
+_TEXT_SYMBOLS = frozenset(
+    "\u00a0\u00ab\u00bb\u00b0\u00a7\u00a9\u00ae\u00b7\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u20ac\u2022\u00bf\u00a1"
+)
 
 
 def _guess_legacy_encoding(data: bytes) -> str | None:

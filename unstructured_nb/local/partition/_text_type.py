@@ -21,9 +21,7 @@ BULLET_RE = re.compile(rf"^\s*(?:[{_BULLETS}]|[-*+](?=\s))\s*")
 # "1." "1)" "(1)" "a." "iv)" followed by a space and text.
 NUMBERED_RE = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])\s+(?=\S)")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
-US_CITY_STATE_ZIP_RE = re.compile(
-    r"^[A-Z][A-Za-z .'\-]+,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),?\s+\d{5}(?:-\d{4})?$"
-)
+US_CITY_STATE_ZIP_RE = re.compile(r"^[A-Z][A-Za-z .'\-]+,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),?\s+\d{5}(?:-\d{4})?$")
 # Sentence ends: punctuation then space then something that can start a sentence.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\u00de])")
 _WORD_TOKENS = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
@@ -32,15 +30,7 @@ _PUNCT = re.compile(r"[^\w\s]")
 # Verbs a POS tagger would tag VB*, in three tiers (the library finds a verb with NLTK's tagger).
 # Unambiguous verb forms: auxiliaries, modals, irregular past forms. Always count.
 _VERBS_CORE = frozenset(
-    """
-    is are was were be been being am isn't aren't wasn't weren't has have had having hasn't haven't
-    do does did done doing don't doesn't didn't will would shall should can could may might must
-    won't wouldn't can't cannot couldn't shouldn't went gone took taken saw seen knew known said
-    thought came gave given found told became shown brought began begun kept held wrote written stood
-    heard meant met ran paid sat spoke spoken led grew grown lost fell fallen sent built understood
-    drew drawn broke broken spent rose risen drove driven bought wore worn chose chosen sought threw
-    thrown caught dealt won sold got gotten made says goes seems
-    """.split()
+    ["is", "are", "was", "were", "be", "been", "being", "am", "isn't", "aren't", "wasn't", "weren't", "has", "have", "had", "having", "hasn't", "haven't", "do", "does", "did", "done", "doing", "don't", "doesn't", "didn't", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "won't", "wouldn't", "can't", "cannot", "couldn't", "shouldn't", "went", "gone", "took", "taken", "saw", "seen", "knew", "known", "said", "thought", "came", "gave", "given", "found", "told", "became", "shown", "brought", "began", "begun", "kept", "held", "wrote", "written", "stood", "heard", "meant", "met", "ran", "paid", "sat", "spoke", "spoken", "led", "grew", "grown", "lost", "fell", "fallen", "sent", "built", "understood", "drew", "drawn", "broke", "broken", "spent", "rose", "risen", "drove", "driven", "bought", "wore", "worn", "chose", "chosen", "sought", "threw", "thrown", "caught", "dealt", "won", "sold", "got", "gotten", "made", "says", "goes", "seems"]
 )
 # Frequent verbs whose base and -s forms are also nouns ("report", "results"): they count only in
 # text of four words or more, where a tagger would read them as verbs; short phrases like
@@ -85,20 +75,17 @@ _VERBS_REGULAR = frozenset(f for base in _VERB_BASES.split() for f in (base, _th
 # foreign verbs as verbs by shape; these keep French/German/Spanish/... prose narrative.
 _VERBS_OTHER = {
     "fra": frozenset(
-        "est sont était étaient a ont avait avaient sera seront serait fut fait font peut peuvent doit "
-        "doivent été être avoir va vont prévoit reste restent".split()
+        ["est", "sont", "était", "étaient", "a", "ont", "avait", "avaient", "sera", "seront", "serait", "fut", "fait", "font", "peut", "peuvent", "doit", "doivent", "été", "être", "avoir", "va", "vont", "prévoit", "reste", "restent"]
     ),
     "deu": frozenset(
-        "ist sind war waren hat haben hatte hatten wird werden wurde wurden kann können muss müssen "
-        "soll sollen gibt geht macht".split()
+        ["ist", "sind", "war", "waren", "hat", "haben", "hatte", "hatten", "wird", "werden", "wurde", "wurden", "kann", "können", "muss", "müssen", "soll", "sollen", "gibt", "geht", "macht"]
     ),
     "spa": frozenset(
-        "es son está están era eran fue fueron ha han había hay tiene tienen puede pueden será hace "
-        "hacen debe deben".split()
+        ["es", "son", "está", "están", "era", "eran", "fue", "fueron", "ha", "han", "había", "hay", "tiene", "tienen", "puede", "pueden", "será", "hace", "hacen", "debe", "deben"]
     ),
-    "ita": frozenset("è sono era erano ha hanno aveva può possono deve fa stato sarà".split()),
-    "por": frozenset("é são está estão era eram foi foram tem têm pode podem deve faz será".split()),
-    "nld": frozenset("is zijn was waren heeft hebben had wordt worden werd kan kunnen moet zal".split()),
+    "ita": frozenset(["è", "sono", "era", "erano", "ha", "hanno", "aveva", "può", "possono", "deve", "fa", "stato", "sarà"]),
+    "por": frozenset(["é", "são", "está", "estão", "era", "eram", "foi", "foram", "tem", "têm", "pode", "podem", "deve", "faz", "será"]),
+    "nld": frozenset(["is", "zijn", "was", "waren", "heeft", "hebben", "had", "wordt", "worden", "werd", "kan", "kunnen", "moet", "zal"]),
 }
 _VERB_SUFFIX = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _FOREIGN_PARTICIPLE = re.compile(r"^[a-zà-ÿ]{3,}(?:é|ée|és|ées|iert|ado|ido|ato|uto)$")

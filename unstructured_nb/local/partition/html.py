@@ -80,7 +80,8 @@ _EMPHASIS = {"b": "b", "strong": "b", "i": "i", "em": "i"}
 
 def parse_html(text: str) -> Any:
     """Parse an HTML document (a str) into an lxml tree, tolerant of anything."""
-    from lxml import etree, html as lxml_html
+    from lxml import etree
+    from lxml import html as lxml_html
 
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
@@ -92,9 +93,7 @@ def parse_html(text: str) -> Any:
     return root
 
 
-_BLOCK_TAG_RE = re.compile(
-    r"<\s*/?\s*(?:p|div|br|li|h[1-6]|tr|table|section|article|blockquote|pre|ul|ol|dd|dt)\b[^>]*>", re.I
-)
+_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:p|div|br|li|h[1-6]|tr|table|section|article|blockquote|pre|ul|ol|dd|dt)\b[^>]*>", re.I)
 _ANY_TAG_RE = re.compile(r"<[^>]*>")
 _DROP_RE = re.compile(r"<(script|style|head|nav|footer|template|noscript)\b.*?</\1\s*>", re.I | re.S)
 

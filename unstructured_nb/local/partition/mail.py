@@ -27,7 +27,7 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     data = path.read_bytes()
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
-    except Exception as exc:  # noqa: BLE001 - the stdlib parser is lenient; anything else is corrupt
+    except Exception as exc:
         raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
     if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
         raise FileProcessingError(f"{sink.filename} is not an e-mail message (no headers); re-export it as .eml")
@@ -64,7 +64,9 @@ def _message_metadata(message: EmailMessage) -> dict[str, Any]:
         values = message.get_all(header)
         if not values:
             return None
-        found = [email.utils.formataddr(pair) if pair[0] else pair[1] for pair in email.utils.getaddresses([str(v) for v in values])]
+        found = [
+            email.utils.formataddr(pair) if pair[0] else pair[1] for pair in email.utils.getaddresses([str(v) for v in values])
+        ]
         return [a for a in found if a] or None
 
     message_id = message.get("Message-ID")
@@ -109,7 +111,9 @@ def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: P
             continue
         ext = Path(name).suffix.lower()
         if ext not in supported or ext == ".eml":
-            sink.warnings.append(f"{sink.filename}: attachment {name!r} was not partitioned (unsupported type {ext or 'unknown'})")
+            sink.warnings.append(
+                f"{sink.filename}: attachment {name!r} was not partitioned (unsupported type {ext or 'unknown'})"
+            )
             continue
         payload = part.get_payload(decode=True)
         if not payload:

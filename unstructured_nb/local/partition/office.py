@@ -54,7 +54,6 @@ _W = "{%s}" % W_NS
 _NS = {"w": W_NS, "r": R_NS, "a": A_NS}
 
 
-
 def _open_package_error(filename: str, ext: str, exc: BaseException) -> FileProcessingError:
     legacy = {".docx": ".doc", ".pptx": ".ppt", ".xlsx": ".xls"}[ext]
     return FileProcessingError(
@@ -108,7 +107,21 @@ _STYLE_TYPES = {
     },
     "List Paragraph": "ListItem",
 }
-_ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90), ("L", 50), ("XL", 40), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
+_ROMAN = (
+    ("M", 1000),
+    ("CM", 900),
+    ("D", 500),
+    ("CD", 400),
+    ("C", 100),
+    ("XC", 90),
+    ("L", 50),
+    ("XL", 40),
+    ("X", 10),
+    ("IX", 9),
+    ("V", 5),
+    ("IV", 4),
+    ("I", 1),
+)
 
 
 def _format_number(value: int, fmt: str) -> str | None:
@@ -135,11 +148,11 @@ class _ListLabels:
     keeps the running counters; bullets have no label. Never raises: unknown numbering -> "".
     """
 
-    def __init__(self, document: Any, walker: "_DocxWalker") -> None:
+    def __init__(self, document: Any, walker: _DocxWalker) -> None:
         self.walker = walker
         try:
             self.numbering = document.part.numbering_part.element
-        except Exception:  # noqa: BLE001 - no numbering part
+        except Exception:
             self.numbering = None
         self.nums: dict[str, Any] = {}
         self.abstracts: dict[str, Any] = {}
@@ -198,7 +211,7 @@ class _ListLabels:
             return ""
         try:
             return self._label(p)
-        except Exception:  # noqa: BLE001 - a label is cosmetic; never lose the paragraph over it
+        except Exception:
             return ""
 
     def _label(self, p: Any) -> str:
@@ -298,7 +311,7 @@ class _DocxWalker:
         self._style_numbering: dict[str | None, tuple[str | None, int | None, str | None]] = {}
         try:
             self.rels = document.part.rels
-        except Exception:  # noqa: BLE001 - links are optional metadata
+        except Exception:
             self.rels = {}
         sample = " ".join(_w_text(p) for _, p in zip(range(400), self.body.iter(f"{_W}p")))[:20_000]
         self.language = detect_languages(sample)[0]
@@ -334,6 +347,7 @@ class _DocxWalker:
 
     def outline_level(self, p: Any) -> bool:
         """Whether the paragraph or its style chain has a heading outline level (0-8)."""
+
         def has(el: Any) -> bool:
             lvl = el.find(f"{_W}pPr/{_W}outlineLvl") if el is not None else None
             return lvl is not None and (lvl.get(f"{_W}val") or "9").isdigit() and int(lvl.get(f"{_W}val")) <= 8
@@ -529,7 +543,7 @@ class _DocxWalker:
             if rid and rid in self.rels:
                 try:
                     url = self.rels[rid].target_ref
-                except Exception:  # noqa: BLE001
+                except Exception:
                     url = ""
             elif link.get(f"{_W}anchor"):
                 url = "#" + link.get(f"{_W}anchor")
@@ -544,7 +558,7 @@ class _DocxWalker:
     # -- tables --
 
     def _table(self, tbl: Any) -> None:
-        from ..chunking import _format_td  # the library's cell formatting
+        from ..chunking import format_td  # the library's cell formatting
 
         grid: list[list[tuple[str, object]]] = []
         above: dict[int, object] = {}
@@ -553,7 +567,9 @@ class _DocxWalker:
             col = 0
             for tc in tr.iterchildren(f"{_W}tc"):
                 text = " ".join(
-                    t for t in ("".join(e.text or "" for e in q.xpath("w:r | w:hyperlink")).strip() for q in tc.iter(f"{_W}p")) if t
+                    t
+                    for t in ("".join(e.text or "" for e in q.xpath("w:r | w:hyperlink")).strip() for q in tc.iter(f"{_W}p"))
+                    if t
                 )
                 tcpr = tc.find(f"{_W}tcPr")
                 span = 1
@@ -578,7 +594,7 @@ class _DocxWalker:
         if not any(text for row in grid for text, _ in row):
             return
         spans = _collapse_spans(grid)
-        html_rows = "".join("<tr>" + "".join(_format_td(t, c, r) for t, c, r in row) + "</tr>" for row in spans)
+        html_rows = "".join("<tr>" + "".join(format_td(t, c, r) for t, c, r in row) + "</tr>" for row in spans)
         text = " ".join(t for row in spans for t, _, _ in row if t)
         self.sink.add("Table", " ".join(text.split()), text_as_html=f"<table>{html_rows}</table>", page_number=self.page_number)
 
@@ -603,7 +619,7 @@ class _DocxWalker:
                 variants.append(("first_page", f"first_page_{kind}"))
             if self.document.settings.odd_and_even_pages_header_footer:
                 variants.append(("even_page", f"even_page_{kind}"))
-        except Exception:  # noqa: BLE001 - damaged settings: primary only
+        except Exception:
             pass
         for hf_type, attr in variants:
             try:
@@ -611,12 +627,10 @@ class _DocxWalker:
                 if part.is_linked_to_previous:
                     continue
                 text = self._hf_text(part)
-            except Exception:  # noqa: BLE001 - a damaged header must not lose the body
+            except Exception:
                 continue
             if text:
-                self.sink.add(
-                    "Header" if kind == "header" else "Footer", text, category_depth=0, header_footer_type=hf_type
-                )
+                self.sink.add("Header" if kind == "header" else "Footer", text, category_depth=0, header_footer_type=hf_type)
 
     def _headers(self, section: Any) -> None:
         self._header_footer(section, "header")
@@ -770,7 +784,7 @@ def _partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) 
         sheets = _read_sheets_fast(path)
     except FileProcessingError:
         raise
-    except Exception:  # noqa: BLE001 - anything unusual: let openpyxl read it (slower, more lenient)
+    except Exception:
         sheets = _read_sheets_openpyxl(path, sink.filename)
     language = "eng"
     for number, (name, blocks) in enumerate(sheets, start=1):

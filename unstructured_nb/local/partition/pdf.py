@@ -97,7 +97,7 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
             origin = (float(box.left), float(box.bottom))
             sizes.append((float(box.width), float(box.height)))
             blocks = _page_blocks(page, origin)
-        except Exception:  # noqa: BLE001 - one broken page must not lose the others
+        except Exception:
             failed_pages.append(number + 1)
             sizes.append((612.0, 792.0))
             blocks = []
@@ -230,7 +230,12 @@ def _add_block(sink: ElementSink, block: _Block, page: int, width: float, height
     bottom = height - (bottom_line.y - 0.21 * bottom_line.size)
     x1 = min(x1, width)
     coordinates = {
-        "points": [[round(x0, 1), round(top, 1)], [round(x0, 1), round(bottom, 1)], [round(x1, 1), round(bottom, 1)], [round(x1, 1), round(top, 1)]],
+        "points": [
+            [round(x0, 1), round(top, 1)],
+            [round(x0, 1), round(bottom, 1)],
+            [round(x1, 1), round(bottom, 1)],
+            [round(x1, 1), round(top, 1)],
+        ],
         "system": "PixelSpace",
         "layout_width": width,
         "layout_height": height,

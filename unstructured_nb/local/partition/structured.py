@@ -201,6 +201,4 @@ def _iter_leaf_texts(data: bytes, filename: str, settings: PartitionSettings) ->
                 message = str(exc2)
             else:
                 return result
-        raise FileProcessingError(
-            f"{filename} is not well-formed XML ({message}); fix the file or upload it as .txt"
-        ) from None
+        raise FileProcessingError(f"{filename} is not well-formed XML ({message}); fix the file or upload it as .txt") from None
