@@ -15,7 +15,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-WORDS = ["the", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by", "at", "from", "it", "be", "are", "this", "report", "revenue", "growth", "quarter", "customer", "data", "pipeline", "workflow", "partition", "chunk", "element", "document", "source", "destination", "vector", "embedding", "model", "analysis", "table", "metric", "status", "result", "text", "narrative", "title", "connector", "job", "team", "market", "product", "increased", "improved", "expected", "delivered", "reviewed", "launched", "measured"]
+WORDS = (
+    "the of and to in is was for on that with as by at from it be are this report revenue growth quarter "
+    "customer data pipeline workflow partition chunk element document source destination vector embedding "
+    "model analysis table metric status result text narrative title connector job team market product "
+    "increased improved expected delivered reviewed launched measured"
+).split()
 VERSION = 3  # bump when the generators change, to rebuild cached files
 
 

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import os
 
+#: The API's base URL; unset means the embedded local engine.
 ENV_URL = "UNSTRUCTURED_API_URL"
+#: The key sent in the ``unstructured-api-key`` header.
 ENV_KEY = "UNSTRUCTURED_API_KEY"
+#: Where the local engine keeps its workflows, jobs and files.
+ENV_DATA_DIR = "UNSTRUCTURED_NB_DATA_DIR"
+#: The key an ``unstructured-nb serve`` engine requires (kept out of the command line).
+ENV_SERVER_KEY = "UNSTRUCTURED_NB_SERVER_API_KEY"
+#: Set (to anything but 0/false/no) in CI and docs builds: runs block and show only the final table.
+ENV_NONINTERACTIVE = "UNSTRUCTURED_NB_NONINTERACTIVE"
 API_PREFIX = "/api/v1"
 
 

@@ -14,9 +14,8 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from traitlets import Float, Int, Unicode
 
+from .config import ENV_NONINTERACTIVE as NONINTERACTIVE_ENV
 from .errors import UnstructuredError
-
-NONINTERACTIVE_ENV = "UNSTRUCTURED_NB_NONINTERACTIVE"
 
 
 class MagicError(Exception):

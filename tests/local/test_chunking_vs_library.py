@@ -37,7 +37,7 @@ for case in json.load(sys.stdin):
 print(json.dumps(out))
 """
 
-WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
+WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
 
 
 def _cases(seed: int, count: int) -> list[dict]:

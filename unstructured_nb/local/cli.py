@@ -10,7 +10,7 @@ from typing import Any
 
 __all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
 
-ENV_SERVER_KEY = "UNSTRUCTURED_NB_SERVER_API_KEY"
+from ..config import ENV_SERVER_KEY
 
 
 def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:

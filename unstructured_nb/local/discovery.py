@@ -27,8 +27,8 @@ from ..errors import LocalEngineError
 
 __all__ = ["LOG_FILE", "STATE_FILE", "LocalEngine", "default_data_dir", "ensure_local_engine", "read_state", "stop_local_engine"]
 
-ENV_DATA_DIR = "UNSTRUCTURED_NB_DATA_DIR"
-ENV_SERVER_KEY = "UNSTRUCTURED_NB_SERVER_API_KEY"
+from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
+
 STATE_FILE = "engine.json"
 LOG_FILE = "engine.log"
 SPAWN_LOCK = "engine.spawn.lock"

@@ -29,6 +29,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..config import ENV_KEY
+
 __all__ = ["Task", "TaskHandler", "WorkerPool", "process_file"]
 
 
@@ -174,7 +176,7 @@ def _child_env() -> dict[str, str]:
     if root not in parts:
         env["PYTHONPATH"] = os.pathsep.join([root, *parts])
     env.pop("UNSTRUCTURED_NB_SERVER_API_KEY", None)  # workers never need the key
-    env.pop("UNSTRUCTURED_API_KEY", None)
+    env.pop(ENV_KEY, None)
     return env
 
 

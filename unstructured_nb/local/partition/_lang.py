@@ -15,25 +15,35 @@ _SAMPLE_CHARS = 20_000
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     "eng": frozenset(
-        ["the", "and", "of", "to", "in", "is", "are", "was", "were", "be", "been", "that", "this", "it", "for", "on", "with", "as", "by", "at", "from", "or", "an", "which", "not", "have", "has", "had", "but", "they", "their", "we", "you", "he", "she", "his", "her", "its", "will", "would", "can", "could", "should", "there", "these", "those", "than", "then", "also", "into", "about", "more", "most", "other", "some", "such", "only", "over", "after", "before"]
+        "the and of to in is are was were be been that this it for on with as by at from or an which "
+        "not have has had but they their we you he she his her its will would can could should there "
+        "these those than then also into about more most other some such only over after before".split()
     ),
     "fra": frozenset(
-        ["le", "la", "les", "des", "du", "de", "un", "une", "et", "est", "sont", "dans", "pour", "sur", "par", "avec", "que", "qui", "ne", "pas", "au", "aux", "ce", "cette", "ces", "il", "elle", "ils", "nous", "vous", "leur", "leurs", "été", "être", "avoir", "ont", "était", "mais", "ou", "où", "plus", "son", "sa", "ses", "se", "en", "d", "l", "qu"]
+        "le la les des du de un une et est sont dans pour sur par avec que qui ne pas au aux ce cette "
+        "ces il elle ils nous vous leur leurs été être avoir ont était mais ou où plus son sa ses se "
+        "en d l qu".split()
     ),
     "deu": frozenset(
-        ["der", "die", "das", "und", "ist", "sind", "ein", "eine", "einer", "eines", "dem", "den", "des", "nicht", "mit", "von", "zu", "auf", "für", "im", "sich", "auch", "es", "wird", "werden", "wurde", "hat", "haben", "war", "waren", "bei", "aus", "nach", "wie", "oder", "aber", "noch", "nur", "ich", "wir", "sie"]
+        "der die das und ist sind ein eine einer eines dem den des nicht mit von zu auf für im sich "
+        "auch es wird werden wurde hat haben war waren bei aus nach wie oder aber noch nur ich wir "
+        "sie".split()
     ),
     "spa": frozenset(
-        ["el", "la", "los", "las", "de", "del", "y", "en", "es", "son", "un", "una", "que", "por", "para", "con", "no", "se", "su", "sus", "al", "lo", "como", "más", "pero", "fue", "ha", "han", "está", "están", "este", "esta", "estos", "muy", "sobre", "también", "entre"]
+        "el la los las de del y en es son un una que por para con no se su sus al lo como más pero "
+        "fue ha han está están este esta estos muy sobre también entre".split()
     ),
     "ita": frozenset(
-        ["il", "lo", "la", "gli", "le", "di", "del", "della", "dei", "delle", "e", "è", "sono", "un", "una", "che", "per", "con", "non", "si", "suo", "sua", "al", "alla", "nel", "nella", "come", "più", "ma", "anche", "questo", "questa", "essere", "stato"]
+        "il lo la gli le di del della dei delle e è sono un una che per con non si suo sua al alla "
+        "nel nella come più ma anche questo questa essere stato".split()
     ),
     "por": frozenset(
-        ["o", "a", "os", "as", "de", "do", "da", "dos", "das", "e", "é", "são", "um", "uma", "que", "para", "com", "não", "se", "seu", "sua", "ao", "em", "no", "na", "nos", "nas", "como", "mais", "mas", "foi", "está", "também", "pelo", "pela"]
+        "o a os as de do da dos das e é são um uma que para com não se seu sua ao em no na nos nas "
+        "como mais mas foi está também pelo pela".split()
     ),
     "nld": frozenset(
-        ["de", "het", "een", "en", "is", "zijn", "van", "in", "op", "te", "dat", "die", "voor", "met", "niet", "als", "aan", "er", "bij", "ook", "worden", "wordt", "werd", "maar", "om", "dan", "nog", "deze", "naar"]
+        "de het een en is zijn van in op te dat die voor met niet als aan er bij ook worden wordt "
+        "werd maar om dan nog deze naar".split()
     ),
 }
 

@@ -30,7 +30,15 @@ _PUNCT = re.compile(r"[^\w\s]")
 # Verbs a POS tagger would tag VB*, in three tiers (the library finds a verb with NLTK's tagger).
 # Unambiguous verb forms: auxiliaries, modals, irregular past forms. Always count.
 _VERBS_CORE = frozenset(
-    ["is", "are", "was", "were", "be", "been", "being", "am", "isn't", "aren't", "wasn't", "weren't", "has", "have", "had", "having", "hasn't", "haven't", "do", "does", "did", "done", "doing", "don't", "doesn't", "didn't", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "won't", "wouldn't", "can't", "cannot", "couldn't", "shouldn't", "went", "gone", "took", "taken", "saw", "seen", "knew", "known", "said", "thought", "came", "gave", "given", "found", "told", "became", "shown", "brought", "began", "begun", "kept", "held", "wrote", "written", "stood", "heard", "meant", "met", "ran", "paid", "sat", "spoke", "spoken", "led", "grew", "grown", "lost", "fell", "fallen", "sent", "built", "understood", "drew", "drawn", "broke", "broken", "spent", "rose", "risen", "drove", "driven", "bought", "wore", "worn", "chose", "chosen", "sought", "threw", "thrown", "caught", "dealt", "won", "sold", "got", "gotten", "made", "says", "goes", "seems"]
+    """
+    is are was were be been being am isn't aren't wasn't weren't has have had having hasn't haven't
+    do does did done doing don't doesn't didn't will would shall should can could may might must
+    won't wouldn't can't cannot couldn't shouldn't went gone took taken saw seen knew known said
+    thought came gave given found told became shown brought began begun kept held wrote written stood
+    heard meant met ran paid sat spoke spoken led grew grown lost fell fallen sent built understood
+    drew drawn broke broken spent rose risen drove driven bought wore worn chose chosen sought threw
+    thrown caught dealt won sold got gotten made says goes seems
+    """.split()
 )
 # Frequent verbs whose base and -s forms are also nouns ("report", "results"): they count only in
 # text of four words or more, where a tagger would read them as verbs; short phrases like
@@ -75,17 +83,19 @@ _VERBS_REGULAR = frozenset(f for base in _VERB_BASES.split() for f in (base, _th
 # foreign verbs as verbs by shape; these keep French/German/Spanish/... prose narrative.
 _VERBS_OTHER = {
     "fra": frozenset(
-        ["est", "sont", "était", "étaient", "a", "ont", "avait", "avaient", "sera", "seront", "serait", "fut", "fait", "font", "peut", "peuvent", "doit", "doivent", "été", "être", "avoir", "va", "vont", "prévoit", "reste", "restent"]
+        "est sont était étaient a ont avait avaient sera seront serait fut fait font peut peuvent doit "
+        "doivent été être avoir va vont prévoit reste restent".split()
     ),
     "deu": frozenset(
-        ["ist", "sind", "war", "waren", "hat", "haben", "hatte", "hatten", "wird", "werden", "wurde", "wurden", "kann", "können", "muss", "müssen", "soll", "sollen", "gibt", "geht", "macht"]
+        "ist sind war waren hat haben hatte hatten wird werden wurde wurden kann können muss müssen "
+        "soll sollen gibt geht macht".split()
     ),
     "spa": frozenset(
-        ["es", "son", "está", "están", "era", "eran", "fue", "fueron", "ha", "han", "había", "hay", "tiene", "tienen", "puede", "pueden", "será", "hace", "hacen", "debe", "deben"]
+        "es son está están era eran fue fueron ha han había hay tiene tienen puede pueden será hace hacen debe deben".split()
     ),
-    "ita": frozenset(["è", "sono", "era", "erano", "ha", "hanno", "aveva", "può", "possono", "deve", "fa", "stato", "sarà"]),
-    "por": frozenset(["é", "são", "está", "estão", "era", "eram", "foi", "foram", "tem", "têm", "pode", "podem", "deve", "faz", "será"]),
-    "nld": frozenset(["is", "zijn", "was", "waren", "heeft", "hebben", "had", "wordt", "worden", "werd", "kan", "kunnen", "moet", "zal"]),
+    "ita": frozenset("è sono era erano ha hanno aveva può possono deve fa stato sarà".split()),
+    "por": frozenset("é são está estão era eram foi foram tem têm pode podem deve faz será".split()),
+    "nld": frozenset("is zijn was waren heeft hebben had wordt worden werd kan kunnen moet zal".split()),
 }
 _VERB_SUFFIX = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _FOREIGN_PARTICIPLE = re.compile(r"^[a-zà-ÿ]{3,}(?:é|ée|és|ées|iert|ado|ido|ato|uto)$")
