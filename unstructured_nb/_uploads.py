@@ -10,7 +10,6 @@ request is written, and reopened for each attempt, so a retry sends the same byt
 from __future__ import annotations
 
 import io
-import mimetypes
 import os
 import secrets
 import stat
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputFileError
+from .filetypes import mime_type
 
 __all__ = ["FIELD_NAME", "MultipartBody", "UploadFile", "collect_files", "guess_content_type"]
 
@@ -28,53 +28,10 @@ FIELD_NAME = "input_files"
 # memory stays flat whatever the file size.
 CHUNK_SIZE = 1024 * 1024
 
-# Types the platform partitions, fixed here so the guess does not depend on the machine's
-# /etc/mime.types (which often lacks the Office and Markdown types).
-_CONTENT_TYPES = {
-    ".md": "text/markdown",
-    ".markdown": "text/markdown",
-    ".txt": "text/plain",
-    ".text": "text/plain",
-    ".log": "text/plain",
-    ".csv": "text/csv",
-    ".tsv": "text/tab-separated-values",
-    ".json": "application/json",
-    ".ndjson": "application/x-ndjson",
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".xml": "application/xml",
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".doc": "application/msword",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".xls": "application/vnd.ms-excel",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".rtf": "application/rtf",
-    ".epub": "application/epub+zip",
-    ".eml": "message/rfc822",
-    ".msg": "application/vnd.ms-outlook",
-    ".rst": "text/x-rst",
-    ".org": "text/org",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".tif": "image/tiff",
-    ".tiff": "image/tiff",
-    ".bmp": "image/bmp",
-    ".heic": "image/heic",
-}
-_DEFAULT_TYPE = "application/octet-stream"
-
 
 def guess_content_type(filename: str) -> str:
     """The MIME type for ``filename`` from its extension (``application/octet-stream`` if unknown)."""
-    ext = os.path.splitext(filename)[1].lower()
-    if ext in _CONTENT_TYPES:
-        return _CONTENT_TYPES[ext]
-    guessed, _ = mimetypes.guess_type(filename, strict=False)
-    return guessed or _DEFAULT_TYPE
+    return mime_type(filename)
 
 
 @dataclass(frozen=True)

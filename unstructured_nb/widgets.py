@@ -25,6 +25,7 @@ import ipywidgets as widgets
 from . import _panel_html as ph
 from ._panel_html import FileEntry
 from .display import error_paragraph  # the magic's one paragraph: never a traceback, never the key
+from .filetypes import PLATFORM_EXTENSIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import Client
@@ -33,40 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["SUPPORTED_EXTENSIONS", "Panel", "expand_paths", "panel"]
 
-# File types the Unstructured Platform partitions (its documented list); the local
-# engine handles a subset and reports the others clearly in failed-files.
-SUPPORTED_EXTENSIONS: tuple[str, ...] = (
-    ".pdf",
-    ".docx",
-    ".doc",
-    ".odt",
-    ".rtf",
-    ".pptx",
-    ".ppt",
-    ".xlsx",
-    ".xls",
-    ".csv",
-    ".tsv",
-    ".txt",
-    ".md",
-    ".rst",
-    ".org",
-    ".html",
-    ".htm",
-    ".xml",
-    ".json",
-    ".eml",
-    ".msg",
-    ".p7s",
-    ".epub",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".tiff",
-    ".tif",
-    ".bmp",
-    ".heic",
-)
+SUPPORTED_EXTENSIONS = PLATFORM_EXTENSIONS  # what the upload button offers
 
 _LABEL_WIDTH = "76px"
 _STARTING = "STARTING"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...filetypes import MIME_TYPES
 from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
 
@@ -20,31 +21,26 @@ from ._errors import FileProcessingError
 class _Format:
     module: str  # module in this package
     function: str  # its partition function
-    mime: str
     kind: str  # "text": function(text, sink, settings); "bytes": function(path, sink, settings)
 
 
 _FORMATS: dict[str, _Format] = {
-    ".txt": _Format("text", "partition_text", "text/plain", "text"),
-    ".text": _Format("text", "partition_text", "text/plain", "text"),
-    ".log": _Format("text", "partition_text", "text/plain", "text"),
-    ".md": _Format("markdown", "partition_markdown", "text/markdown", "text"),
-    ".markdown": _Format("markdown", "partition_markdown", "text/markdown", "text"),
-    ".html": _Format("html", "partition_html", "text/html", "text"),
-    ".htm": _Format("html", "partition_html", "text/html", "text"),
-    ".csv": _Format("tabular", "partition_csv", "text/csv", "text"),
-    ".tsv": _Format("tabular", "partition_tsv", "text/tsv", "text"),
-    ".json": _Format("structured", "partition_json", "application/json", "text"),
-    ".xml": _Format("structured", "partition_xml", "application/xml", "bytes"),
-    ".eml": _Format("mail", "partition_eml", "message/rfc822", "bytes"),
-    ".pdf": _Format("pdf", "partition_pdf", "application/pdf", "bytes"),
-    ".docx": _Format(
-        "office", "partition_docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "bytes"
-    ),
-    ".pptx": _Format(
-        "office", "partition_pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "bytes"
-    ),
-    ".xlsx": _Format("office", "partition_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "bytes"),
+    ".txt": _Format("text", "partition_text", "text"),
+    ".text": _Format("text", "partition_text", "text"),
+    ".log": _Format("text", "partition_text", "text"),
+    ".md": _Format("markdown", "partition_markdown", "text"),
+    ".markdown": _Format("markdown", "partition_markdown", "text"),
+    ".html": _Format("html", "partition_html", "text"),
+    ".htm": _Format("html", "partition_html", "text"),
+    ".csv": _Format("tabular", "partition_csv", "text"),
+    ".tsv": _Format("tabular", "partition_tsv", "text"),
+    ".json": _Format("structured", "partition_json", "text"),
+    ".xml": _Format("structured", "partition_xml", "bytes"),
+    ".eml": _Format("mail", "partition_eml", "bytes"),
+    ".pdf": _Format("pdf", "partition_pdf", "bytes"),
+    ".docx": _Format("office", "partition_docx", "bytes"),
+    ".pptx": _Format("office", "partition_pptx", "bytes"),
+    ".xlsx": _Format("office", "partition_xlsx", "bytes"),
 }
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})
@@ -56,8 +52,8 @@ def supported_extensions() -> frozenset[str]:
 
 
 def mime_type(filename: str) -> str | None:
-    fmt = _FORMATS.get(Path(filename).suffix.lower())
-    return fmt.mime if fmt else None
+    ext = Path(filename).suffix.lower()
+    return MIME_TYPES[ext] if ext in _FORMATS else None
 
 
 def _unsupported(filename: str, ext: str) -> FileProcessingError:
@@ -94,7 +90,7 @@ def partition_file(
         raise FileProcessingError(f"{filename} could not be read ({exc.strerror or exc}); upload it again") from None
     if size == 0:
         raise FileProcessingError(f"{filename} is empty (0 bytes): no text found; check the upload")
-    sink = ElementSink(filename=filename, filetype=fmt.mime, last_modified=last_modified)
+    sink = ElementSink(filename=filename, filetype=MIME_TYPES[ext], last_modified=last_modified)
     module = importlib.import_module(f"{__name__}.{fmt.module}")
     function = getattr(module, fmt.function)
     try:
