@@ -63,7 +63,7 @@ def test_file_objects_and_pairs(server: RecordingServer, wf_id: str, tmp_path: P
         )
     assert [(p.filename, p.content_type, p.data) for p in parts] == [
         ("report.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"-content"),
-        ("data.tsv", "text/tsv", b"a\tb\n")  # one MIME table for uploads and element metadata,
+        ("data.tsv", "text/tsv", b"a\tb\n"),  # one MIME table for uploads and element metadata
         ("mail.eml", "message/rfc822", b"From: x\n\nhi"),
         ("raw.bin", "application/octet-stream", b"\x00\x01"),
     ]
