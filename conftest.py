@@ -23,6 +23,15 @@ def pytest_configure(config):
     os.environ["UNSTRUCTURED_NB_DATA_DIR"] = tempfile.mkdtemp(prefix="unstructured-nb-test-data-")
 
 
+def pytest_collection_modifyitems(config, items):
+    # nbval runs each tutorial cell in a real kernel: those items are kernel tests
+    import pytest
+
+    for item in items:
+        if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
+            item.add_marker(pytest.mark.kernel)
+
+
 def pytest_unconfigure(config):
     data_dir = os.environ.get("UNSTRUCTURED_NB_DATA_DIR")
     try:

@@ -179,7 +179,9 @@ def bench_tracking() -> dict[str, float]:
     env["UNSTRUCTURED_API_URL"] = f"http://127.0.0.1:{proxy.server_address[1]}"
     kernel = _Kernel(env)
     try:
-        kernel.run("%load_ext unstructured_nb\nimport unstructured_nb.tracking as T\npolicy = T.tracker().policy")
+        kernel.run(
+            "%load_ext unstructured_nb\nfrom unstructured_nb.runs import default_tracker\npolicy = default_tracker().policy"
+        )
         kernel.run(
             f"runs = [get_ipython().run_line_magic('unstructured_run', 'partition data/field-notes.md') for _ in range({N_JOBS})]"
         )
@@ -189,14 +191,14 @@ def bench_tracking() -> dict[str, float]:
         rate = (_Proxy.count - c0) / (time.perf_counter() - t0)
         idle, busy = _interleaved(kernel)
         # the same jobs polled one by one (as if each had its own workflow): the shared budget is the bound
-        kernel.run("import dataclasses\nT.tracker().policy = dataclasses.replace(policy, batch_threshold=10**9)")
+        kernel.run("import dataclasses\ndefault_tracker().policy = dataclasses.replace(policy, batch_threshold=10**9)")
         time.sleep(3.0)
         c1, t1 = _Proxy.count, time.perf_counter()
         time.sleep(12.0)
         rate_unbatched = (_Proxy.count - c1) / (time.perf_counter() - t1)
         idle_u, unbatched = _interleaved(kernel)
         kernel.run("assert sum(not r.done for r in runs) >= 95, 'jobs ended early'\nfor r in runs: r.cancel()")
-        from unstructured_nb.tracking import PollPolicy
+        from unstructured_nb.runs import PollPolicy
 
         policy = PollPolicy()
         return {

@@ -1,12 +1,13 @@
 """unstructured_nb: run Unstructured document-processing workflows from a notebook.
 
-Importing the package is cheap: the client (httpx), tracking (pandas) and the panel
+Importing the package is cheap: the client (httpx), runs, pandas and the panel
 (ipywidgets) load on first use. ``%load_ext unstructured_nb`` registers the magics.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -14,6 +15,7 @@ from .errors import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    ConfigurationError,
     InputFileError,
     JobAlreadyRunningError,
     JobNotCompletedError,
@@ -22,21 +24,23 @@ from .errors import (
     RateLimitError,
     ServerError,
     UnstructuredError,
+    UsageError,
     ValidationError,
+    WaitTimeoutError,
     WorkflowLookupError,
 )
-
-__version__ = "0.1.0"
+from .version import __version__
 
 # name -> module that defines it; imported on first attribute access (the models' dataclasses
 # cost a few ms to build, which %load_ext does not need)
 _LAZY = {
     "Client": "client",
     "AsyncClient": "client",
-    "Run": "tracking",
-    "run": "tracking",
-    "panel": "widgets",
-    "Panel": "widgets",
+    "Run": "runs",
+    "run": "runs",
+    "attach": "runs",
+    "panel": "notebook.panel",
+    "Panel": "notebook.panel",
     **dict.fromkeys(
         (
             "Job",
@@ -60,6 +64,7 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "Client",
+    "ConfigurationError",
     "FailedFile",
     "InputFileError",
     "Job",
@@ -77,11 +82,14 @@ __all__ = [
     "Run",
     "ServerError",
     "UnstructuredError",
+    "UsageError",
     "ValidationError",
+    "WaitTimeoutError",
     "Workflow",
     "WorkflowLookupError",
     "WorkflowNode",
     "__version__",
+    "attach",
     "load_ipython_extension",
     "panel",
     "run",
@@ -91,8 +99,8 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from .client import AsyncClient, Client
     from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
-    from .tracking import Run, run
-    from .widgets import Panel, panel
+    from .notebook.panel import Panel, panel
+    from .runs import Run, attach, run
 
 
 def __getattr__(name: str) -> Any:
@@ -105,13 +113,30 @@ def __getattr__(name: str) -> Any:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext unstructured_nb``: register ``%unstructured_run`` and ``%unstructured_jobs``."""
-    from .magics import load_ipython_extension as _load
+    """``%load_ext unstructured_nb``: register the magics, and the live display of runs."""
+    from .notebook import magics
 
-    _load(ipython)
+    magics.load_ipython_extension(ipython)
+    _display_runs_live(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    from .magics import unload_ipython_extension as _unload
+    from .notebook import magics
 
-    _unload(ipython)
+    magics.unload_ipython_extension(ipython)
+
+
+def _display_run(run: Any) -> None:
+    from .notebook import live
+
+    live.display_run(run)
+
+
+def _display_runs_live(shell: Any) -> None:
+    """In IPython, a ``Run`` left as a cell's value shows its live table (looked up by name: nothing is imported now)."""
+    if shell is not None:
+        shell.display_formatter.ipython_display_formatter.for_type_by_name("unstructured_nb.runs.run", "Run", _display_run)
+
+
+if "IPython" in sys.modules:  # imported inside IPython: runs display live even without %load_ext
+    _display_runs_live(sys.modules["IPython"].get_ipython())

@@ -1,8 +1,9 @@
-"""One exception type per failure a user can act on.
+"""Every exception a user can meet, one type per failure they can act on, and the paragraph shown for any error.
 
 ``str(error)`` is always a single readable paragraph: what was attempted (method and
 path), what the server said, and what to do next. No message, repr or attribute of
-these exceptions ever holds the API key.
+these exceptions ever holds the API key. :func:`user_message` is the one paragraph every
+front end (magic, panel, terminal) shows for an exception, ours or not.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
+    "ConfigurationError",
     "InputFileError",
     "JobAlreadyRunningError",
     "JobNotCompletedError",
@@ -63,6 +65,11 @@ class UnstructuredError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._paragraph()!r})"
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the paragraph says what happened and what
+        # to do, and no frame's locals (which could hold a request's headers) are printed.
+        return [f"{type(self).__name__}: {self._paragraph()}"]
 
 
 class AuthenticationError(UnstructuredError):
@@ -117,5 +124,40 @@ class JobNotCompletedError(UnstructuredError):
     """Outputs were asked of a job that failed, was stopped, or has not finished."""
 
 
+class ConfigurationError(UnstructuredError, ValueError):
+    """A setting (the API URL, a timeout...) has a value that cannot work."""
+
+
 class LocalEngineError(UnstructuredError):
     """The embedded local engine could not be started or reached."""
+
+
+class WaitTimeoutError(UnstructuredError, TimeoutError):
+    """``run.wait(timeout=...)`` (or ``--timeout``) gave up; the job itself is still running."""
+
+
+class UsageError(UnstructuredError):
+    """A magic or command was called wrongly (a missing argument, an unknown option, a bad value)."""
+
+
+def user_message(exc: BaseException) -> str:
+    """The one paragraph shown to a user for ``exc``: never a traceback, never the key.
+
+    Our own errors already are that paragraph; anything else gets a short generic one
+    naming the type. Exception texts from other libraries are not echoed, since they
+    could quote request headers.
+    """
+    if isinstance(exc, UnstructuredError):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "Interrupted."
+    if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+        name = getattr(exc, "filename", None)
+        if name:
+            reason = exc.strerror or type(exc).__name__
+            return f"Cannot read {name!s}: {reason}. Check the path and its permissions."
+        return f"A file could not be read ({type(exc).__name__}). Check the paths and their permissions."
+    return (
+        f"Something unexpected went wrong ({type(exc).__module__}.{type(exc).__name__}). "
+        "Nothing you ran is lost: try again, and if it keeps happening, report it with the steps that led here."
+    )

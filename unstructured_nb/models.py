@@ -9,11 +9,12 @@ the JSON object the platform would send, which the local engine uses to answer.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
+
+from .times import format_datetime, format_duration, parse_datetime, parse_duration
 
 __all__ = [
     "FailedFile",
@@ -74,10 +75,6 @@ class JobStatus(_OpenStrEnum):
     def is_terminal(self) -> bool:
         return self.value in _TERMINAL
 
-    @classmethod
-    def terminal(cls) -> frozenset[JobStatus]:
-        return frozenset({cls.COMPLETED, cls.STOPPED, cls.FAILED})
-
 
 _TERMINAL = frozenset({"COMPLETED", "STOPPED", "FAILED"})
 
@@ -91,73 +88,6 @@ class JobProcessingStatus(_OpenStrEnum):
     COMPLETED_WITH_ERRORS = "COMPLETED_WITH_ERRORS"
     STOPPED = "STOPPED"
     FAILED = "FAILED"
-
-
-# --- time helpers -------------------------------------------------------------------
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """Parse an ISO 8601 timestamp (``Z`` allowed); naive values are taken as UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        dt = value
-    else:
-        text = str(value).strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt
-
-
-def format_datetime(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.isoformat()
-
-
-_DURATION = re.compile(
-    r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
-)
-
-
-def parse_duration(value: Any) -> float | None:
-    """Seconds in an ISO 8601 duration such as ``PT1M2.5S``; plain numbers are seconds."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    m = _DURATION.match(text.upper())
-    if not m or text.upper() in ("P", "PT"):
-        return None
-    parts = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
-    return parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
-
-
-def format_duration(seconds: float) -> str:
-    """ISO 8601 duration, e.g. ``PT0.042S`` or ``PT1M5.000S``."""
-    seconds = max(0.0, float(seconds))
-    minutes, secs = divmod(seconds, 60.0)
-    hours, minutes = divmod(int(minutes), 60)
-    out = "PT"
-    if hours:
-        out += f"{hours}H"
-    if minutes:
-        out += f"{minutes}M"
-    return out + f"{secs:.3f}S"
 
 
 # --- parsing machinery ---------------------------------------------------------------
@@ -182,7 +112,7 @@ class _Model:
 
     @classmethod
     def _known(cls) -> set[str]:
-        return {f.name for f in fields(cls) if f.name != "extra"}  # type: ignore[arg-type]
+        return {f.name for f in fields(cls) if f.name != "extra"}  # type: ignore[arg-type]  # every subclass is a dataclass
 
     @classmethod
     def _extra(cls, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -191,7 +121,7 @@ class _Model:
 
     def to_api(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for f in fields(self):  # type: ignore[arg-type]
+        for f in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
             if f.name == "extra":
                 continue
             out[f.name] = _to_json(getattr(self, f.name))

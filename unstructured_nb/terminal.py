@@ -11,18 +11,19 @@ import argparse
 import json
 import shutil
 import sys
-import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import UnstructuredError
+from .errors import UnstructuredError, WaitTimeoutError, user_message
+from .render.text import runs_text
+from .runs import Run, attach, expand, shared_client, start_run
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_ERROR, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def add_run_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``run`` subcommand to the ``unstructured-nb`` parser."""
-    parser = subparsers.add_parser(
+    parser: argparse.ArgumentParser = subparsers.add_parser(
         "run",
         help="run a workflow on files and follow it",
         description="Run a workflow (id or exact name) on files, globs or directories; show a live status "
@@ -45,24 +46,22 @@ def _err(text: str) -> None:
 
 def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Entry point of ``unstructured-nb run``; returns the exit code."""
-    from . import tracking
-    from .display import error_paragraph
-
     stream = out or sys.stdout
     try:
         if args.attach:
             if args.workflow or args.paths:
                 _err("--attach follows an existing job: give it a job id and no workflow or paths.")
                 return EXIT_ERROR
-            run = tracking.attach(args.attach, client=tracking.get_client(args.api_url), poll=args.poll)
+            run = attach(args.attach, client=shared_client(args.api_url), poll=args.poll)
         else:
             if not args.workflow or not args.paths:
                 _err("Give a workflow and at least one file: unstructured-nb run WORKFLOW PATH [PATH ...] [--out DIR].")
                 return EXIT_ERROR
-            files = tracking.expand_paths(args.paths)  # before any request
-            run = tracking.start_run(args.workflow, files, client=tracking.get_client(args.api_url), poll=args.poll)
+            inputs = expand(args.paths)
+            inputs.check()  # before any request
+            run = start_run(args.workflow, inputs, client=shared_client(args.api_url), poll=args.poll)
     except Exception as exc:
-        _err(error_paragraph(exc))
+        _err(user_message(exc))
         return EXIT_ERROR
 
     live = stream.isatty()
@@ -78,49 +77,40 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
             f"unstructured_nb.Client().cancel_job({run.job_id!r})."
         )
         return EXIT_INTERRUPTED
-    except tracking.WaitTimeoutError as exc:
-        _err(error_paragraph(exc))
+    except WaitTimeoutError as exc:
+        _err(user_message(exc))
         return EXIT_TIMEOUT
     except UnstructuredError as exc:
-        _err(error_paragraph(exc))
+        _err(user_message(exc))
         return EXIT_ERROR
 
     if args.out is not None:
         try:
             written = write_outputs(run, args.out)
         except Exception as exc:
-            _err(error_paragraph(exc))
+            _err(user_message(exc))
             return EXIT_ERROR
         print(f"Wrote {len(written)} output file(s) to {args.out}", file=stream)
     return EXIT_OK if run.status.value == "COMPLETED" else EXIT_JOB_FAILED
 
 
-def _follow(run: Any, stream: TextIO, *, live: bool, timeout: float | None) -> None:
-    from .display import render_text
-    from .tracking import WaitTimeoutError
-
-    deadline = None if timeout is None else time.monotonic() + timeout
+def _follow(run: Run, stream: TextIO, *, live: bool, timeout: float | None) -> None:
+    """Redraw one status table in place while the run goes on (only the final one when not a terminal)."""
     drawn = 0
-    run._ensure_tracked()
-    while True:
-        finished = run.finished
-        if live or finished:
-            text = render_text([run])
-            if drawn:  # move up over the previous table and clear it: one table, redrawn in place
-                stream.write(f"\x1b[{drawn}F\x1b[J")
-            stream.write(text + "\n")
-            stream.flush()
-            drawn = _screen_lines(text) if live else 0
-        if finished:
-            break
-        if deadline is not None and time.monotonic() >= deadline:
-            raise WaitTimeoutError(
-                f"Stopped waiting for job {run.job_id} after {timeout:g} s; it is still {run.status.value}",
-                hint=f"Follow it again with `unstructured-nb run --attach {run.job_id}`",
-            )
-        run._finished.wait(0.5)
-    if not run.done and run.last_error is not None:
-        raise run.last_error
+    try:
+        for snapshot in run.follow(interval=0.5, timeout=timeout):
+            if live or snapshot.finished:
+                text = runs_text([snapshot])
+                if drawn:  # move up over the previous table and clear it: one table, redrawn in place
+                    stream.write(f"\x1b[{drawn}F\x1b[J")
+                stream.write(text + "\n")
+                stream.flush()
+                drawn = _screen_lines(text) if live else 0
+    except WaitTimeoutError:
+        raise WaitTimeoutError(
+            f"Stopped waiting for job {run.job_id} after {timeout:g} s; it is still {run.status.value}",
+            hint=f"Follow it again with `unstructured-nb run --attach {run.job_id}`",
+        ) from None
 
 
 def _screen_lines(text: str) -> int:
@@ -139,7 +129,7 @@ def _safe_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_outputs(run: Any, out_dir: Path) -> list[Path]:
+def write_outputs(run: Run, out_dir: Path) -> list[Path]:
     """Write each input file's final elements to ``out_dir/<file>.json``; returns the paths."""
     outputs = run.outputs()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Fixtures of the client tests: a recording loopback server per test."""
+"""Fixtures of the client tests: the fake API on a real loopback server, per test."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .recording_server import RecordingServer
+from tests.fake_api import FakeAPI, LoopbackServer
 
 # A distinctive key: any appearance of it in output is a leak.
 SECRET_KEY = "sk-TEST-5ecr3t-KEY-9f8e7d6c5b4a"
@@ -26,8 +26,8 @@ class SleepRecorder:
 
 
 @pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with RecordingServer() as srv:
+def server() -> Iterator[LoopbackServer]:
+    with FakeAPI().serve() as srv:
         yield srv
 
 

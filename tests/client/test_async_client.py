@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.fake_api import LoopbackServer, Reply, closed_port_url
 from unstructured_nb import (
     APIConnectionError,
     APITimeoutError,
@@ -24,7 +25,6 @@ from unstructured_nb import (
 )
 
 from .conftest import SECRET_KEY, SleepRecorder
-from .recording_server import RecordingServer, Reply, closed_port_url
 
 
 def run(coro_fn: Callable[[AsyncClient], Awaitable[Any]], server_url: str, sleeps: SleepRecorder | None = None, **kw: Any) -> Any:
@@ -37,7 +37,7 @@ def run(coro_fn: Callable[[AsyncClient], Awaitable[Any]], server_url: str, sleep
     return asyncio.run(main())
 
 
-def test_run_get_and_wire_format(server: RecordingServer, tmp_path: Path) -> None:
+def test_run_get_and_wire_format(server: LoopbackServer, tmp_path: Path) -> None:
     wf = server.fake.add_workflow()
     (tmp_path / "a.md").write_text("# A\n")
 
@@ -62,10 +62,10 @@ def test_run_get_and_wire_format(server: RecordingServer, tmp_path: Path) -> Non
     assert server.requests[2].query == {"workflow_id": [wf["id"]], "status": ["SCHEDULED"]}
 
 
-def test_same_requests_as_sync_client(server: RecordingServer) -> None:
+def test_same_requests_as_sync_client(server: LoopbackServer) -> None:
     """Each method sends the same method, path, query and body in both clients."""
     wf = server.fake.add_workflow()
-    job = server.fake._new_job(wf["id"], wf["name"], [], "persistent")
+    job = server.fake.add_job(wf)
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
         ("list_workflows", (), {"name": "wf"}),
         ("get_workflow", (wf["id"],), {}),
@@ -105,7 +105,7 @@ def test_same_requests_as_sync_client(server: RecordingServer) -> None:
     assert [type(x) for x in sync_results] == [type(x) for x in async_results]
 
 
-def test_errors(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_errors(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     wf = server.fake.add_workflow()
     server.script(
         "POST", f"/api/v1/workflows/{wf['id']}/run", Reply(202, {"detail": "There is a running job abc. No new job run."})
@@ -135,7 +135,7 @@ def test_errors(server: RecordingServer, sleeps: SleepRecorder) -> None:
         assert SECRET_KEY not in str(err) and SECRET_KEY not in repr(err)
 
 
-def test_retries(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_retries(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     wf = server.fake.add_workflow()
     run_path = f"/api/v1/workflows/{wf['id']}/run"
     server.script("GET", "/api/v1/jobs/", Reply(503, {"detail": "x"}), Reply(429, {"detail": "y"}, headers={"Retry-After": "2"}))
@@ -156,7 +156,7 @@ def test_retries(server: RecordingServer, sleeps: SleepRecorder) -> None:
     assert list(server.fake.jobs) == [first.id]
 
 
-def test_refused_and_timeout(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_refused_and_timeout(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     url = closed_port_url()
     with pytest.raises(APIConnectionError, match=url.replace(".", r"\.")):
         run(lambda c: c.list_workflows(), url, sleeps)
@@ -166,7 +166,7 @@ def test_refused_and_timeout(server: RecordingServer, sleeps: SleepRecorder) -> 
         run(lambda c: c.list_templates(), server.url, sleeps, timeout=httpx.Timeout(5, read=0.2), max_retries=0)
 
 
-def test_repr_masks_key(server: RecordingServer) -> None:
+def test_repr_masks_key(server: LoopbackServer) -> None:
     client = AsyncClient(server.url, SECRET_KEY)
     assert SECRET_KEY not in repr(client) and "AsyncClient(" in repr(client)
     asyncio.run(client.aclose())

@@ -7,6 +7,7 @@ import logging
 import httpx
 import pytest
 
+from tests.fake_api import LoopbackServer, Reply, closed_port_url
 from unstructured_nb import (
     APIConnectionError,
     APIStatusError,
@@ -22,12 +23,11 @@ from unstructured_nb import (
 )
 
 from .conftest import SECRET_KEY, SleepRecorder
-from .recording_server import RecordingServer, Reply, closed_port_url
 
 RUNNING = "There is a running job 1234 for workflow wf in progress. No new job run."
 
 
-def _client(server: RecordingServer, sleeps: SleepRecorder, **kw: object) -> Client:
+def _client(server: LoopbackServer, sleeps: SleepRecorder, **kw: object) -> Client:
     client = Client(server.url, SECRET_KEY, **kw)  # type: ignore[arg-type]
     client._sleep = sleeps
     return client
@@ -40,7 +40,7 @@ def _assert_clean(err: BaseException) -> None:
     assert "\n" not in str(err).strip() or isinstance(err, UnstructuredError)
 
 
-def test_401_without_key_says_how_to_set_it(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_401_without_key_says_how_to_set_it(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", Reply(401, {"detail": "API key is missing, please provide an API key in the header."}))
     with Client(server.url) as client, pytest.raises(AuthenticationError) as info:
         client.list_jobs()
@@ -51,7 +51,7 @@ def test_401_without_key_says_how_to_set_it(server: RecordingServer, sleeps: Sle
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_rejected_key_is_never_quoted(server: RecordingServer, sleeps: SleepRecorder, status: int) -> None:
+def test_rejected_key_is_never_quoted(server: LoopbackServer, sleeps: SleepRecorder, status: int) -> None:
     # a server that echoes the key back must not make us print it
     server.script("GET", "/api/v1/workflows/", Reply(status, {"detail": f"Invalid API key {SECRET_KEY}"}))
     with _client(server, sleeps) as client, pytest.raises(AuthenticationError) as info:
@@ -62,7 +62,7 @@ def test_rejected_key_is_never_quoted(server: RecordingServer, sleeps: SleepReco
     assert sleeps.delays == []  # auth errors are not retried
 
 
-def test_404_workflow_points_to_listing(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_404_workflow_points_to_listing(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     with _client(server, sleeps) as client, pytest.raises(NotFoundError) as info:
         client.run_workflow("0b6b2b3c-0000-4000-8000-000000000000")
     msg = str(info.value)
@@ -72,7 +72,7 @@ def test_404_workflow_points_to_listing(server: RecordingServer, sleeps: SleepRe
     _assert_clean(info.value)
 
 
-def test_404_job_and_unknown_route(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_404_job_and_unknown_route(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     with _client(server, sleeps) as client:
         with pytest.raises(NotFoundError, match=r"client\.list_jobs\(\)"):
             client.get_job("nope")
@@ -82,7 +82,7 @@ def test_404_job_and_unknown_route(server: RecordingServer, sleeps: SleepRecorde
     _assert_clean(info.value)
 
 
-def test_422_detail_rendered_as_lines(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_422_detail_rendered_as_lines(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     detail = [
         {"loc": ["body", "name"], "msg": "field required", "type": "missing"},
         {"loc": ["query", "workflow_id"], "msg": "value is not a valid uuid", "type": "uuid"},
@@ -97,7 +97,7 @@ def test_422_detail_rendered_as_lines(server: RecordingServer, sleeps: SleepReco
     _assert_clean(info.value)
 
 
-def test_429_exhausted_carries_retry_after(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_429_exhausted_carries_retry_after(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", *[Reply(429, {"detail": "Too many requests"}, headers={"Retry-After": "2"})] * 4)
     with _client(server, sleeps) as client, pytest.raises(RateLimitError) as info:
         client.list_jobs()
@@ -107,7 +107,7 @@ def test_429_exhausted_carries_retry_after(server: RecordingServer, sleeps: Slee
     _assert_clean(info.value)
 
 
-def test_5xx_on_get_after_retries(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_5xx_on_get_after_retries(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", *[Reply(502, body=b"<html>bad gateway</html>")] * 4)
     with _client(server, sleeps) as client, pytest.raises(ServerError) as info:
         client.list_jobs()
@@ -116,7 +116,7 @@ def test_5xx_on_get_after_retries(server: RecordingServer, sleeps: SleepRecorder
     _assert_clean(info.value)
 
 
-def test_other_status_and_redirect(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_other_status_and_redirect(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", Reply(400, {"detail": "Bad filter"}))
     server.script(
         "GET", "/api/v1/workflows/", Reply(307, {}, headers={"Location": "https://elsewhere.example/api/v1/workflows/"})
@@ -124,24 +124,24 @@ def test_other_status_and_redirect(server: RecordingServer, sleeps: SleepRecorde
     with _client(server, sleeps) as client:
         with pytest.raises(APIStatusError, match="Bad filter"):
             client.list_jobs()
-        with pytest.raises(APIStatusError, match="redirected to https://elsewhere.example") as info:
+        with pytest.raises(APIStatusError, match=r"redirected to https://elsewhere\.example") as info:
             client.list_workflows()
     assert len(server.calls("GET", "/api/v1/workflows/")) == 1  # not followed: the key stays here
     _assert_clean(info.value)
 
 
-def test_non_json_success_body(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_non_json_success_body(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", Reply(200, body=b"<html>login page</html>", headers={"Content-Type": "text/html"}))
     server.script("GET", "/api/v1/workflows/", Reply(200, {"items": []}))
     with _client(server, sleeps) as client:
-        with pytest.raises(APIStatusError, match="not JSON.*login page"):
+        with pytest.raises(APIStatusError, match=r"not JSON.*login page"):
             client.list_jobs()
         with pytest.raises(APIStatusError, match="not a list of workflows"):
             client.list_workflows()
 
 
 @pytest.mark.parametrize("status", [202, 200, 400, 409])
-def test_running_job_answer(server: RecordingServer, sleeps: SleepRecorder, status: int) -> None:
+def test_running_job_answer(server: LoopbackServer, sleeps: SleepRecorder, status: int) -> None:
     wf = server.fake.add_workflow()
     server.script("POST", f"/api/v1/workflows/{wf['id']}/run", Reply(status, {"detail": RUNNING}))
     with _client(server, sleeps) as client, pytest.raises(JobAlreadyRunningError) as info:
@@ -175,23 +175,23 @@ def test_connection_refused_with_real_backoff_is_bounded() -> None:
         client.list_workflows()
 
 
-def test_slow_server_times_out(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_slow_server_times_out(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", *[Reply(200, [], delay=30)] * 2)
-    with _client(server, sleeps, timeout=httpx.Timeout(5, read=0.2), max_retries=1) as client:
-        with pytest.raises(APITimeoutError) as info:
-            client.list_jobs()
+    client = _client(server, sleeps, timeout=httpx.Timeout(5, read=0.2), max_retries=1)
+    with client, pytest.raises(APITimeoutError) as info:
+        client.list_jobs()
     msg = str(info.value)
     assert "read timeout (0.2 s)" in msg and "httpx.Timeout(60, read=300)" in msg
     assert len(server.requests) == 2  # a read timeout on a GET is retried
     _assert_clean(info.value)
 
 
-def test_slow_run_is_not_retried_and_says_job_may_exist(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_slow_run_is_not_retried_and_says_job_may_exist(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     wf = server.fake.add_workflow()
     server.script("POST", f"/api/v1/workflows/{wf['id']}/run", Reply(202, {}, delay=30))
-    with _client(server, sleeps, timeout=httpx.Timeout(5, read=0.2)) as client:
-        with pytest.raises(APITimeoutError, match="may still have started the job"):
-            client.run_workflow(wf["id"], files=[("a.txt", b"a")])
+    client = _client(server, sleeps, timeout=httpx.Timeout(5, read=0.2))
+    with client, pytest.raises(APITimeoutError, match="may still have started the job"):
+        client.run_workflow(wf["id"], files=[("a.txt", b"a")])
     assert len(server.requests) == 1 and sleeps.delays == []
 
 
@@ -201,7 +201,7 @@ def test_bad_key_characters_refused_without_quoting() -> None:
     _assert_clean(info.value)
 
 
-def test_logs_never_contain_key(server: RecordingServer, sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_never_contain_key(server: LoopbackServer, sleeps: SleepRecorder, caplog: pytest.LogCaptureFixture) -> None:
     wf = server.fake.add_workflow()
     server.script("GET", "/api/v1/jobs/", Reply(503, {"detail": f"down {SECRET_KEY}"}), Reply(200, []))
     with caplog.at_level(logging.DEBUG, logger="unstructured_nb.client"), _client(server, sleeps) as client:
@@ -215,7 +215,7 @@ def test_logs_never_contain_key(server: RecordingServer, sleeps: SleepRecorder, 
     assert SECRET_KEY not in text
 
 
-def test_every_error_path_keeps_the_key_out(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_every_error_path_keeps_the_key_out(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     """One sweep: each status the mapping knows, with the key echoed in the body and headers."""
     for status in (400, 401, 403, 404, 409, 422, 429, 500, 503, 301):
         server.script(

@@ -10,20 +10,20 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fake_api import FakeAPI, LoopbackServer, Reply, closed_port_url
 from unstructured_nb import Client, RateLimitError, ServerError
-from unstructured_nb._retry import RetryPolicy, parse_retry_after
+from unstructured_nb.client.retry import RetryPolicy, parse_retry_after
 
 from .conftest import SleepRecorder
-from .recording_server import FakeAPI, RecordingServer, Reply, closed_port_url
 
 
-def _client(server: RecordingServer, sleeps: SleepRecorder, **kw: object) -> Client:
+def _client(server: LoopbackServer, sleeps: SleepRecorder, **kw: object) -> Client:
     client = Client(server.url, **kw)  # type: ignore[arg-type]
     client._sleep = sleeps
     return client
 
 
-def test_get_recovers_from_503_then_429(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_get_recovers_from_503_then_429(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     wf = server.fake.add_workflow()
     path = f"/api/v1/workflows/{wf['id']}"
     server.script(
@@ -37,7 +37,7 @@ def test_get_recovers_from_503_then_429(server: RecordingServer, sleeps: SleepRe
     assert sleeps.delays[1] == 1.5  # Retry-After honoured exactly
 
 
-def test_retry_after_http_date(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_retry_after_http_date(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     when = email.utils.formatdate(time.time() + 20, usegmt=True)
     server.script("GET", "/api/v1/jobs/", Reply(429, {"detail": "later"}, headers={"Retry-After": when}))
     with _client(server, sleeps) as client:
@@ -45,14 +45,14 @@ def test_retry_after_http_date(server: RecordingServer, sleeps: SleepRecorder) -
     assert len(sleeps.delays) == 1 and 17 <= sleeps.delays[0] <= 21
 
 
-def test_retry_after_beyond_cap_is_not_waited(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_retry_after_beyond_cap_is_not_waited(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     server.script("GET", "/api/v1/jobs/", Reply(429, {"detail": "quota"}, headers={"Retry-After": "3600"}))
     with _client(server, sleeps) as client, pytest.raises(RateLimitError) as info:
         client.list_jobs()
     assert info.value.retry_after == 3600 and sleeps.delays == []
 
 
-def test_post_run_503_is_not_retried(server: RecordingServer, sleeps: SleepRecorder) -> None:
+def test_post_run_503_is_not_retried(server: LoopbackServer, sleeps: SleepRecorder) -> None:
     wf = server.fake.add_workflow()
     path = f"/api/v1/workflows/{wf['id']}/run"
     server.script("POST", path, Reply(503, {"detail": "overloaded"}))
@@ -62,9 +62,7 @@ def test_post_run_503_is_not_retried(server: RecordingServer, sleeps: SleepRecor
     assert "not retried" in str(info.value) and f"list_jobs(workflow_id={wf['id']!r})" in str(info.value)
 
 
-def test_post_run_after_429_is_retried_and_creates_one_job(
-    server: RecordingServer, sleeps: SleepRecorder, tmp_path: Path
-) -> None:
+def test_post_run_after_429_is_retried_and_creates_one_job(server: LoopbackServer, sleeps: SleepRecorder, tmp_path: Path) -> None:
     wf = server.fake.add_workflow()
     path = f"/api/v1/workflows/{wf['id']}/run"
     server.script("POST", path, Reply(429, {"detail": "one launch per second"}, headers={"Retry-After": "1"}))
@@ -93,15 +91,13 @@ def test_post_run_retried_when_connection_refused(tmp_path: Path) -> None:
     url = closed_port_url()
     fake = FakeAPI()
     wf = fake.add_workflow()
-    started: list[RecordingServer] = []
+    started: list[LoopbackServer] = []
     waits: list[float] = []
 
     def start_server(seconds: float) -> None:
         waits.append(seconds)
         if not started:  # binding is what makes the port accept connections, so bind only now
-            late = RecordingServer(port=int(url.rsplit(":", 1)[1]))
-            late.fake = fake
-            started.append(late.start())
+            started.append(LoopbackServer(fake, port=int(url.rsplit(":", 1)[1])).start())
 
     client = Client(url)
     client._sleep = start_server

@@ -9,25 +9,24 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_api import LoopbackServer
 from unstructured_nb import Client, InputFileError
-from unstructured_nb._uploads import CHUNK_SIZE, guess_content_type
-
-from .recording_server import RecordingServer
+from unstructured_nb.client.multipart import CHUNK_SIZE, guess_content_type
 
 
 @pytest.fixture
-def wf_id(server: RecordingServer) -> str:
+def wf_id(server: LoopbackServer) -> str:
     return server.fake.add_workflow("uploads")["id"]
 
 
-def _run(server: RecordingServer, wf_id: str, files: object):
+def _run(server: LoopbackServer, wf_id: str, files: object):
     with Client(server.url) as client:
         job = client.run_workflow(wf_id, files=files)
     req = server.calls("POST", f"/api/v1/workflows/{wf_id}/run")[-1]
     return job, req, req.parts()
 
 
-def test_paths_str_and_pathlib(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
+def test_paths_str_and_pathlib(server: LoopbackServer, wf_id: str, tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("# Title\n\nBody\n")
     (tmp_path / "deck.pptx").write_bytes(b"PK\x03\x04pptx-bytes")
     data = bytes(range(256)) * 10
@@ -45,13 +44,13 @@ def test_paths_str_and_pathlib(server: RecordingServer, wf_id: str, tmp_path: Pa
     assert len(job.input_file_ids) == 3
 
 
-def test_single_path_is_one_file(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
+def test_single_path_is_one_file(server: LoopbackServer, wf_id: str, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a")
     _, _, parts = _run(server, wf_id, tmp_path / "a.txt")
     assert [(p.filename, p.content_type, p.data) for p in parts] == [("a.txt", "text/plain", b"a")]
 
 
-def test_file_objects_and_pairs(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
+def test_file_objects_and_pairs(server: LoopbackServer, wf_id: str, tmp_path: Path) -> None:
     path = tmp_path / "report.docx"
     path.write_bytes(b"docx-content")
     with open(path, "rb") as fh:
@@ -69,7 +68,7 @@ def test_file_objects_and_pairs(server: RecordingServer, wf_id: str, tmp_path: P
     ]
 
 
-def test_ipywidgets_fileupload_value(server: RecordingServer, wf_id: str) -> None:
+def test_ipywidgets_fileupload_value(server: LoopbackServer, wf_id: str) -> None:
     widgets = pytest.importorskip("ipywidgets")
     upload = widgets.FileUpload(multiple=True)
     # what the frontend sets when the user picks two files
@@ -99,7 +98,7 @@ def test_ipywidgets_fileupload_value(server: RecordingServer, wf_id: str) -> Non
     assert [(p.filename, p.data) for p in parts] == [("page.html", b"<p>hello</p>\n")]
 
 
-def test_unusual_filenames_survive(server: RecordingServer, wf_id: str) -> None:
+def test_unusual_filenames_survive(server: LoopbackServer, wf_id: str) -> None:
     names = ['quote"d.txt', "résumé 2026.txt", "back\\slash.txt"]
     _, _, parts = _run(server, wf_id, [(n, n.encode()) for n in names])
     assert [p.data.decode() for p in parts] == names
@@ -107,7 +106,7 @@ def test_unusual_filenames_survive(server: RecordingServer, wf_id: str) -> None:
     assert parts[0].filename == "quote%22d.txt" and parts[1].filename == "résumé 2026.txt"
 
 
-def test_bad_paths_all_listed_and_nothing_sent(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
+def test_bad_paths_all_listed_and_nothing_sent(server: LoopbackServer, wf_id: str, tmp_path: Path) -> None:
     good = tmp_path / "ok.txt"
     good.write_text("fine")
     missing = tmp_path / "missing.pdf"
@@ -129,18 +128,18 @@ def test_bad_paths_all_listed_and_nothing_sent(server: RecordingServer, wf_id: s
     assert server.requests == []
 
 
-def test_wildcard_path_gets_a_hint(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
+def test_wildcard_path_gets_a_hint(server: LoopbackServer, wf_id: str, tmp_path: Path) -> None:
     with Client(server.url) as client, pytest.raises(InputFileError, match=r"glob\.glob"):
         client.run_workflow(wf_id, files=str(tmp_path / "*.pdf"))
 
 
-def test_nameless_file_object_is_refused_with_a_way_out(server: RecordingServer, wf_id: str) -> None:
+def test_nameless_file_object_is_refused_with_a_way_out(server: LoopbackServer, wf_id: str) -> None:
     with Client(server.url) as client, pytest.raises(InputFileError, match=r"\(filename, fileobj\) pair"):
         client.run_workflow(wf_id, files=io.BytesIO(b"abc"))
     assert server.requests == []
 
 
-def test_several_megabytes_arrive_identical(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
+def test_several_megabytes_arrive_identical(server: LoopbackServer, wf_id: str, tmp_path: Path) -> None:
     path = tmp_path / "big.pdf"
     size = 5 * CHUNK_SIZE + 12345  # several chunks plus a partial one
     block = hashlib.sha256(b"seed").digest() * (CHUNK_SIZE // 32)
@@ -157,7 +156,7 @@ def test_several_megabytes_arrive_identical(server: RecordingServer, wf_id: str,
 
 def test_upload_streams_chunk_by_chunk(tmp_path: Path) -> None:
     # The body is produced lazily: no chunk is ever bigger than CHUNK_SIZE plus a part header.
-    from unstructured_nb._uploads import MultipartBody, collect_files
+    from unstructured_nb.client.multipart import MultipartBody, collect_files
 
     path = tmp_path / "big.bin"
     path.write_bytes(os.urandom(3 * CHUNK_SIZE + 7))
@@ -175,8 +174,8 @@ def test_content_type_guesses() -> None:
     assert guess_content_type("x.png") == "image/png"
 
 
-def test_file_changed_during_upload_is_reported(server: RecordingServer, wf_id: str, tmp_path: Path) -> None:
-    from unstructured_nb._uploads import collect_files
+def test_file_changed_during_upload_is_reported(server: LoopbackServer, wf_id: str, tmp_path: Path) -> None:
+    from unstructured_nb.client.multipart import collect_files
 
     path = tmp_path / "shrinks.txt"
     path.write_bytes(b"x" * 100)
@@ -187,9 +186,9 @@ def test_file_changed_during_upload_is_reported(server: RecordingServer, wf_id: 
     # through the client too: the error surfaces as is, not as a broken connection
     path.write_bytes(b"y" * 100)
     with Client(server.url) as client:
-        from unstructured_nb import _endpoints
+        from unstructured_nb.client import endpoints
 
-        call = _endpoints.run_workflow(wf_id, [path])
+        call = endpoints.run_workflow(wf_id, [path])
         path.write_bytes(b"y" * 10)
         with pytest.raises(InputFileError, match="became shorter"):
             client._send(call)

@@ -9,14 +9,14 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
+from tests.fake_api import LoopbackServer
 from unstructured_nb import Client, Job, JobStatus, NotFoundError, UnstructuredError, Workflow, WorkflowNode
 from unstructured_nb.client import DEFAULT_TIMEOUT
 
 from .conftest import SECRET_KEY
-from .recording_server import RecordingServer
 
 
-def test_key_header_and_paths_with_trailing_slash_conventions(server: RecordingServer) -> None:
+def test_key_header_and_paths_with_trailing_slash_conventions(server: LoopbackServer) -> None:
     wf = server.fake.add_workflow("invoices")
     with Client(server.url, SECRET_KEY) as client:
         workflows = client.list_workflows()
@@ -37,21 +37,21 @@ def test_key_header_and_paths_with_trailing_slash_conventions(server: RecordingS
         assert r.body == b""
 
 
-def test_no_key_header_when_no_key(server: RecordingServer) -> None:
+def test_no_key_header_when_no_key(server: LoopbackServer) -> None:
     with Client(server.url) as client:
         client.list_workflows()
     assert "unstructured-api-key" not in server.requests[0].headers
 
 
 @pytest.mark.parametrize("suffix", ["", "/", "/api/v1", "/api/v1/", "//"])
-def test_url_with_or_without_api_prefix(server: RecordingServer, suffix: str) -> None:
+def test_url_with_or_without_api_prefix(server: LoopbackServer, suffix: str) -> None:
     with Client(server.url + suffix) as client:
         assert client.api_url == server.url
         client.list_jobs()
     assert server.requests[0].path == "/api/v1/jobs/"
 
 
-def test_url_and_key_from_environment(server: RecordingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_url_and_key_from_environment(server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNSTRUCTURED_API_URL", server.url + "/api/v1/")
     monkeypatch.setenv("UNSTRUCTURED_API_KEY", SECRET_KEY)
     with Client() as client:
@@ -64,14 +64,14 @@ def test_url_and_key_from_environment(server: RecordingServer, monkeypatch: pyte
     assert server.requests[1].headers["unstructured-api-key"] == "other-key"
 
 
-def test_repr_masks_key(server: RecordingServer) -> None:
+def test_repr_masks_key(server: LoopbackServer) -> None:
     client = Client(server.url, SECRET_KEY)
     assert SECRET_KEY not in repr(client) and "***" in repr(client)
     assert server.url in repr(client)
     assert "api_key=None" in repr(Client(server.url))
 
 
-def test_query_parameters(server: RecordingServer) -> None:
+def test_query_parameters(server: LoopbackServer) -> None:
     wf = server.fake.add_workflow("a")
     with Client(server.url) as client:
         client.list_jobs(workflow_id=wf["id"], status=JobStatus.COMPLETED)
@@ -92,7 +92,7 @@ def test_query_parameters(server: RecordingServer) -> None:
         Client(server.url).list_workflows(nmae="typo")
 
 
-def test_run_without_files_sends_empty_body_and_accepts_202(server: RecordingServer) -> None:
+def test_run_without_files_sends_empty_body_and_accepts_202(server: LoopbackServer) -> None:
     wf = server.fake.add_workflow()
     with Client(server.url) as client:
         job = client.run_workflow(wf["id"])
@@ -104,7 +104,7 @@ def test_run_without_files_sends_empty_body_and_accepts_202(server: RecordingSer
     assert job.created_at is not None and job.created_at.tzinfo is not None
 
 
-def test_create_update_delete_workflow_bodies(server: RecordingServer) -> None:
+def test_create_update_delete_workflow_bodies(server: LoopbackServer) -> None:
     with Client(server.url) as client:
         wf = client.create_workflow(
             "mine",
@@ -134,11 +134,13 @@ def test_create_update_delete_workflow_bodies(server: RecordingServer) -> None:
         Client(server.url).update_workflow(wf.id, nmae="x")
 
 
-def test_job_endpoints(server: RecordingServer) -> None:
+def test_job_endpoints(server: LoopbackServer) -> None:
     wf = server.fake.add_workflow()
     with Client(server.url) as client:
         job = client.run_workflow(wf["id"], files=[("a.txt", b"hello")])
         assert client.get_job(job.id) == job
+        server.fake.jobs[job.id]["status"] = "COMPLETED"
+        server.fake.failed[job.id] = [{"document": "bad.pdf", "error": "corrupt"}]
         details = client.get_job_details(job)  # a Job is accepted where an id is expected
         failed = client.get_job_failed_files(job.id)
         out = client.download_job_output(job.id, job.input_file_ids[0])
@@ -155,7 +157,7 @@ def test_job_endpoints(server: RecordingServer) -> None:
     assert server.calls("POST", f"/api/v1/jobs/{job.id}/cancel")[0].body == b""
 
 
-def test_ids_are_quoted_into_one_path_segment(server: RecordingServer) -> None:
+def test_ids_are_quoted_into_one_path_segment(server: LoopbackServer) -> None:
     with Client(server.url) as client, pytest.raises(NotFoundError):
         client.get_job("../workflows/x y")
     assert server.requests[0].path == "/api/v1/jobs/..%2Fworkflows%2Fx%20y"
@@ -163,7 +165,7 @@ def test_ids_are_quoted_into_one_path_segment(server: RecordingServer) -> None:
         Client(server.url).get_job("")
 
 
-def test_create_job_sends_request_data_then_files(server: RecordingServer) -> None:
+def test_create_job_sends_request_data_then_files(server: LoopbackServer) -> None:
     with Client(server.url) as client:
         job = client.create_job(template_id="hi_res_and_enrichment", files=[("a.pdf", b"%PDF-1.4 x")])
         client.create_job(job_nodes=[{"name": "p", "type": "partition", "subtype": "fast"}], files=("b.txt", b"b"))
@@ -179,14 +181,14 @@ def test_create_job_sends_request_data_then_files(server: RecordingServer) -> No
         Client(server.url).create_job(template_id="a", job_nodes=[])
 
 
-def test_templates(server: RecordingServer) -> None:
+def test_templates(server: LoopbackServer) -> None:
     with Client(server.url) as client:
         assert client.list_templates()[0]["id"] == "hi_res_and_enrichment"
         assert client.get_template("hi_res_and_enrichment")["nodes"] == []
     assert [r.path for r in server.requests] == ["/api/v1/templates/", "/api/v1/templates/hi_res_and_enrichment"]
 
 
-def test_closed_client_and_bad_url(server: RecordingServer) -> None:
+def test_closed_client_and_bad_url(server: LoopbackServer) -> None:
     client = Client(server.url)
     client.close()
     with pytest.raises(UnstructuredError, match="has been closed"):
@@ -195,7 +197,7 @@ def test_closed_client_and_bad_url(server: RecordingServer) -> None:
         Client("platform.unstructuredapp.io")
 
 
-def test_loopback_ignores_proxy_environment(server: RecordingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loopback_ignores_proxy_environment(server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("NO_PROXY", "")
     with Client(server.url) as client:
@@ -223,6 +225,7 @@ def test_transport_seam() -> None:
     assert str(seen[0].url) == "http://example.invalid/api/v1/jobs/"
 
 
+@pytest.mark.engine
 def test_local_engine_fallback(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     discovery = pytest.importorskip(
         "unstructured_nb.local.discovery", reason="unstructured_nb.local.discovery (issue 3) is not written yet"

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.fake_api import LoopbackServer
 from unstructured_nb import Client
-
-from .recording_server import RecordingServer
 
 DOC = Path(__file__).resolve().parents[2] / ".." / "shared" / "api" / "WORKFLOW_API.md"
 ROW = re.compile(r"^\|\s*(?P<sdk>[^|]+?)\s*\|\s*(?P<method>GET|POST|PUT|DELETE|PATCH)\s+`(?P<path>/api/v1/[^`]*)`\s*\|")
@@ -43,9 +42,9 @@ def test_table_is_parsed() -> None:
     assert ("run_workflow", "POST", "/api/v1/workflows/{workflow_id}/run") in rows
 
 
-def test_every_endpoint_is_sent_by_its_client_method(server: RecordingServer) -> None:
+def test_every_endpoint_is_sent_by_its_client_method(server: LoopbackServer) -> None:
     wf = server.fake.add_workflow()
-    job = server.fake._new_job(wf["id"], wf["name"], [], "persistent")
+    job = server.fake.add_job(wf)
     ids = {"workflow_id": wf["id"], "job_id": job["id"], "template_id": "hi_res_and_enrichment"}
     # how to call each method with real ids; the method name comes from the document
     invocations: dict[str, Callable[[Client], Any]] = {

@@ -1,0 +1,256 @@
+"""``%unstructured_run``, ``%unstructured_jobs`` and ``%unstructured_workflows``: the IPython skin.
+
+Parsing and presentation only: runs are started and followed by ``runs``, drawn by
+``render`` through ``live``. Loading this module imports neither pandas, ipywidgets nor httpx.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from traitlets import Float, Int, TraitError, Unicode, validate
+
+from ..config import ENV_NONINTERACTIVE
+from ..errors import UnstructuredError, UsageError, WaitTimeoutError, user_message
+
+__all__ = ["UnstructuredMagics", "load_ipython_extension", "unload_ipython_extension"]
+
+_RUN_USAGE = "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S]; %unstructured_run --help lists every option"
+
+
+def _one_paragraph(exc: BaseException) -> UsageError | UnstructuredError:
+    """``exc`` as an error IPython shows as its one paragraph, with no traceback."""
+    if isinstance(exc, UnstructuredError):
+        return exc
+    return UsageError(user_message(exc))
+
+
+def _usage(exc: BaseException, usage: str) -> UsageError:
+    text = str(exc).strip().rstrip(".")
+    return UsageError(f"{text[:1].upper()}{text[1:]}. Usage: {usage}")
+
+
+def noninteractive() -> bool:
+    """True in CI and docs builds (``UNSTRUCTURED_NB_NONINTERACTIVE``): runs block and show only the final table."""
+    return os.environ.get(ENV_NONINTERACTIVE, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _interrupted(run: Any) -> None:
+    if run.done:
+        print(f"Stopped waiting. Job {run.job_id} already ended {run.status.value}.", file=sys.stderr)
+        return
+    print(
+        f"Stopped waiting. Job {run.job_id} is still running on the server and its table keeps updating. "
+        f"Cancel it with run.cancel() (run being the variable you assigned), or follow it again later with "
+        f"%unstructured_run --attach {run.job_id}.",
+        file=sys.stderr,
+    )
+
+
+def _positive(proposal: Any, what: str) -> Any:
+    value = proposal["value"]
+    if value is not None and not value > 0:
+        raise TraitError(f"{what} must be a positive number of seconds (or None), got {value!r}")
+    return value
+
+
+@magics_class
+class UnstructuredMagics(Magics):
+    """Run Unstructured workflows from a notebook. Configure with %config UnstructuredMagics.<name> = ..."""
+
+    poll_interval = Float(
+        None, allow_none=True, help="Seconds between status polls of a job; None adapts (fast at first, slower for long jobs)."
+    ).tag(config=True)
+    api_url = Unicode(None, allow_none=True, help="Default API URL; else UNSTRUCTURED_API_URL; else the local engine.").tag(
+        config=True
+    )
+    wait_timeout = Float(None, allow_none=True, help="Default --timeout (seconds) for --wait; None waits forever.").tag(
+        config=True
+    )
+    request_timeout = Float(None, allow_none=True, help="HTTP timeout (seconds) of each request; None keeps the client's.").tag(
+        config=True
+    )
+    max_rows = Int(50, help="Most rows shown in a status or jobs table.").tag(config=True)
+
+    @validate("poll_interval")
+    def _check_poll(self, proposal: Any) -> Any:
+        return _positive(proposal, "poll_interval")
+
+    @validate("wait_timeout")
+    def _check_wait(self, proposal: Any) -> Any:
+        return _positive(proposal, "wait_timeout")
+
+    @validate("request_timeout")
+    def _check_request(self, proposal: Any) -> Any:
+        return _positive(proposal, "request_timeout")
+
+    @validate("max_rows")
+    def _check_rows(self, proposal: Any) -> Any:
+        if proposal["value"] < 1:
+            raise TraitError(f"max_rows must be at least 1, got {proposal['value']!r}")
+        return proposal["value"]
+
+    def _client(self, api_url: str | None) -> Any:
+        from ..runs import shared_client
+
+        return shared_client(api_url or self.api_url or None, timeout=self.request_timeout)
+
+    # -- %unstructured_run --------------------------------------------------------------------
+    @magic_arguments()
+    @argument("workflow", nargs="?", help="Workflow id or exact name.")
+    @argument("paths", nargs="*", help="Files, globs (data/*.pdf) or folders.")
+    @argument("--wait", action="store_true", help="Block until the job ends.")
+    @argument("--timeout", type=float, default=None, help="With --wait: stop waiting after this many seconds.")
+    @argument("--poll", type=float, default=None, help="Seconds between status polls (default: adaptive).")
+    @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
+    @argument("--attach", metavar="JOB_ID", default=None, help="Follow an existing job instead of starting one.")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
+    @line_magic
+    def unstructured_run(self, line: str = "") -> Any:
+        """Start a workflow on files and show its live status table; returns the Run.
+
+        Usage: run = %unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S].
+        With no arguments, shows the panel. --attach JOB_ID follows an existing job.
+        """
+        try:
+            args = parse_argstring(self.unstructured_run, line)
+        except Exception as exc:  # the argument parser's error: one paragraph
+            raise _usage(exc, _RUN_USAGE) from None
+        if args.help:
+            print(self.unstructured_run.parser.format_help())
+            return None
+        if not args.workflow and not args.attach:
+            return self._panel()
+        from .. import runs
+
+        poll = args.poll if args.poll is not None else self.poll_interval
+        try:
+            if args.attach:
+                if args.workflow or args.paths:
+                    raise UsageError("--attach follows an existing job: give it a job id and no workflow or paths")
+                run = runs.attach(args.attach, client=self._client(args.api_url), poll=poll)
+            else:
+                if not args.paths:
+                    raise UsageError(
+                        f"No input files for workflow {args.workflow!r}. Usage: %unstructured_run WORKFLOW PATH [PATH ...]; "
+                        "a PATH may be a file, a glob such as data/*.pdf, or a folder"
+                    )
+                inputs = runs.expand(args.paths)
+                inputs.check()  # before the client exists, so a bad path sends nothing
+                run = runs.start_run(args.workflow, inputs, client=self._client(args.api_url), poll=poll)
+        except Exception as exc:
+            raise _one_paragraph(exc) from None
+        wait = args.wait or noninteractive()
+        timeout = args.timeout if args.timeout is not None else self.wait_timeout
+        try:
+            self._present(run, wait=wait, timeout=timeout)
+        except KeyboardInterrupt:  # Ctrl-C while the table was being shown: same answer as during --wait
+            _interrupted(run)
+        return run
+
+    def _present(self, run: Any, *, wait: bool, timeout: float | None) -> None:
+        from . import live
+
+        if noninteractive():
+            self._wait(run, timeout)
+            live.show_final([run], max_rows=self.max_rows)
+        elif live.in_kernel():
+            redraw = live.show_live([run], max_rows=self.max_rows)
+            if wait and self._wait(run, timeout):
+                redraw()  # the cell ends with the final table, not only once the tracker thread gets to it
+        else:  # terminal IPython: one table now, the final one after --wait
+            live.show_live([run], max_rows=self.max_rows)
+            if wait and self._wait(run, timeout):
+                live.show_final([run], max_rows=self.max_rows)
+            elif not run.finished:
+                print(f"Job {run.job_id} keeps running; display the run (or call run.wait()) to see its status.")
+
+    def _wait(self, run: Any, timeout: float | None) -> bool:
+        """Wait for the run; on Ctrl-C or timeout say what to do. True if it ended."""
+        try:
+            run.wait(timeout)
+            return True
+        except KeyboardInterrupt:
+            _interrupted(run)
+        except (WaitTimeoutError, UnstructuredError) as exc:
+            print(user_message(exc), file=sys.stderr)
+        return False
+
+    def _panel(self) -> Any:
+        try:
+            from .panel import panel
+        except Exception as exc:
+            raise UsageError(
+                f"The panel is not available here ({type(exc).__name__}: {exc}). Use %unstructured_run WORKFLOW PATH ... "
+                "instead, or install ipywidgets (pip install ipywidgets) and restart the kernel"
+            ) from None
+        try:  # the magic's configuration applies to the panel too
+            return panel(api_url=self.api_url or None, poll=self.poll_interval)
+        except UnstructuredError as exc:
+            raise _one_paragraph(exc) from None
+
+    # -- %unstructured_jobs --------------------------------------------------------------------
+    @magic_arguments()
+    @argument("--workflow", "-w", default=None, help="Only jobs of this workflow (id or exact name).")
+    @argument(
+        "--status", "-s", default=None, help="Only jobs with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, STOPPED)."
+    )
+    @argument("--limit", "-n", type=int, default=20, help="Show at most this many jobs (newest first); default 20.")
+    @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
+    @line_magic
+    def unstructured_jobs(self, line: str = "") -> Any:
+        """List recent jobs as a DataFrame, newest first, to find one to --attach to."""
+        try:
+            args = parse_argstring(self.unstructured_jobs, line)
+        except Exception as exc:
+            raise _usage(exc, "%unstructured_jobs [--workflow W] [--status S] [--limit N]") from None
+        if args.help:
+            print(self.unstructured_jobs.parser.format_help())
+            return None
+        from ..render.frames import jobs_frame
+        from ..runs import resolve_workflow
+
+        try:
+            client = self._client(args.api_url)
+            workflow_id = resolve_workflow(client, args.workflow).id if args.workflow else None
+            jobs = client.list_jobs(workflow_id=workflow_id, status=args.status.upper() if args.status else None)
+        except Exception as exc:
+            raise _one_paragraph(exc) from None
+        return jobs_frame(jobs, limit=max(0, args.limit))
+
+    # -- %unstructured_workflows ------------------------------------------------------------------
+    @magic_arguments()
+    @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
+    @line_magic
+    def unstructured_workflows(self, line: str = "") -> Any:
+        """List the workflows you can run, as a DataFrame (name, id, nodes)."""
+        try:
+            args = parse_argstring(self.unstructured_workflows, line)
+        except Exception as exc:
+            raise _usage(exc, "%unstructured_workflows [--api-url URL]") from None
+        if args.help:
+            print(self.unstructured_workflows.parser.format_help())
+            return None
+        from ..render.frames import workflows_frame
+
+        try:
+            workflows = self._client(args.api_url).list_workflows()
+        except Exception as exc:
+            raise _one_paragraph(exc) from None
+        return workflows_frame(workflows)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the magics (``%load_ext unstructured_nb``)."""
+    ipython.register_magics(UnstructuredMagics)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    for name in ("unstructured_run", "unstructured_jobs", "unstructured_workflows"):
+        ipython.magics_manager.magics["line"].pop(name, None)

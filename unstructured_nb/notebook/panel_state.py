@@ -1,0 +1,273 @@
+"""The panel's state without any widget: what is chosen, what runs, what to tell the user, and waits on it.
+
+The panel (``panel.py``) turns widget events into calls here and draws this state into its
+widgets; tests drive and read it directly. Every field is a plain value, and every change
+happens under one lock, because the tracker's thread and the browser's events both change
+it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import WaitTimeoutError, user_message
+from ..models import Workflow
+from ..render.style import format_size, short_id
+from ..runs import InputFile, Run, expand, split_field
+
+__all__ = ["PanelState", "Preview"]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the results area shows: a title, the first elements as a table (or a note), and a hint."""
+
+    title: str
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    note: str = ""
+    hint: str = ""
+
+
+def upload_files(values: Iterable[Mapping[str, Any]]) -> tuple[InputFile, ...]:
+    """``FileUpload.value`` entries as input files: (name, content) pairs, uploaded without a copy."""
+    out = []
+    for item in values:
+        name = str(item.get("name") or "upload")
+        content = item.get("content")
+        size = item.get("size")
+        if size is None and content is not None:
+            size = len(content)
+        out.append(InputFile(name, (name, content), int(size) if size is not None else None, None, "uploaded"))
+    return tuple(out)
+
+
+class PanelState:
+    """Everything the panel shows, as values, and the transitions between them."""
+
+    def __init__(self, *, size_limit_bytes: int, preview_rows: int) -> None:
+        self.size_limit_bytes = size_limit_bytes
+        self.preview_rows = preview_rows
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.workflows: list[Workflow] = []
+        self.picked: str | None = None  # the workflow id chosen in the list
+        self.typed = ""  # a workflow id or name typed by hand
+        self.uploads: tuple[InputFile, ...] = ()
+        self.kernel_files: tuple[InputFile, ...] = ()
+        self.path_problems: tuple[str, ...] = ()
+        self.path_note: str | None = None
+        self.starting = False
+        self.runs: list[Run] = []
+        self.error = ""  # the paragraph in the error area ('' when there is none)
+        self.error_source: str | None = None
+        self.preview: Preview | None = None
+        self.api_label = "not connected"
+        self.notice: str | None = None  # a one-off status message (after Cancel, say)
+        self._pending_previews = 0
+        self._previewed: set[str] = set()
+        self._settled: set[str] = set()  # job ids whose final state has been drawn
+
+    # -- what is chosen ---------------------------------------------------------------------
+    @property
+    def chosen_workflow(self) -> str | None:
+        """The workflow a click on Run would use: the typed id or name first, else the picked id."""
+        return self.typed.strip() or self.picked or None
+
+    @property
+    def files(self) -> list[InputFile]:
+        """Every file a click on Run would send: uploads first, then kernel-side files."""
+        return [*self.uploads, *self.kernel_files]
+
+    @property
+    def can_run(self) -> bool:
+        return not self.starting and bool(self.chosen_workflow) and bool(self.files) and not self.path_problems
+
+    @property
+    def running(self) -> list[Run]:
+        return [r for r in self.runs if not r.done]
+
+    def set_workflows(self, workflows: Sequence[Workflow]) -> None:
+        with self.lock:
+            self.workflows = sorted(workflows, key=lambda w: (w.name.lower(), w.id))  # reads well, same on every refresh
+            if self.picked not in {w.id for w in self.workflows}:
+                self.picked = None
+            self.clear_error("workflows")
+
+    def workflow_options(self) -> list[tuple[str, str]]:
+        """(label, id) per workflow: the name, with a short id where names repeat."""
+        counts: dict[str, int] = {}
+        for wf in self.workflows:
+            counts[wf.name] = counts.get(wf.name, 0) + 1
+        return [
+            (wf.name if counts[wf.name] == 1 and wf.name else f"{wf.name or '(unnamed)'} · {short_id(wf.id)}", wf.id)
+            for wf in self.workflows
+        ]
+
+    def set_paths(self, text: str) -> None:
+        """Expand the path field (the same rules as the magic and the terminal)."""
+        inputs = expand(split_field(text))
+        with self.lock:
+            self.kernel_files = inputs.files
+            self.path_problems = inputs.problems
+            self.path_note = inputs.note
+
+    def set_uploads(self, values: Iterable[Mapping[str, Any]]) -> None:
+        with self.lock:
+            self.uploads = upload_files(values)
+
+    def inputs_changed(self) -> None:
+        """A choice changed: an error about the old inputs no longer applies."""
+        self.clear_error("input")
+        with self.lock:
+            self.notice = None
+
+    # -- errors -----------------------------------------------------------------------------
+    def show_error(self, exc: BaseException | str, *, source: str = "panel") -> None:
+        """Show one paragraph in the error area (an exception becomes its one paragraph)."""
+        with self.lock:
+            self.error = exc if isinstance(exc, str) else user_message(exc)
+            self.error_source = source
+
+    def clear_error(self, source: str | None = None) -> None:
+        """Clear the error area (only an error from ``source``, when given)."""
+        with self.lock:
+            if source is None or self.error_source == source:
+                self.error = ""
+                self.error_source = None
+
+    # -- starting and following runs ----------------------------------------------------------
+    def begin_start(self) -> bool:
+        """Mark a start in progress; False if one already is (a double click)."""
+        with self.lock:
+            if self.starting:
+                return False
+            self.starting = True
+            self.notice = None
+            return True
+
+    def end_start(self) -> None:
+        with self.changed:
+            self.starting = False
+            self.changed.notify_all()
+
+    def add_run(self, run: Run) -> None:
+        with self.lock:
+            self.runs.append(run)
+            for source in ("run", "input", "cancel"):
+                self.clear_error(source)
+
+    def run_changed(self, run: Run, *, finished: bool) -> bool:
+        """Record a change of ``run``; True when its preview should now be loaded (once, when it completed)."""
+        with self.lock:
+            if run.last_error is not None:
+                self.show_error(run.last_error, source="poll")
+            else:
+                self.clear_error("poll")
+            load = (finished or run.done) and run.status.value == "COMPLETED" and run.job_id not in self._previewed
+            if load:
+                self._previewed.add(run.job_id)
+                self._pending_previews += 1
+            return load
+
+    def run_drawn(self, run: Run, *, finished: bool) -> None:
+        """The panel has drawn ``run``'s state; once its final state is drawn, waits may return."""
+        with self.changed:
+            if finished:
+                self._settled.add(run.job_id)
+            self.changed.notify_all()
+
+    def preview_done(self, preview: Preview | None) -> None:
+        with self.changed:
+            if preview is not None:
+                self.preview = preview
+            self._pending_previews -= 1
+            self.changed.notify_all()
+
+    def preview_of(self, run: Run) -> Preview | None:
+        """The results area for ``run`` (downloads its outputs), or None when a newer result is shown."""
+        elements = run.elements()
+        with self.lock:
+            index = self.runs.index(run) if run in self.runs else len(self.runs) - 1
+            completed = [i for i, r in enumerate(self.runs) if r.done and r.status.value == "COMPLETED"]
+        if completed and index < max(completed):
+            return None
+        head = elements.head(self.preview_rows)
+        columns = [c for c in ("filename", "type", "text", "page_number") if c in head.columns]
+        # a column with nothing to show (page_number of a text file) only adds noise
+        columns = [c for c in columns if c != "page_number" or head[c].notna().any()]
+        head = head[columns]
+        rows = tuple(tuple("" if v is None or v != v else str(v) for v in row) for row in head.itertuples(index=False))
+        n_files = elements["filename"].nunique() if "filename" in elements.columns else len(run.files)
+        title = (
+            f"Results of run {index + 1} (job {short_id(run.job_id)}): {len(elements)} elements from {n_files} "
+            f"file{'s' if n_files != 1 else ''}"
+        )
+        hint = (
+            f"First {min(len(elements), self.preview_rows)} shown. All of them: panel.runs[{index}].elements() "
+            "(or panel.runs[-1] for the latest run)."
+        )
+        return Preview(title, tuple(columns), rows, "" if len(elements) else "No elements.", hint)
+
+    def wait(self, timeout: float | None = None) -> Run | None:
+        """Block until the latest start has finished, its job has ended and its preview is shown."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.changed:
+            while self.starting or self._pending_previews > 0 or any(r.job_id not in self._settled for r in self.runs):
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    raise WaitTimeoutError(
+                        f"Stopped waiting for the panel's job after {timeout:g} s; it is still running",
+                        hint="Wait longer with panel.wait(), or stop it with panel.cancel() (the Cancel button)",
+                    )
+                self.changed.wait(0.2 if remaining is None else min(0.2, remaining))
+            return self.runs[-1] if self.runs else None
+
+    # -- what to say ---------------------------------------------------------------------------
+    def workflow_info(self) -> str:
+        typed = self.typed.strip()
+        if typed:
+            return "" if typed in {wf.id for wf in self.workflows} else "typed id or name: checked when you click Run"
+        if self.picked:
+            return f"id {self.picked}"
+        return f"{len(self.workflows)} workflows" if self.workflows else ""
+
+    def workflow_label(self, ref: str) -> str:
+        for wf in self.workflows:
+            if ref == wf.id:
+                return repr(wf.name) if wf.name else ref
+        return repr(ref)
+
+    def status_text(self) -> str:
+        """The line beside the buttons: what is happening, or what is missing before Run."""
+        with self.lock:
+            if self.starting:
+                n = len(self.files)
+                return f"Starting: sending {n} file{'s' if n != 1 else ''}…"
+            if self.notice and self.running:
+                return self.notice
+            if self.running:
+                r = self.running[-1]
+                return f"Job {short_id(r.job_id)} is {r.status.value}… (Cancel stops it)"
+            last = ""
+            if self.runs:
+                r = self.runs[-1]
+                took = r.elapsed_seconds()
+                last = f"Run {len(self.runs)} {r.status.value}" + (f" in {took:.1f} s" if took is not None else "") + ". "
+            workflow, files = self.chosen_workflow, self.files
+            if self.path_problems:
+                return last + "Fix the path field (see above)."
+            if not workflow and not files:
+                return last + "Choose a workflow and at least one file."
+            if not workflow:
+                return last + "Choose a workflow."
+            if not files:
+                return last + "Add at least one file."
+            total = format_size(sum(f.size or 0 for f in files))
+            again = " again" if last else ""
+            plural = "s" if len(files) != 1 else ""
+            return last + f"Ready to run {self.workflow_label(workflow)}{again} on {len(files)} file{plural} ({total})."

@@ -1,0 +1,120 @@
+"""The DataFrame views: the status, progress, failed-files, jobs and workflows tables, and ``run.elements()``.
+
+pandas is imported when a frame is first built (importing the package stays cheap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..models import Job, Workflow
+from .snapshot import RunSnapshot
+from .tables import Table, failed_table, jobs_table, progress_table, status_table, workflows_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = [
+    "ELEMENT_COLUMNS",
+    "element_row",
+    "elements_frame",
+    "failed_frame",
+    "jobs_frame",
+    "progress_frame",
+    "status_frame",
+    "workflows_frame",
+]
+
+#: The first columns of ``run.elements()``; the flattened metadata follows.
+ELEMENT_COLUMNS = ("filename", "node", "type", "element_id", "text", "page_number")
+
+
+def _frame(table: Table, counts: tuple[str, ...] = ()) -> pandas.DataFrame:
+    """``table`` as a DataFrame; the ``counts`` columns as integers, to compute with."""
+    import pandas as pd
+
+    frame = pd.DataFrame(list(table.rows), columns=list(table.columns))
+    for column in counts:
+        frame[column] = frame[column].astype(int)
+    return frame
+
+
+def status_frame(snapshots: Sequence[RunSnapshot]) -> pandas.DataFrame:
+    """One row per run (``run.to_dataframe()``)."""
+    return _frame(status_table(snapshots))
+
+
+def progress_frame(snapshot: RunSnapshot) -> pandas.DataFrame | None:
+    """Per-node file counts, or None before any details arrived."""
+    table = progress_table(snapshot)
+    return None if table is None else _frame(table, ("ready", "in progress", "success", "failure"))
+
+
+def failed_frame(snapshot: RunSnapshot) -> pandas.DataFrame | None:
+    """The files the job could not process, with their errors, or None."""
+    table = failed_table(snapshot)
+    return None if table is None else _frame(table)
+
+
+def jobs_frame(jobs: Sequence[Job], limit: int | None = None) -> pandas.DataFrame:
+    """Jobs, newest first (``%unstructured_jobs``)."""
+    return _frame(jobs_table(jobs, limit), ("input files",))
+
+
+def workflows_frame(workflows: Sequence[Workflow]) -> pandas.DataFrame:
+    """Workflows by name (``%unstructured_workflows``)."""
+    return _frame(workflows_table(workflows))
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, Mapping) and value:
+        for k, v in value.items():
+            _flatten(f"{prefix}.{k}" if prefix else str(k), v, out)
+    else:
+        out[prefix] = value
+
+
+def element_row(filename: str, node: str, element: Mapping[str, Any]) -> dict[str, Any]:
+    """One row of ``run.elements()``: the main fields first, then the rest of the metadata flattened."""
+    meta = element.get("metadata") or {}
+    row: dict[str, Any] = {
+        "filename": meta.get("filename") or filename,
+        "node": node,
+        "type": element.get("type"),
+        "element_id": element.get("element_id"),
+        "text": element.get("text"),
+        "page_number": meta.get("page_number"),
+    }
+    flat: dict[str, Any] = {}
+    _flatten("", {k: v for k, v in meta.items() if k not in ("filename", "page_number")}, flat)
+    for k, v in element.items():
+        if k not in ("metadata", "type", "element_id", "text"):
+            flat.setdefault(k, v)
+    row.update(flat)
+    return row
+
+
+def elements_frame(outputs: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]], all_nodes: bool = False) -> pandas.DataFrame:
+    """Every element of ``outputs`` (``{file: {node: [element, ...]}}``) as one row.
+
+    By default only each file's last node (the workflow's final output); ``all_nodes=True``
+    includes every node.
+    """
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    for filename, by_node in outputs.items():
+        nodes = list(by_node.items())
+        if not all_nodes:
+            nodes = nodes[-1:]
+        for node, elements in nodes:
+            rows.extend(element_row(filename, node, el) for el in elements)
+    if not rows:
+        return pd.DataFrame(columns=list(ELEMENT_COLUMNS))
+    frame = pd.DataFrame(rows)
+    pages = frame["page_number"]
+    if all(p is None or (isinstance(p, (int, float)) and float(p).is_integer()) for p in pages.dropna()):
+        frame["page_number"] = pages.astype("Int64")  # 3, not 3.0, and <NA> where a format has no pages
+    rest = [c for c in frame.columns if c not in ELEMENT_COLUMNS]
+    return frame[[*ELEMENT_COLUMNS, *rest]]

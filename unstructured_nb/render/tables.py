@@ -1,0 +1,150 @@
+"""The rows of every table, as plain strings: runs, node progress, failed files, jobs, workflows.
+
+The text, HTML and DataFrame views all draw these rows, so they show the same columns,
+names and counts. No pandas here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..models import Job, Workflow
+from .snapshot import NodeProgress, RunSnapshot
+from .style import format_seconds, format_time
+
+__all__ = [
+    "STATUS_COLUMNS",
+    "Block",
+    "Table",
+    "extra_blocks",
+    "failed_table",
+    "jobs_table",
+    "progress_table",
+    "status_table",
+    "workflows_table",
+]
+
+#: Columns of the status table, in order.
+STATUS_COLUMNS = ("job_id", "workflow", "status", "created", "elapsed", "input files", "outputs", "last polled")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of string cells."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """What is shown under the status table: a table, or a note (``kind`` "note" or "problem")."""
+
+    kind: str
+    title: str
+    table: Table | None = None
+    text: str = ""
+    progress: tuple[NodeProgress, ...] = ()  # for a progress table: the counts it shows, to draw as bars
+
+
+def _files_cell(names: Sequence[str], limit: int = 3) -> str:
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" (+{len(names) - limit} more)"
+
+
+def _outputs_cell(n: int, done: bool) -> str:
+    if n:
+        return f"{n} file{'s' if n != 1 else ''}"
+    return "none" if done else ""
+
+
+def status_table(snapshots: Sequence[RunSnapshot]) -> Table:
+    """One row per run."""
+    rows = tuple(
+        (
+            s.job_id,
+            s.workflow,
+            s.status,
+            format_time(s.created_at),
+            format_seconds(s.elapsed),
+            _files_cell(s.files),
+            _outputs_cell(s.outputs, s.done),
+            format_time(s.last_polled),
+        )
+        for s in snapshots
+    )
+    return Table(STATUS_COLUMNS, rows)
+
+
+def progress_table(s: RunSnapshot) -> Table | None:
+    """Per-node file counts, or None before any arrived."""
+    if not s.progress:
+        return None
+    rows = tuple((p.node, p.kind, str(p.ready), str(p.in_progress), str(p.success), str(p.failure)) for p in s.progress)
+    title = f"Progress of job {s.short_id} ({s.workflow})"
+    return Table(("node", "type", "ready", "in progress", "success", "failure"), rows, title)
+
+
+def failed_table(s: RunSnapshot) -> Table | None:
+    """The files the job could not process, with their errors, or None."""
+    if not s.failed:
+        return None
+    rows = tuple((f.file, f.error) for f in s.failed)
+    return Table(("file", "error"), rows, f"Failed files of job {s.short_id} ({s.workflow})")
+
+
+def extra_blocks(snapshots: Sequence[RunSnapshot]) -> list[Block]:
+    """Progress of running jobs, failed files, the server's notes and polling problems, in that order per run."""
+    blocks: list[Block] = []
+    for s in snapshots:
+        progress = progress_table(s)
+        if progress is not None and (not s.done or (s.failed and len(snapshots) == 1)):
+            blocks.append(Block("table", progress.title, progress, progress=s.progress))
+        failed = failed_table(s)
+        if failed is not None:
+            blocks.append(Block("table", failed.title, failed))
+        if s.message:
+            blocks.append(Block("note", f"Job {s.short_id}", text=s.message))
+        if s.problem:
+            blocks.append(Block("problem", f"Job {s.short_id}: polling problem (still trying)", text=s.problem))
+    return blocks
+
+
+def jobs_table(jobs: Sequence[Job], limit: int | None = None) -> Table:
+    """Jobs, newest first (``%unstructured_jobs``), with the status table's column names."""
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    ordered = sorted(jobs, key=lambda j: j.created_at or oldest, reverse=True)
+    if limit is not None:
+        ordered = ordered[:limit]
+    rows = tuple(
+        (
+            j.id,
+            j.workflow_name,
+            j.status.value,
+            format_time(j.created_at),
+            format_seconds(j.runtime_seconds),
+            str(len(j.input_file_ids)),
+            _outputs_cell(len({nf.file_id for nf in j.output_node_files}), j.done),
+        )
+        for j in ordered
+    )
+    return Table(("job_id", "workflow", "status", "created", "elapsed", "input files", "outputs"), rows)
+
+
+def workflows_table(workflows: Sequence[Workflow]) -> Table:
+    """Workflows by name (``%unstructured_workflows``)."""
+    rows = tuple(
+        (
+            wf.name,
+            wf.id,
+            " -> ".join(f"{n.type}:{n.subtype}" if n.subtype else n.type for n in wf.workflow_nodes),
+            wf.workflow_type or "",
+            wf.status,
+        )
+        for wf in sorted(workflows, key=lambda w: (w.name.lower(), w.id))
+    )
+    return Table(("name", "id", "nodes", "type", "status"), rows)

@@ -1,0 +1,389 @@
+"""``Run``: one job being followed: its latest state, its results, and the controls a user has over it.
+
+The tracker thread keeps a run current through its public update interface
+(:meth:`Run.apply`, :meth:`Run.finish`, :meth:`Run.notify`); everything a view shows is
+read through :meth:`Run.snapshot`. No IPython and no widgets here; DataFrames are built
+by ``render.frames``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ..client.protocol import ClientProtocol
+from ..errors import JobNotCompletedError, UnstructuredError, WaitTimeoutError
+from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, Workflow, WorkflowNode
+from ..render.frames import elements_frame, status_frame
+from ..render.html import runs_html
+from ..render.snapshot import RunSnapshot
+from ..render.text import runs_text
+from .outputs import Outputs, download_outputs
+from .tracker import RunUpdate, Tracker, default_tracker
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = ["Run"]
+
+log = logging.getLogger("unstructured_nb.runs")
+
+Callback = Callable[["Run"], None]
+
+
+class Run:
+    """A workflow job being followed: its latest state, results and controls.
+
+    ``run.status`` and ``run.job`` are refreshed in the background by the tracker;
+    ``run.wait()`` (or ``await run``) blocks until the job ends; ``run.elements()`` gives
+    every output element as one DataFrame. Its text and HTML reprs are the status table.
+    """
+
+    def __init__(
+        self,
+        job: Job,
+        client: ClientProtocol,
+        *,
+        files: Sequence[str] = (),
+        workflow: Workflow | None = None,
+        poll: float | None = None,
+        tracker: Tracker | None = None,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._job = job
+        self._client = client
+        self._workflow = workflow
+        self._files = list(files)
+        self._poll = poll
+        self._tracker = tracker
+        self._details: JobDetails | None = None
+        self._failed: list[FailedFile] | None = None
+        self._last_error: UnstructuredError | None = None
+        self._last_polled: datetime | None = None
+        self._started = time.monotonic()
+        self._ended: float | None = self._started if job.done else None
+        self._callbacks: list[Callback] = []
+        self._finished = threading.Event()
+        self._outputs: Outputs | None = None
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def job(self) -> Job:
+        """The latest ``Job`` seen."""
+        return self._job
+
+    @property
+    def job_id(self) -> str:
+        return self._job.id
+
+    @property
+    def status(self) -> JobStatus:
+        return self._job.status
+
+    @property
+    def done(self) -> bool:
+        """True once the job is COMPLETED, FAILED or STOPPED."""
+        return self._job.done
+
+    @property
+    def finished(self) -> bool:
+        """True once tracking has ended (job over and its final details fetched, or job lost)."""
+        return self._finished.is_set()
+
+    @property
+    def workflow_name(self) -> str:
+        if self._job.workflow_name:
+            return self._job.workflow_name
+        return self._workflow.name if self._workflow else ""
+
+    @property
+    def files(self) -> list[str]:
+        """Input file names (or ids, for an attached job whose names are unknown)."""
+        return list(self._files) if self._files else list(self._job.input_file_ids)
+
+    @property
+    def details(self) -> JobDetails | None:
+        """Latest per-node details (while running and at the end), if fetched."""
+        return self._details
+
+    @property
+    def failed_files(self) -> list[FailedFile] | None:
+        """Files the job could not process (fetched when it ends with failures)."""
+        return self._failed
+
+    @property
+    def last_error(self) -> UnstructuredError | None:
+        """The latest polling error; cleared by the next successful poll."""
+        return self._last_error
+
+    @property
+    def last_polled(self) -> datetime | None:
+        return self._last_polled
+
+    @property
+    def client(self) -> ClientProtocol:
+        return self._client
+
+    @property
+    def poll_interval(self) -> float | None:
+        """The fixed seconds between polls this run asked for (None: the tracker adapts)."""
+        return self._poll
+
+    def elapsed_seconds(self) -> float | None:
+        """The job's runtime when known, else the time since it was created (or started here)."""
+        if self._job.done and self._job.runtime_seconds is not None:
+            return self._job.runtime_seconds
+        created = self._job.created_at
+        end = self._ended if self._ended is not None else time.monotonic()
+        local = end - self._started
+        if created is not None and self._ended is None:
+            wall = (datetime.now(timezone.utc) - created).total_seconds()
+            if 0 <= wall < 7 * 86400:
+                return max(wall, local)
+        return local
+
+    def snapshot(self) -> RunSnapshot:
+        """The run at this moment, as every view draws it."""
+        with self._lock:
+            return RunSnapshot.of(
+                self._job,
+                workflow=self.workflow_name,
+                files=self.files,
+                details=self._details,
+                failed=self._failed,
+                error=self._last_error,
+                last_polled=self._last_polled,
+                elapsed=self.elapsed_seconds(),
+                finished=self.finished,
+            )
+
+    # -- the tracker's interface -----------------------------------------------------------
+    def apply(self, update: RunUpdate) -> bool:
+        """Record what a poll learned; True if anything a view shows changed."""
+        with self._lock:
+            changed = False
+            if update.job is not None:
+                # every status poll is a change: "last polled" and "elapsed" are in the table
+                changed = True
+                was_done = self._job.done
+                self._job = update.job
+                self._last_error = None
+                self._last_polled = datetime.now(timezone.utc)
+                if update.job.done and not was_done:
+                    self._ended = time.monotonic()
+            if update.details is not None:
+                changed = changed or update.details != self._details
+                self._details = update.details
+            if update.failed is not None:
+                failed = list(update.failed)
+                changed = changed or failed != self._failed
+                self._failed = failed
+            if update.error is not None:
+                changed = changed or self._last_error is None or str(self._last_error) != str(update.error)
+                self._last_error = update.error
+        return changed
+
+    def needs_failed_files(self) -> bool:
+        """True when the job ended (or runs) with failures, so its failed-files list is worth fetching."""
+        if self._job.status == JobStatus.FAILED:
+            return True
+        d = self._details
+        if d is None:
+            return False
+        bad = (JobProcessingStatus.COMPLETED_WITH_ERRORS, JobProcessingStatus.FAILED)
+        return d.processing_status in bad or any(n.failure for n in d.node_stats)
+
+    def finish(self) -> None:
+        """Mark tracking as ended (the job is over and its final state is in, or it was lost)."""
+        with self._lock:
+            if self._ended is None:
+                self._ended = time.monotonic()
+        self._finished.set()
+
+    def notify(self) -> None:
+        """Call every ``on_change`` callback (on the caller's thread)."""
+        with self._lock:
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            try:
+                callback(self)
+            except Exception:  # a broken display must not stop the tracker
+                log.exception("on_change callback %r failed", callback)
+
+    # -- subscription and following -----------------------------------------------------------
+    def on_change(self, callback: Callback) -> Callable[[], None]:
+        """Call ``callback(run)`` after every observed change and once at the end.
+
+        Callbacks run on the tracker thread; keep them short. Returns an unsubscribe function.
+        """
+        with self._lock:
+            self._callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._callbacks:
+                    self._callbacks.remove(callback)
+
+        return unsubscribe
+
+    def track(self, tracker: Tracker | None = None) -> Run:
+        """Have the tracker follow this run (the shared one by default); no-op once finished."""
+        if self._finished.is_set():
+            return self
+        if tracker is not None:
+            self._tracker = tracker
+        if self._tracker is None:
+            self._tracker = default_tracker()
+        self._tracker.track(self)
+        return self
+
+    def wait(self, timeout: float | None = None) -> Run:
+        """Block until the job ends (and its final details are in); returns the run.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds (the job keeps running), and
+        the polling error if the job can no longer be followed.
+        """
+        for _ in self.follow(interval=0.2, timeout=timeout):
+            pass
+        return self
+
+    def follow(self, interval: float = 0.5, timeout: float | None = None) -> Iterator[RunSnapshot]:
+        """Yield a snapshot now and then every ``interval`` seconds until tracking ends, then the final one.
+
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, and the polling error if the
+        job was lost. Short waits keep Ctrl-C responsive on every platform.
+        """
+        self.track()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._finished.is_set():
+            yield self.snapshot()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise WaitTimeoutError(
+                    f"Stopped waiting for job {self.job_id} after {timeout:g} s; it is still {self.status.value}",
+                    hint="Wait longer with run.wait(), cancel it with run.cancel(), or follow it later "
+                    f"with %unstructured_run --attach {self.job_id}",
+                )
+            wait = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
+            self._finished.wait(wait)
+        yield self.snapshot()
+        if not self.done and self._last_error is not None:
+            raise self._last_error
+
+    def __await__(self) -> Generator[Any, None, Run]:
+        return self._wait_async().__await__()
+
+    async def _wait_async(self) -> Run:
+        self.track()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+
+        def resolve() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        def callback(run: Run) -> None:
+            if run.finished:
+                loop.call_soon_threadsafe(resolve)
+
+        unsubscribe = self.on_change(callback)
+        try:
+            while not self.finished:  # the timeout catches a finish that raced with the subscription
+                try:
+                    await asyncio.wait_for(asyncio.shield(future), timeout=1.0)
+                except asyncio.TimeoutError:
+                    continue
+        finally:
+            unsubscribe()
+        if not self.done and self._last_error is not None:
+            raise self._last_error
+        return self
+
+    def cancel(self) -> None:
+        """Ask the server to stop the job; the table then shows STOPPED."""
+        self._client.cancel_job(self.job_id)
+        self.track()
+        if self._tracker is not None:
+            self._tracker.poke(self)
+
+    def refresh(self) -> Run:
+        """Fetch the job (and its details) now, in this thread; returns the run."""
+        job = self._client.get_job(self.job_id)
+        changed = self.apply(RunUpdate(job=job))
+        if job.status == JobStatus.IN_PROGRESS or job.done:
+            try:
+                changed = self.apply(RunUpdate(details=self._client.get_job_details(self.job_id))) or changed
+            except UnstructuredError as err:
+                log.debug("details of %s unavailable: %s", self.job_id, err)
+        if self.needs_failed_files() and self._failed is None:
+            try:
+                changed = self.apply(RunUpdate(failed=self._client.get_job_failed_files(self.job_id))) or changed
+            except UnstructuredError as err:
+                log.debug("failed files of %s unavailable: %s", self.job_id, err)
+        if changed:
+            self.notify()
+        return self
+
+    # -- results ---------------------------------------------------------------------------
+    def outputs(self) -> Outputs:
+        """Every output file's elements: ``{input file: {node: [element, ...]}}``.
+
+        Downloaded once and cached. Nodes are in workflow order, so the last one of each
+        file is the workflow's final output. Raises ``JobNotCompletedError`` unless the
+        job COMPLETED (a FAILED job's other files are still returned when it has outputs).
+        """
+        with self._lock:
+            if self._outputs is not None:
+                return self._outputs
+        job = self._job
+        if not job.done:
+            raise JobNotCompletedError(
+                f"Job {job.id} is still {job.status.value}; its outputs are not ready yet",
+                hint="Wait for it with run.wait() (or %unstructured_run --wait), then ask again",
+            )
+        if job.status != JobStatus.COMPLETED and not job.output_node_files:
+            raise JobNotCompletedError(
+                f"Job {job.id} ended {job.status.value} and has no outputs",
+                hint="See run.failed_files (and the failed-files table) for what went wrong",
+            )
+        result = download_outputs(self._client, job, self._workflow_nodes())
+        with self._lock:
+            self._outputs = result
+        return result
+
+    def elements(self, all_nodes: bool = False) -> pandas.DataFrame:
+        """All output elements as one DataFrame, one row per element.
+
+        Columns: filename, node, type, element_id, text, page_number, then the rest of the
+        metadata flattened (``metadata.data_source.url`` becomes ``data_source.url``).
+        By default only each file's final node output; ``all_nodes=True`` includes every node.
+        """
+        return elements_frame(self.outputs(), all_nodes)
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The status table of this run (one row)."""
+        return status_frame([self.snapshot()])
+
+    def _workflow_nodes(self) -> tuple[WorkflowNode, ...]:
+        workflow = self._workflow
+        if workflow is None:
+            try:
+                workflow = self._workflow = self._client.get_workflow(self._job.workflow_id)
+            except UnstructuredError:
+                return ()
+        return workflow.workflow_nodes
+
+    # -- reprs: a static snapshot (the notebook layer shows a live one) -----------------------
+    def __repr__(self) -> str:
+        return runs_text([self.snapshot()])
+
+    def _repr_html_(self) -> str:
+        return runs_html([self.snapshot()])
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        snapshot = [self.snapshot()]
+        return {"text/plain": runs_text(snapshot), "text/html": runs_html(snapshot)}

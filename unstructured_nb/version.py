@@ -1,0 +1,3 @@
+"""The version of unstructured_nb."""
+
+__version__ = "0.1.0"
