@@ -110,6 +110,7 @@ class FakeAPI:
         self.outputs: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
         self.failed: dict[str, list[dict[str, str]]] = {}
         self.details: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, list[str]] = {}  # job id -> its input files' names (what /file-status reports)
         self.requests: list[Recorded] = []
         self.progress = list(progress) if progress else None
         self.clock = clock
@@ -163,6 +164,7 @@ class FakeAPI:
         }
         with self.lock:
             self.jobs[job["id"]] = job
+            self.names[job["id"]] = list(files)
             if self.progress and status is None:
                 self.statuses[job["id"]] = list(self.progress)
         return job
@@ -319,7 +321,20 @@ class FakeAPI:
         if sub == "failed-files" and m == "GET":
             return Reply(200, {"failed_files": self.failed.get(job["id"], [])})
         if sub == "file-status" and m == "GET":
-            return Reply(200, {"id": job["id"], "files": [], "truncated": False, "index_finished": True, "generated_at": now()})
+            failed = {f["document"]: f["error"] for f in self.failed.get(job["id"], [])}
+            done = job["status"] in ("COMPLETED", "FAILED", "STOPPED")
+            files = [
+                {
+                    "record_id": file_id,
+                    "document": name,
+                    "status": "FAILURE" if name in failed else "SUCCESS" if done else "IN_PROGRESS",
+                    "error": failed.get(name),
+                }
+                for file_id, name in zip(job["input_file_ids"], self.names.get(job["id"], []), strict=False)
+            ]
+            return Reply(
+                200, {"id": job["id"], "files": files, "truncated": False, "index_finished": True, "generated_at": now()}
+            )
         if sub == "download" and m == "GET":
             if "file_id" not in q:
                 return _missing("query", "file_id")

@@ -17,7 +17,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 400
 
 # Which packages each layer may import (besides the shared data: errors, config, models, filetypes, version).
-SHARED = {"errors", "config", "models", "filetypes", "times", "version"}
+SHARED = {"errors", "config", "models", "filetypes", "hints", "times", "version"}
 LAYERS = {
     "client": {"client", "local"},  # the client starts the local engine when no URL is set
     "render": {"render"},

@@ -6,12 +6,12 @@ names and counts. No pandas here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..models import Job, Workflow
-from .snapshot import NodeProgress, RunSnapshot
+from .snapshot import NodeProgress, RunSnapshot, output_count
 from .style import format_seconds, format_time
 
 __all__ = [
@@ -32,11 +32,12 @@ STATUS_COLUMNS = ("job_id", "workflow", "status", "created", "elapsed", "input f
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table of string cells."""
+    """A titled table of string cells; ``states`` (one per row, when given) colour its status cells."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     title: str = ""
+    states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,12 @@ def _outputs_cell(n: int, done: bool) -> str:
 
 
 def status_table(snapshots: Sequence[RunSnapshot]) -> Table:
-    """One row per run."""
+    """One row per run; the status is the snapshot's ``status_text`` (``COMPLETED, 5 of 6 files failed``)."""
     rows = tuple(
         (
             s.job_id,
             s.workflow,
-            s.status,
+            s.status_text,
             format_time(s.created_at),
             format_seconds(s.elapsed),
             _files_cell(s.files),
@@ -77,7 +78,7 @@ def status_table(snapshots: Sequence[RunSnapshot]) -> Table:
         )
         for s in snapshots
     )
-    return Table(STATUS_COLUMNS, rows)
+    return Table(STATUS_COLUMNS, rows, states=tuple(s.state for s in snapshots))
 
 
 def progress_table(s: RunSnapshot) -> Table | None:
@@ -111,11 +112,18 @@ def extra_blocks(snapshots: Sequence[RunSnapshot]) -> list[Block]:
             blocks.append(Block("note", f"Job {s.short_id}", text=s.message))
         if s.problem:
             blocks.append(Block("problem", f"Job {s.short_id}: polling problem (still trying)", text=s.problem))
+        if s.stale and not s.finished:
+            blocks.append(Block("problem", f"Job {s.short_id}: this table is not updating", text=s.stale))
     return blocks
 
 
-def jobs_table(jobs: Sequence[Job], limit: int | None = None) -> Table:
-    """Jobs, newest first (``%unstructured_jobs``), with the status table's column names."""
+def jobs_table(jobs: Sequence[Job], limit: int | None = None, final_nodes: Mapping[str, str] | None = None) -> Table:
+    """Jobs, newest first (``%unstructured_jobs``), with the status table's column names.
+
+    ``final_nodes`` (workflow id -> its last node's id) makes "outputs" count files with a
+    final output, as the status table does.
+    """
+    finals = final_nodes or {}
     oldest = datetime.min.replace(tzinfo=timezone.utc)
     ordered = sorted(jobs, key=lambda j: j.created_at or oldest, reverse=True)
     if limit is not None:
@@ -128,11 +136,12 @@ def jobs_table(jobs: Sequence[Job], limit: int | None = None) -> Table:
             format_time(j.created_at),
             format_seconds(j.runtime_seconds),
             str(len(j.input_file_ids)),
-            _outputs_cell(len({nf.file_id for nf in j.output_node_files}), j.done),
+            _outputs_cell(output_count(j, finals.get(j.workflow_id)), j.done),
         )
         for j in ordered
     )
-    return Table(("job_id", "workflow", "status", "created", "elapsed", "input files", "outputs"), rows)
+    columns = ("job_id", "workflow", "status", "created", "elapsed", "input files", "outputs")
+    return Table(columns, rows, states=tuple(j.status.value for j in ordered))
 
 
 def workflows_table(workflows: Sequence[Workflow]) -> Table:

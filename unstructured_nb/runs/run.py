@@ -8,22 +8,26 @@ by ``render.frames``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from .. import hints
 from ..client.protocol import ClientProtocol
-from ..errors import JobNotCompletedError, UnstructuredError, WaitTimeoutError
+from ..errors import UnstructuredError, WaitInterrupted
 from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, Workflow, WorkflowNode
 from ..render.frames import elements_frame, status_frame
 from ..render.html import runs_html
 from ..render.snapshot import RunSnapshot
 from ..render.text import runs_text
-from .outputs import Outputs, download_outputs
+from . import waiting
+from .cancel import CancelOutcome, cancel
+from .inputs import InputFile
+from .outputs import Cache, Outputs, collect
 from .tracker import RunUpdate, Tracker, default_tracker
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,12 +57,14 @@ class Run:
         workflow: Workflow | None = None,
         poll: float | None = None,
         tracker: Tracker | None = None,
+        inputs: Sequence[InputFile] = (),
     ) -> None:
         self._lock = threading.RLock()
         self._job = job
         self._client = client
         self._workflow = workflow
-        self._files = list(files)
+        self._inputs = tuple(inputs)
+        self._files = list(files) or [f.name for f in self._inputs]
         self._poll = poll
         self._tracker = tracker
         self._details: JobDetails | None = None
@@ -69,7 +75,7 @@ class Run:
         self._ended: float | None = self._started if job.done else None
         self._callbacks: list[Callback] = []
         self._finished = threading.Event()
-        self._outputs: Outputs | None = None
+        self._cache: Cache = {}  # downloaded outputs by (file id, node id)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -105,6 +111,21 @@ class Run:
     def files(self) -> list[str]:
         """Input file names (or ids, for an attached job whose names are unknown)."""
         return list(self._files) if self._files else list(self._job.input_file_ids)
+
+    @property
+    def inputs(self) -> tuple[InputFile, ...]:
+        """The files this run sent, as given (empty for an attached job): what ``retry_failed()`` sends again."""
+        return self._inputs
+
+    @property
+    def workflow(self) -> Workflow | None:
+        """The workflow, when known (always for a run started here)."""
+        return self._workflow
+
+    def name_files(self, names: Sequence[str]) -> None:
+        """The input files' names, in ``job.input_file_ids`` order (an attached job learns them from the server)."""
+        with self._lock:
+            self._files = list(names)
 
     @property
     def details(self) -> JobDetails | None:
@@ -160,7 +181,12 @@ class Run:
                 last_polled=self._last_polled,
                 elapsed=self.elapsed_seconds(),
                 finished=self.finished,
+                final_node=self._final_node(),
             )
+
+    def _final_node(self) -> str | None:
+        nodes = self._workflow.workflow_nodes if self._workflow is not None else ()
+        return nodes[-1].id if nodes else None
 
     # -- the tracker's interface -----------------------------------------------------------
     def apply(self, update: RunUpdate) -> bool:
@@ -246,69 +272,53 @@ class Run:
         """Block until the job ends (and its final details are in); returns the run.
 
         Raises ``WaitTimeoutError`` after ``timeout`` seconds (the job keeps running), and
-        the polling error if the job can no longer be followed.
+        the polling error if the job can no longer be followed. Ctrl-C stops waiting, not
+        the job, and says so in one paragraph (``WaitInterrupted``, a KeyboardInterrupt).
         """
-        for _ in self.follow(interval=0.2, timeout=timeout):
-            pass
+        try:
+            for _ in self.follow(interval=0.2, timeout=timeout):
+                pass
+        except KeyboardInterrupt:
+            raise WaitInterrupted(self.interrupted_message()) from None
         return self
+
+    def interrupted_message(self) -> str:
+        """The paragraph for Ctrl-C while waiting: the same from ``run.wait()``, ``--wait`` and the CLI."""
+        return hints.stopped_waiting(self.job_id, self.status.value, self.done)
 
     def follow(self, interval: float = 0.5, timeout: float | None = None) -> Iterator[RunSnapshot]:
         """Yield a snapshot now and then every ``interval`` seconds until tracking ends, then the final one.
 
-        Raises ``WaitTimeoutError`` after ``timeout`` seconds, and the polling error if the
-        job was lost. Short waits keep Ctrl-C responsive on every platform.
+        Raises ``WaitTimeoutError`` after ``timeout`` seconds, and the polling error if the job was lost.
         """
-        self.track()
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self._finished.is_set():
-            yield self.snapshot()
-            if deadline is not None and time.monotonic() >= deadline:
-                raise WaitTimeoutError(
-                    f"Stopped waiting for job {self.job_id} after {timeout:g} s; it is still {self.status.value}",
-                    hint="Wait longer with run.wait(), cancel it with run.cancel(), or follow it later "
-                    f"with %unstructured_run --attach {self.job_id}",
-                )
-            wait = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
-            self._finished.wait(wait)
-        yield self.snapshot()
-        if not self.done and self._last_error is not None:
-            raise self._last_error
+        return waiting.follow(self, interval, timeout)
+
+    def wait_finished(self, timeout: float | None = None) -> bool:
+        """Block until tracking ends or ``timeout`` seconds pass; True if it ended."""
+        return self._finished.wait(timeout)
 
     def __await__(self) -> Generator[Any, None, Run]:
-        return self._wait_async().__await__()
+        return waiting.wait_async(self).__await__()
 
-    async def _wait_async(self) -> Run:
-        self.track()
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
+    def cancel(self) -> CancelOutcome:
+        """Ask the server to stop the job; says what it did (nothing is sent for a job that already ended)."""
+        return cancel(self)
 
-        def resolve() -> None:
-            if not future.done():
-                future.set_result(None)
-
-        def callback(run: Run) -> None:
-            if run.finished:
-                loop.call_soon_threadsafe(resolve)
-
-        unsubscribe = self.on_change(callback)
-        try:
-            while not self.finished:  # the timeout catches a finish that raced with the subscription
-                try:
-                    await asyncio.wait_for(asyncio.shield(future), timeout=1.0)
-                except asyncio.TimeoutError:
-                    continue
-        finally:
-            unsubscribe()
-        if not self.done and self._last_error is not None:
-            raise self._last_error
-        return self
-
-    def cancel(self) -> None:
-        """Ask the server to stop the job; the table then shows STOPPED."""
-        self._client.cancel_job(self.job_id)
+    def poll_soon(self) -> None:
+        """Have the tracker poll this run as soon as its budget allows (after a cancel, say)."""
         self.track()
         if self._tracker is not None:
             self._tracker.poke(self)
+
+    def retry_failed(self, **kwargs: Any) -> Run:
+        """Start a new job of the same workflow with only the files that failed; returns its Run.
+
+        Needs the files this run sent (``run.inputs``): an attached job's files are not at
+        hand, and the error names them. ``kwargs`` go to ``start_run`` (``poll=``, say).
+        """
+        from .start import retry_failed
+
+        return retry_failed(self, **kwargs)
 
     def refresh(self) -> Run:
         """Fetch the job (and its details) now, in this thread; returns the run."""
@@ -329,40 +339,41 @@ class Run:
         return self
 
     # -- results ---------------------------------------------------------------------------
-    def outputs(self) -> Outputs:
-        """Every output file's elements: ``{input file: {node: [element, ...]}}``.
+    def outputs(self, strict: bool = False) -> Outputs:
+        """Every output file's elements: ``{input file: {node: [element, ...]}}``, nodes in workflow order.
 
-        Downloaded once and cached. Nodes are in workflow order, so the last one of each
-        file is the workflow's final output. Raises ``JobNotCompletedError`` unless the
-        job COMPLETED (a FAILED job's other files are still returned when it has outputs).
+        Downloaded once (asking again while a job runs fetches only what is new). On a job
+        that is running, stopped or partly failed: what is there, with a one-line note on
+        stderr; ``strict=True`` raises ``JobNotCompletedError`` instead.
         """
-        with self._lock:
-            if self._outputs is not None:
-                return self._outputs
-        job = self._job
-        if not job.done:
-            raise JobNotCompletedError(
-                f"Job {job.id} is still {job.status.value}; its outputs are not ready yet",
-                hint="Wait for it with run.wait() (or %unstructured_run --wait), then ask again",
-            )
-        if job.status != JobStatus.COMPLETED and not job.output_node_files:
-            raise JobNotCompletedError(
-                f"Job {job.id} ended {job.status.value} and has no outputs",
-                hint="See run.failed_files (and the failed-files table) for what went wrong",
-            )
-        result = download_outputs(self._client, job, self._workflow_nodes())
-        with self._lock:
-            self._outputs = result
-        return result
+        return self._collect(strict=strict, all_nodes=True)
 
-    def elements(self, all_nodes: bool = False) -> pandas.DataFrame:
+    def elements(self, all_nodes: bool = False, strict: bool = False) -> pandas.DataFrame:
         """All output elements as one DataFrame, one row per element.
 
         Columns: filename, node, type, element_id, text, page_number, then the rest of the
         metadata flattened (``metadata.data_source.url`` becomes ``data_source.url``).
         By default only each file's final node output; ``all_nodes=True`` includes every node.
+        A running or partly failed job gives what is there with a one-line note (``strict=True``:
+        the short error instead).
         """
-        return elements_frame(self.outputs(), all_nodes)
+        return elements_frame(self._collect(strict=strict, all_nodes=all_nodes), all_nodes)
+
+    def _collect(self, *, strict: bool, all_nodes: bool) -> Outputs:
+        snap, nodes = self.snapshot(), self._workflow_nodes()
+        outputs, note = collect(
+            self._client,
+            self._job,
+            nodes,
+            self._cache,
+            total=len(snap.files),
+            failed=snap.failed_count,
+            strict=strict,
+            all_nodes=all_nodes,
+        )
+        if note:  # one line, where a notebook shows it apart from the result
+            print(note, file=sys.stderr)
+        return outputs
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The status table of this run (one row)."""
@@ -380,9 +391,6 @@ class Run:
     # -- reprs: a static snapshot (the notebook layer shows a live one) -----------------------
     def __repr__(self) -> str:
         return runs_text([self.snapshot()])
-
-    def _repr_html_(self) -> str:
-        return runs_html([self.snapshot()])
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         snapshot = [self.snapshot()]
