@@ -304,6 +304,7 @@ class FakeAPI:
             if job["id"] in self.details:
                 return Reply(200, self.details[job["id"]])
             n = len(job["input_file_ids"])
+            failed = len(self.failed.get(job["id"], []))  # files listed as failed count as failures of the node
             done = job["status"] in ("COMPLETED", "FAILED", "STOPPED")
             stats = [
                 {
@@ -312,11 +313,11 @@ class FakeAPI:
                     "node_subtype": "fast",
                     "ready": 0 if done else n,
                     "in_progress": 0,
-                    "success": n if done else 0,
-                    "failure": 0,
+                    "success": n - failed if done else 0,
+                    "failure": failed if done else 0,
                 }
             ]
-            status = "SUCCESS" if done else job["status"]
+            status = ("COMPLETED_WITH_ERRORS" if failed else "SUCCESS") if job["status"] == "COMPLETED" else job["status"]
             return Reply(200, {"id": job["id"], "processing_status": status, "node_stats": stats, "message": None})
         if sub == "failed-files" and m == "GET":
             return Reply(200, {"failed_files": self.failed.get(job["id"], [])})
