@@ -47,5 +47,9 @@ def test_the_cli_typo_hint_names_the_cli_command(speaking):
     assert "`unstructured-nb jobs`" in str(missing.value)
 
 
-def test_outside_ipython_the_words_are_plain_pythons():
-    assert hints.front_end() == "python"
+def test_the_front_end_is_found_again_after_speak_auto(speaking):
+    hints.speak("cli")
+    hints.speak("auto")
+    import IPython
+
+    assert hints.front_end() == ("notebook" if IPython.get_ipython() is not None else "python")

@@ -1,9 +1,11 @@
-"""What to type next, in the words of the front end in use: the notebook's magics, plain Python, or the CLI.
+"""What to do next, in the words of the front end in use: the notebook's magics, plain Python, the CLI, or an app.
 
 Every hint that names a command comes from here, so the CLI's messages name CLI commands
 and the notebook's name magics. The front end is the notebook when IPython is running
 (read from ``sys.modules``: nothing is imported), plain Python otherwise; the
-``unstructured-nb`` command says it is the CLI with :func:`speak`.
+``unstructured-nb`` command says it is the CLI with :func:`speak`, and a panel served by
+Voila says it is an ``app``, whose visitors cannot run code: its hints name the panel's
+buttons, or whoever runs the page.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ _SPOKEN: list[str] = []  # set by the CLI for the whole process
 def speak(front: str) -> None:
     """Say which front end is in use for the rest of the process: ``cli``, ``notebook`` or ``python``
     (``auto``: find out again, as at the start)."""
-    if front not in ("cli", "notebook", "python", "auto"):
+    if front not in ("cli", "notebook", "python", "app", "auto"):
         raise ValueError(f"unknown front end {front!r}")
     _SPOKEN[:] = [] if front == "auto" else [front]
 
@@ -47,6 +49,7 @@ def attach(job_id: str) -> str:
         "cli": f"`unstructured-nb run --attach {job_id}`",
         "notebook": f"`%unstructured_run --attach {job_id}`",
         "python": f"`unstructured_nb.attach({job_id!r})`",
+        "app": "this page (its table follows the job)",
     }[front_end()]
 
 
@@ -56,6 +59,7 @@ def cancel(job_id: str) -> str:
         "cli": f"`unstructured-nb cancel {job_id}`",
         "notebook": "`run.cancel()` (run being the variable you assigned)",
         "python": "`run.cancel()`",
+        "app": "the Cancel button",
     }[front_end()]
 
 
@@ -64,6 +68,7 @@ def list_workflows() -> str:
         "cli": "`unstructured-nb workflows`",
         "notebook": "`%unstructured_workflows` (or `client.list_workflows()`)",
         "python": "`client.list_workflows()`",
+        "app": "the Workflow list",
     }[front_end()]
 
 
@@ -72,6 +77,7 @@ def list_jobs() -> str:
         "cli": "`unstructured-nb jobs`",
         "notebook": "`%unstructured_jobs` (or `client.list_jobs()`)",
         "python": "`client.list_jobs()`",
+        "app": "the runs table",
     }[front_end()]
 
 
@@ -82,6 +88,7 @@ def login() -> str:
         "notebook": "`%unstructured_login` (or `unstructured_nb.login()`), which asks for the key without showing it "
         "and keeps it in memory for this session",
         "python": "`unstructured_nb.login()`, which asks for the key without echoing it",
+        "app": "whoever runs this page (the key is set where the app is started)",
     }[front_end()]
 
 

@@ -39,9 +39,15 @@ def test_await_run_in_async_code(fake: FakeAPI, client: Client):
 
 
 def test_wait_timeout_says_the_job_still_runs_and_cancel_stops_it(fake: FakeAPI, client: Client):
+    from unstructured_nb import hints
+
     run = job_run(fake, client, ["IN_PROGRESS"], tracker=quick_tracker())
-    with pytest.raises(WaitTimeoutError) as info:
-        run.wait(timeout=0.3)
+    hints.speak("python")
+    try:
+        with pytest.raises(WaitTimeoutError) as info:
+            run.wait(timeout=0.3)
+    finally:
+        hints.speak("auto")
     assert "still" in str(info.value) and "run.cancel()" in str(info.value)
     assert f"unstructured_nb.attach({run.job_id!r})" in str(info.value)  # plain Python's words (no IPython here)
     run.cancel()
