@@ -129,6 +129,7 @@ def test_a_root_confines_every_path_glob_and_symlink(tmp_path: Path):
         refused = expand([entry], root=course)
         assert not refused.files, entry
         assert len(refused.problems) == 1 and "outside the folder files may come from" in refused.problems[0], entry
+    assert expand(["/etc/*"], root=course).problems == ("/etc/* (outside the folder files may come from)",)
     globbed = expand(["*", "week1/*", "/etc/*"], root=course)
     real = sorted(str(Path(f.path).resolve()) for f in globbed.files if f.path)
     assert real == sorted(str(p.resolve()) for p in (course / "week1" / "notes.md", course / "syllabus.txt"))

@@ -105,8 +105,8 @@ class PanelLayout(widgets.VBox):
                     flex_flow="row wrap",
                 ),
                 _row(widgets.HTML(layout=_fixed()), self.error_area),
-                _row(widgets.HTML(layout=_fixed()), self.table),
-                _row(widgets.HTML(layout=_fixed()), self.preview_area),
+                _row(self.table),  # the tables take the whole width: they must fit a 1024-pixel projector
+                _row(self.preview_area),
             ]
         )
         self.add_class("unb-panel")

@@ -44,8 +44,9 @@ def status_badge(text: str, state: str | None = None) -> str:
     """A coloured pill for a status; ``state`` (``PARTIAL``, say) picks the colour when the text says more."""
     key = (state or text).upper()
     fg, bg = status_colours(key)
-    border = f";border:1px solid {fg}" if key == "PARTIAL" else ""
-    return f'<span data-status="{attr(key)}" style="{_BADGE};color:{fg};background:{bg}{border}">{esc(text)}</span>'
+    # a partial completion says more: it may wrap onto two lines rather than widen the table
+    extra = f";border:1px solid {fg};white-space:normal;max-width:150px;line-height:1.35" if key == "PARTIAL" else ""
+    return f'<span data-status="{attr(key)}" style="{_BADGE};color:{fg};background:{bg}{extra}">{esc(text)}</span>'
 
 
 def _cell(column: str, text: str, max_chars: int, state: str | None = None) -> str:

@@ -146,7 +146,7 @@ def expand(entries: Any, *, cwd: str | os.PathLike[str] | None = None, root: str
             continue
         text = os.fspath(entry) if fence is not None else os.path.expanduser(os.fspath(entry))
         full = text if os.path.isabs(text) else os.path.join(base, text)
-        if fence is not None and not glob.has_magic(text) and not inside(full):
+        if fence is not None and not inside(_literal_part(full)):
             problems.append(f"{text} ({outside})")  # said before looking: nothing outside is probed
             continue
         if glob.has_magic(text):
@@ -167,6 +167,16 @@ def expand(entries: Any, *, cwd: str | os.PathLike[str] | None = None, root: str
         else:
             problems.append(f"{text} (not found)")
     return Inputs(tuple(files), tuple(problems), tuple(skipped), base)
+
+
+def _literal_part(path: str) -> str:
+    """The part of a path before its first glob character (the whole path when it has none)."""
+    if not glob.has_magic(path):
+        return path
+    head = path
+    while glob.has_magic(head):
+        head = os.path.dirname(head)
+    return head
 
 
 def _folder_files(folder: str) -> list[str]:
