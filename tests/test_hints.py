@@ -30,7 +30,7 @@ def test_each_front_end_has_its_own_words(speaking, front: str, attach: str, wor
     hints.speak(front)
     assert hints.attach("J1") == attach and hints.list_workflows().startswith(workflows)
     paragraph = hints.stopped_waiting("J1", "IN_PROGRESS", done=False)
-    assert paragraph.startswith("Stopped waiting. Job J1 is still IN_PROGRESS on the server") and attach in paragraph
+    assert paragraph.startswith("Stopped waiting. Job J1 is still running on the server (IN_PROGRESS)") and attach in paragraph
     assert "%env" not in hints.login()
 
 

@@ -26,6 +26,7 @@ from .errors import (
     UnstructuredError,
     UsageError,
     ValidationError,
+    WaitInterrupted,
     WaitTimeoutError,
     WorkflowLookupError,
 )
@@ -40,6 +41,8 @@ _LAZY = {
     "run": "runs",
     "attach": "runs",
     "panel": "notebook.panel",
+    "login": "notebook.login",
+    "logout": "notebook.login",
     "Panel": "notebook.panel",
     **dict.fromkeys(
         (
@@ -84,6 +87,7 @@ __all__ = [
     "UnstructuredError",
     "UsageError",
     "ValidationError",
+    "WaitInterrupted",
     "WaitTimeoutError",
     "Workflow",
     "WorkflowLookupError",
@@ -91,6 +95,8 @@ __all__ = [
     "__version__",
     "attach",
     "load_ipython_extension",
+    "login",
+    "logout",
     "panel",
     "run",
     "unload_ipython_extension",
@@ -99,6 +105,7 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from .client import AsyncClient, Client
     from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
+    from .notebook.login import login, logout
     from .notebook.panel import Panel, panel
     from .runs import Run, attach, run
 

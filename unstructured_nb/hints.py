@@ -98,6 +98,6 @@ def stopped_waiting(job_id: str, status: str, done: bool) -> str:
         return f"Stopped waiting. Job {job_id} already ended {status}."
     keeps = " and its table keeps updating" if front_end() == "notebook" else ""
     return (
-        f"Stopped waiting. Job {job_id} is still {status} on the server{keeps}. Cancel it with {cancel(job_id)}, "
-        f"or follow it again later with {attach(job_id)}."
+        f"Stopped waiting. Job {job_id} is still running on the server ({status}){keeps}. Cancel it with "
+        f"{cancel(job_id)}, or follow it again later with {attach(job_id)}."
     )

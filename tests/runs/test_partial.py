@@ -142,7 +142,7 @@ def test_ctrl_c_in_wait_is_one_paragraph_and_the_job_goes_on(fake: FakeAPI, clie
         run.wait()
     assert isinstance(info.value, KeyboardInterrupt) and info.value.__cause__ is None
     text = str(info.value)
-    assert text.startswith(f"Stopped waiting. Job {run.job_id} is still IN_PROGRESS on the server") and "\n" not in text
+    assert text.startswith(f"Stopped waiting. Job {run.job_id} is still running on the server (IN_PROGRESS)") and "\n" not in text
     assert info.value._render_traceback_() == [text]  # IPython shows this paragraph, not a traceback
     assert not run.done and threading.active_count() >= 1
     run.cancel()
