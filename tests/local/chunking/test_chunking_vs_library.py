@@ -18,7 +18,7 @@ import pytest
 
 from unstructured_nb.local.nodes import run_node
 
-LIB_PYTHON = Path(__file__).resolve().parents[2] / "benchmarks" / "_work" / "unstructured-venv" / "bin" / "python"
+LIB_PYTHON = Path(__file__).resolve().parents[3] / "benchmarks" / "_work" / "unstructured-venv" / "bin" / "python"
 
 pytestmark = pytest.mark.skipif(
     not LIB_PYTHON.exists(), reason="the open-source library's venv is absent (made by benchmarks/bench_partition.py)"
