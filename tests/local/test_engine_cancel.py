@@ -29,7 +29,7 @@ def c(slow: LocalServer) -> Iterator[httpx.Client]:
 
 
 def _worker_pids(srv: LocalServer) -> list[int | None]:
-    return [w.process.pid if w.process else None for w in srv._engine.jobs.pool._workers]
+    return srv._engine.jobs.pool.worker_pids()
 
 
 def test_progress_then_prompt_cancel(slow: LocalServer, c: httpx.Client) -> None:

@@ -120,14 +120,14 @@ def test_serve_from_a_short_lived_thread(tmp_path: Path) -> None:
     t.join()
     (srv,) = box
     try:
-        workers = srv._engine.jobs.pool._workers
-        pids = wait_until(lambda: [w.process.pid for w in workers if w.process] or None, 30, what="the worker to start")
+        pool = srv._engine.jobs.pool
+        pids = wait_until(lambda: [p for p in pool.worker_pids() if p] or None, 30, what="the worker to start")
         with httpx.Client(base_url=srv.url) as c:
             wf = workflow_id(c)
             for _ in range(2):
                 assert wait_job(c, run(c, wf, [("a.txt", sample(".txt"))]).json()["id"])["status"] == "COMPLETED"
         # the same worker served both jobs: it was not killed when the starting thread ended
-        assert [w.process.pid for w in workers if w.process] == pids
+        assert [p for p in pool.worker_pids() if p] == pids
     finally:
         srv.stop()
 

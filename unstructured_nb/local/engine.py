@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import LocalEngineError
 from .discovery import LOG_FILE, STATE_FILE, read_state
 from .jobs import JobManager
+from .nodes import validate_workflow_nodes
 from .store import Store
 
 __all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LOCK_FILE", "LOG_FILE", "STATE_FILE", "Engine", "seed_nodes"]
@@ -42,17 +43,11 @@ SEED_WORKFLOWS: list[tuple[str, list[dict[str, Any]]]] = [
 ]
 
 
-def _nodes_module() -> Any:
-    from .worker import _load_nodes
-
-    return _load_nodes()
-
-
 def seed_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Validate and normalise workflow nodes (the partitioners' rules), then give each an id."""
     import uuid
 
-    normalized = _nodes_module().validate_workflow_nodes([dict(n) for n in nodes])
+    normalized = validate_workflow_nodes([dict(n) for n in nodes])
     out = []
     for node in normalized:
         node = dict(node)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
-from unstructured_nb.local.worker import Task, WorkerPool
+from unstructured_nb.local.worker import FileTask, Killed, Outcome, Progress, Succeeded, WorkerPool
 
 
 class Handler:
@@ -16,39 +15,40 @@ class Handler:
     def __init__(self) -> None:
         self.entered = threading.Event()
         self.release = threading.Event()
-        self.results: dict[str, tuple[Any, ...]] = {}
+        self.results: dict[str, Outcome] = {}
         self.done = threading.Condition()
 
-    def begin(self, task: Task) -> bool:
+    def begin(self, task: FileTask) -> bool:
         self.entered.set()
         assert self.release.wait(30)
         return True
 
-    def progress(self, task: Task, message: tuple[Any, ...]) -> None:
+    def progress(self, task: FileTask, message: Progress) -> None:
         pass
 
-    def end(self, task: Task, result: tuple[Any, ...]) -> None:
+    def end(self, task: FileTask, outcome: Outcome) -> None:
         with self.done:
-            self.results[task.file_id] = result
+            self.results[task.file_id] = outcome
             self.done.notify_all()
 
-    def wait_result(self, file_id: str, timeout: float) -> tuple[Any, ...]:
+    def wait_result(self, file_id: str, timeout: float) -> Outcome:
         with self.done:
             assert self.done.wait_for(lambda: file_id in self.results, timeout), f"no result for {file_id}"
             return self.results[file_id]
 
 
-def _task(tmp_path: Path, job_id: str, file_id: str, delay: float) -> Task:
+def _task(tmp_path: Path, job_id: str, file_id: str, delay: float) -> FileTask:
     src = tmp_path / f"{file_id}.txt"
     src.write_text("A short document.\n\nIt has two paragraphs of text for the partitioner.\n")
-    payload = {
-        "input_path": str(src),
-        "output_dir": str(tmp_path / file_id),
-        "filename": "doc.txt",
-        "file_delay": delay,
-        "nodes": [{"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}],
-    }
-    return Task(job_id=job_id, file_id=file_id, payload=payload)
+    return FileTask(
+        job_id=job_id,
+        file_id=file_id,
+        input_path=src,
+        output_dir=tmp_path / file_id,
+        filename="doc.txt",
+        nodes=[{"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}],
+        file_delay=delay,
+    )
 
 
 def test_cancel_between_marking_the_file_running_and_starting_it(tmp_path: Path) -> None:
@@ -61,13 +61,13 @@ def test_cancel_between_marking_the_file_running_and_starting_it(tmp_path: Path)
         pool.cancel("job-1")  # lands while the file is being marked running
         handler.release.set()
         started = time.monotonic()
-        assert handler.wait_result("f1", 30) == ("killed",)
+        assert handler.wait_result("f1", 30) == Killed()
         assert time.monotonic() - started < 30  # not the file's 60 s
 
         # the worker is free again for the next job, which runs normally
         pool.submit(_task(tmp_path, "job-2", "f2", delay=0.0))
-        result = handler.wait_result("f2", 60)
-        assert result[0] == "ok", result
+        outcome = handler.wait_result("f2", 60)
+        assert isinstance(outcome, Succeeded), outcome
     finally:
         handler.release.set()
         pool.close()
