@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LocalServer", "serve"]
+from .limits import DEFAULT_MAX_UPLOAD_BYTES
 
-DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LocalServer", "serve"]
 
 
 class LocalServer:

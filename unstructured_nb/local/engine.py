@@ -18,12 +18,12 @@ from typing import Any
 from ..errors import LocalEngineError
 from .discovery import LOG_FILE, STATE_FILE, read_state
 from .jobs import JobManager
-from .nodes import validate_workflow_nodes
+from .limits import DEFAULT_MAX_UPLOAD_BYTES
+from .nodes import prepare_nodes
 from .store import Store
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LOCK_FILE", "LOG_FILE", "STATE_FILE", "Engine", "seed_nodes"]
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LOCK_FILE", "LOG_FILE", "SEED_WORKFLOWS", "STATE_FILE", "Engine"]
 
-from . import DEFAULT_MAX_UPLOAD_BYTES
 
 LOCK_FILE = "engine.lock"
 
@@ -41,25 +41,6 @@ SEED_WORKFLOWS: list[tuple[str, list[dict[str, Any]]]] = [
         ],
     ),
 ]
-
-
-def seed_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Validate and normalise workflow nodes (the partitioners' rules), then give each an id."""
-    import uuid
-
-    normalized = validate_workflow_nodes([dict(n) for n in nodes])
-    out = []
-    for node in normalized:
-        node = dict(node)
-        if not node.get("id") or not isinstance(node.get("id"), str):
-            node["id"] = str(uuid.uuid4())
-        node["name"] = str(node.get("name") or node.get("type") or "")
-        node["subtype"] = str(node.get("subtype") or "")
-        out.append(node)
-    ids = [n["id"] for n in out]
-    if len(set(ids)) != len(ids):
-        raise ValueError("Two workflow nodes have the same id; node ids must be unique.")
-    return out
 
 
 class Engine:
@@ -81,13 +62,27 @@ class Engine:
             raise ValueError("workers must be at least 1")
         self.max_upload_bytes = int(max_upload_bytes)
         self.file_delay = max(0.0, float(file_delay))
-        self.store: Store | None = None
-        self.jobs: JobManager | None = None
+        self._store: Store | None = None
+        self._jobs: JobManager | None = None
         self._lock_fh: Any = None
         self.url: str | None = None
 
     def __repr__(self) -> str:  # never the key
         return f"Engine(data_dir={str(self.data_dir)!r}, workers={self.workers}, url={self.url!r})"
+
+    @property
+    def store(self) -> Store:
+        """The workflows, jobs and files (raises once the engine is closed)."""
+        if self._store is None:
+            raise LocalEngineError(f"The local engine of {self.data_dir} is not open.")
+        return self._store
+
+    @property
+    def jobs(self) -> JobManager:
+        """The job manager and its worker pool (raises once the engine is closed)."""
+        if self._jobs is None:
+            raise LocalEngineError(f"The local engine of {self.data_dir} is not open.")
+        return self._jobs
 
     def open(self) -> Engine:
         try:
@@ -100,27 +95,27 @@ class Engine:
         self._acquire_lock()
         try:
             try:
-                self.store = Store(self.data_dir / "engine.db")
+                self._store = Store(self.data_dir / "engine.db")
                 self._seed()
             except sqlite3.DatabaseError as exc:
                 raise LocalEngineError(
                     f"The local engine's database {self.data_dir / 'engine.db'} cannot be used: {exc}.",
                     hint="Move the data dir aside (your outputs are under its jobs/ folder) or pass another --data-dir.",
                 ) from None
-            self.jobs = JobManager(self.store, self.data_dir, self.workers, file_delay=self.file_delay)
-            self.jobs.start()
+            self._jobs = JobManager(self._store, self.data_dir, self.workers, file_delay=self.file_delay)
+            self._jobs.start()
         except BaseException:
             self.close()
             raise
         return self
 
     def close(self) -> None:
-        if self.jobs is not None:
-            self.jobs.close()
-            self.jobs = None
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self._jobs is not None:
+            self._jobs.close()
+            self._jobs = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
         self.remove_state_file()
         if self._lock_fh is not None:
             try:
@@ -150,7 +145,6 @@ class Engine:
         self._lock_fh = fh
 
     def _seed(self) -> None:
-        assert self.store is not None
         if self.store.get_meta("seeded"):
             return
         import uuid
@@ -158,7 +152,7 @@ class Engine:
         # sorted ids: the SDK lists with sort_by=id, and `partition` should come first
         ids = sorted(str(uuid.uuid4()) for _ in SEED_WORKFLOWS)
         for wid, (name, nodes) in zip(ids, SEED_WORKFLOWS):
-            self.store.create_workflow(name=name, workflow_type="custom", nodes=seed_nodes(nodes), workflow_id=wid)
+            self.store.create_workflow(name=name, workflow_type="custom", nodes=prepare_nodes(nodes), workflow_id=wid)
         self.store.set_meta("seeded", "1")
 
     # -- state file (engines that discovery can find) ------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ __all__ = [
     "SUPPORTED_EXTENSIONS",
     "FileProcessingError",
     "NodeOutput",
+    "prepare_nodes",
     "run_node",
     "validate_workflow_nodes",
 ]
@@ -261,6 +263,26 @@ def _chunk_settings(settings: Mapping[str, Any], subtype: str, where: str) -> di
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def prepare_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a workflow or job stores: :func:`validate_workflow_nodes`' copies, each with an id, a name and a subtype.
+
+    Raises ``ValueError`` as :func:`validate_workflow_nodes` does, and for two nodes with one id.
+    """
+    normalized = validate_workflow_nodes([dict(n) for n in nodes])
+    out = []
+    for node in normalized:
+        node = dict(node)
+        if not node.get("id") or not isinstance(node.get("id"), str):
+            node["id"] = str(uuid.uuid4())
+        node["name"] = str(node.get("name") or node.get("type") or "")
+        node["subtype"] = str(node.get("subtype") or "")
+        out.append(node)
+    ids = [n["id"] for n in out]
+    if len(set(ids)) != len(ids):
+        raise ValueError("Two workflow nodes have the same id; node ids must be unique.")
+    return out
 
 
 # -- running -----------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def url_for(sock: socket.socket) -> str:
 def build_server(engine: Engine, *, log_level: str = "warning") -> Any:
     import uvicorn
 
-    from .server import create_app
+    from .api import create_app
 
     config = uvicorn.Config(
         create_app(engine),

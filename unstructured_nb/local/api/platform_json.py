@@ -1,11 +1,12 @@
-"""Store rows -> the platform's JSON shapes, through the shared models (``to_api``)."""
+"""Store rows -> the platform's JSON bodies (workflows, jobs, details, file statuses, templates), through the shared models."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from ..models import (
+from ...models import (
     FailedFile,
     Job,
     JobDetails,
@@ -17,9 +18,9 @@ from ..models import (
     WorkflowNode,
     format_duration,
 )
-from .store import FileRow, JobRow, WorkflowRow, utcnow
+from ..store import FileRow, JobRow, WorkflowRow, utcnow
 
-__all__ = ["details_json", "failed_files_json", "file_status_json", "job_json", "node_files", "workflow_json"]
+__all__ = ["details_json", "failed_files_json", "file_status_json", "job_json", "template_json", "workflow_json"]
 
 
 def workflow_json(wf: WorkflowRow) -> dict[str, Any]:
@@ -45,11 +46,11 @@ def _runtime(job: JobRow) -> str | None:
     return format_duration((end - job.started_at).total_seconds())
 
 
-def node_files(job: JobRow, files: Sequence[FileRow]) -> list[NodeFile]:
+def _node_files(job: JobRow, files: Sequence[FileRow]) -> list[NodeFile]:
     """One entry per node output on disk: node ``i`` of a file exists once ``done_nodes > i``."""
     out = []
     for f in files:
-        for i, node in enumerate(job.nodes[: f.done_nodes]):
+        for node in job.nodes[: f.done_nodes]:
             out.append(
                 NodeFile(
                     node_id=node["id"], file_id=f.id, node_type=node.get("type") or "", node_subtype=node.get("subtype") or ""
@@ -67,7 +68,7 @@ def job_json(job: JobRow, files: Sequence[FileRow]) -> dict[str, Any]:
         created_at=job.created_at,
         runtime=_runtime(job),
         input_file_ids=tuple(f.id for f in files),
-        output_node_files=tuple(node_files(job, files)),
+        output_node_files=tuple(_node_files(job, files)),
         job_type=job.job_type,
     ).to_api()
 
@@ -186,4 +187,16 @@ def failed_files_json(files: Sequence[FileRow]) -> dict[str, Any]:
         "failed_files": [
             FailedFile(document=f.name, error=f.error or "Unknown error.").to_api() for f in files if f.status == "failure"
         ]
+    }
+
+
+def template_json(name: str, description: str, nodes: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A template's detail; its nodes get ids stable across restarts (uuid5 of the template and position)."""
+    return {
+        "id": name,
+        "name": name,
+        "description": description,
+        "version": "1",
+        "last_updated": "2026-01-01T00:00:00+00:00",
+        "nodes": [{"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"unstructured-nb/{name}/{i}")), **n} for i, n in enumerate(nodes)],
     }
