@@ -10,14 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
-from unstructured_nb.local import LocalServer, serve
+from unstructured_nb.local import EngineServer, serve
 
 TERMINAL = {"COMPLETED", "FAILED", "STOPPED"}
 KEY = "test-key-0123456789"
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineServer]:
     """A keyless engine with 2 workers and a 1 MB upload limit, shared by the tests."""
     srv = serve(data_dir=tmp_path_factory.mktemp("engine-data"), workers=2, max_upload_bytes=1024 * 1024)
     yield srv
@@ -25,20 +25,20 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 
 @pytest.fixture(scope="session")
-def keyed_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+def keyed_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineServer]:
     srv = serve(data_dir=tmp_path_factory.mktemp("keyed-data"), workers=1, api_key=KEY)
     yield srv
     srv.stop()
 
 
 @pytest.fixture
-def http(engine: LocalServer) -> Iterator[httpx.Client]:
+def http(engine: EngineServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=engine.url, timeout=30) as c:
         yield c
 
 
 @pytest.fixture
-def sdk(engine: LocalServer) -> Any:
+def sdk(engine: EngineServer) -> Any:
     from unstructured_client import UnstructuredClient
     from unstructured_client.utils import BackoffStrategy, RetryConfig
 

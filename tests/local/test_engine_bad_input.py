@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from unstructured_nb.local import LocalServer
+from unstructured_nb.local import EngineServer
 
 from .conftest import KEY, files_under, run, wait_job, workflow_id
 from .samples import sample
@@ -17,7 +17,7 @@ MISSING = "API key is missing, please provide an API key in the header."
 INVALID = "API key is invalid, please provide a valid API key in the header."
 
 
-def test_api_key_required_when_configured(keyed_engine: LocalServer) -> None:
+def test_api_key_required_when_configured(keyed_engine: EngineServer) -> None:
     with httpx.Client(base_url=keyed_engine.url) as c:
         for path in ("/api/v1/workflows/", "/api/v1/jobs", f"/api/v1/jobs/{uuid.uuid4()}", "/api/v1/no-such-route"):
             r = c.get(path)
@@ -30,7 +30,7 @@ def test_api_key_required_when_configured(keyed_engine: LocalServer) -> None:
         assert KEY not in repr(keyed_engine)
 
 
-def test_api_key_errors_through_the_sdk(keyed_engine: LocalServer) -> None:
+def test_api_key_errors_through_the_sdk(keyed_engine: EngineServer) -> None:
     from unstructured_client import UnstructuredClient
     from unstructured_client.models import errors
     from unstructured_client.utils import BackoffStrategy, RetryConfig
@@ -145,7 +145,7 @@ def test_download_errors(http: httpx.Client) -> None:
     assert r.status_code == 404 and "output_node_files" in r.json()["detail"]
 
 
-def test_huge_upload_is_413_and_leaves_nothing(engine: LocalServer, http: httpx.Client) -> None:
+def test_huge_upload_is_413_and_leaves_nothing(engine: EngineServer, http: httpx.Client) -> None:
     wf = workflow_id(http)
     before = files_under(engine.data_dir / "jobs")
     jobs_before = len(http.get("/api/v1/jobs/").json())
@@ -159,7 +159,7 @@ def test_huge_upload_is_413_and_leaves_nothing(engine: LocalServer, http: httpx.
     assert wait_job(http, run(http, wf, [("a.txt", sample(".txt"))]).json()["id"])["status"] == "COMPLETED"
 
 
-def test_traversal_filenames_stay_inside_the_data_dir(engine: LocalServer, http: httpx.Client, tmp_path: Path) -> None:
+def test_traversal_filenames_stay_inside_the_data_dir(engine: EngineServer, http: httpx.Client, tmp_path: Path) -> None:
     wf = workflow_id(http)
     outside = engine.data_dir.parent
     before = {p for p in outside.iterdir()}

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from unstructured_nb.local import LocalServer, serve
+from unstructured_nb.local import EngineServer, serve
 
 from .conftest import run, wait_job, wait_until, workflow_id
 from .samples import sample
 
 
 @pytest.fixture(scope="module")
-def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineServer]:
     # one worker, and every file takes at least 60 s: only a real cancel can end these jobs in time
     srv = serve(data_dir=tmp_path_factory.mktemp("slow-data"), workers=1, file_delay=60.0)
     yield srv
@@ -23,16 +23,16 @@ def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def c(slow: LocalServer) -> Iterator[httpx.Client]:
+def c(slow: EngineServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=slow.url, timeout=30) as client:
         yield client
 
 
-def _worker_pids(srv: LocalServer) -> list[int | None]:
-    return srv._engine.jobs.pool.worker_pids()
+def _worker_pids(srv: EngineServer) -> list[int | None]:
+    return srv.engine.jobs.pool.worker_pids()
 
 
-def test_progress_then_prompt_cancel(slow: LocalServer, c: httpx.Client) -> None:
+def test_progress_then_prompt_cancel(slow: EngineServer, c: httpx.Client) -> None:
     wf = workflow_id(c, "partition-and-chunk")
     first = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
     queued = run(c, wf, [("c.txt", sample(".txt"))]).json()
@@ -74,7 +74,7 @@ def test_progress_then_prompt_cancel(slow: LocalServer, c: httpx.Client) -> None
     assert again.status_code == 200 and "already STOPPED" in again.json()["message"]
 
 
-def test_cancel_a_scheduled_job(slow: LocalServer, c: httpx.Client) -> None:
+def test_cancel_a_scheduled_job(slow: EngineServer, c: httpx.Client) -> None:
     wf = workflow_id(c)
     busy = run(c, wf, [("a.txt", sample(".txt"))]).json()
     waiting = run(c, wf, [("b.txt", sample(".txt"))]).json()
@@ -88,7 +88,7 @@ def test_cancel_a_scheduled_job(slow: LocalServer, c: httpx.Client) -> None:
     assert c.post(f"/api/v1/jobs/{uuid.uuid4()}/cancel").status_code == 404
 
 
-def test_cancel_through_the_sdk(slow: LocalServer, c: httpx.Client) -> None:
+def test_cancel_through_the_sdk(slow: EngineServer, c: httpx.Client) -> None:
     from unstructured_client import UnstructuredClient
     from unstructured_client.utils import BackoffStrategy, RetryConfig
 
@@ -105,7 +105,7 @@ def test_cancel_through_the_sdk(slow: LocalServer, c: httpx.Client) -> None:
     assert details.processing_status.value == "STOPPED"
 
 
-def test_a_crashing_worker_fails_only_its_file(slow: LocalServer, c: httpx.Client) -> None:
+def test_a_crashing_worker_fails_only_its_file(slow: EngineServer, c: httpx.Client) -> None:
     import os
     import signal
 

@@ -120,7 +120,7 @@ def test_serve_from_a_short_lived_thread(tmp_path: Path) -> None:
     t.join()
     (srv,) = box
     try:
-        pool = srv._engine.jobs.pool
+        pool = srv.engine.jobs.pool
         pids = wait_until(lambda: [p for p in pool.worker_pids() if p] or None, 30, what="the worker to start")
         with httpx.Client(base_url=srv.url) as c:
             wf = workflow_id(c)

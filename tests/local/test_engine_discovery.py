@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from unstructured_nb.errors import LocalEngineError
-from unstructured_nb.local import discovery
 from unstructured_nb.local.discovery import default_data_dir, ensure_local_engine, stop_local_engine
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,7 +45,6 @@ def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    discovery._announced.discard(str(data_dir.resolve()))
     first = ensure_local_engine(data_dir)
     second = ensure_local_engine(data_dir)
     assert first == second and first.pid and first.pid != os.getpid()

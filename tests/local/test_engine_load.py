@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from unstructured_nb.local import LocalServer
+from unstructured_nb.local import EngineServer
 
 from .conftest import run, wait_job, wait_until, workflow_id
 from .samples import sample
@@ -25,7 +25,7 @@ def _outputs(c: httpx.Client, job: dict[str, Any]) -> list[Any]:
     return out
 
 
-def test_hundred_concurrent_runs(engine: LocalServer) -> None:
+def test_hundred_concurrent_runs(engine: EngineServer) -> None:
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     with httpx.Client(base_url=engine.url, timeout=60, limits=limits) as c:
         wf = workflow_id(c, "partition-and-chunk")

@@ -1,4 +1,9 @@
-"""One local engine on one data dir: the lock, the store, the job manager, the seeded workflows.
+"""The engine: one data dir's lock, store, job manager and seeded workflows, in this process (everything but HTTP).
+
+Names: an :class:`Engine` is this in-process state; :func:`unstructured_nb.local.serve`
+returns an :class:`~unstructured_nb.local.EngineServer` (an engine and its HTTP server
+running in this process); discovery describes another process's engine as a
+:class:`~.discovery.SharedEngine`.
 
 The data dir holds ``engine.db`` (SQLite), ``jobs/<job id>/inputs|outputs`` (bytes),
 ``engine.lock`` (held for the engine's lifetime: two engines on one data dir would fail
@@ -9,21 +14,20 @@ each other's jobs on restart), and, for engines started from the command line,
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import LocalEngineError
-from .discovery import LOG_FILE, STATE_FILE, read_state
 from .jobs import JobManager
 from .limits import DEFAULT_MAX_UPLOAD_BYTES
 from .nodes import prepare_nodes
+from .state_file import EngineState, read_state, remove_state, write_state
 from .store import Store
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LOCK_FILE", "LOG_FILE", "SEED_WORKFLOWS", "STATE_FILE", "Engine"]
-
+__all__ = ["LOCK_FILE", "SEED_WORKFLOWS", "Engine"]
 
 LOCK_FILE = "engine.lock"
 
@@ -44,7 +48,7 @@ SEED_WORKFLOWS: list[tuple[str, list[dict[str, Any]]]] = [
 
 
 class Engine:
-    """Everything but HTTP: open with :meth:`open`, then :meth:`close`."""
+    """One data dir's engine in this process, without HTTP: :meth:`open` it, then :meth:`close` it."""
 
     def __init__(
         self,
@@ -64,8 +68,9 @@ class Engine:
         self.file_delay = max(0.0, float(file_delay))
         self._store: Store | None = None
         self._jobs: JobManager | None = None
-        self._lock_fh: Any = None
-        self.url: str | None = None
+        self._lock_fh: IO[str] | None = None
+        self._wrote_state = False
+        self.url: str | None = None  # where it is served, once it is
 
     def __repr__(self) -> str:  # never the key
         return f"Engine(data_dir={str(self.data_dir)!r}, workers={self.workers}, url={self.url!r})"
@@ -126,7 +131,7 @@ class Engine:
 
     def _acquire_lock(self) -> None:
         try:
-            fh = open(self.data_dir / LOCK_FILE, "a+")
+            fh = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115  # held (and locked) until close()
         except OSError as exc:
             raise LocalEngineError(
                 f"The local engine cannot write in its data dir {self.data_dir}: {exc.strerror or exc}.",
@@ -137,42 +142,32 @@ class Engine:
         except OSError:
             fh.close()
             other = read_state(self.data_dir)
-            where = f" at {other['url']} (pid {other.get('pid')})" if other and other.get("url") else ""
+            where = f" at {other.url} (pid {other.pid})" if other else ""
             raise LocalEngineError(
                 f"Another local engine is already using the data dir {self.data_dir}{where}.",
-                hint=f"Use that engine, stop it with `unstructured-nb stop --data-dir {self.data_dir}`, or pass another --data-dir.",
+                hint=f"Use that engine, stop it with `unstructured-nb stop --data-dir {self.data_dir}`, "
+                "or pass another --data-dir.",
             ) from None
         self._lock_fh = fh
 
     def _seed(self) -> None:
         if self.store.get_meta("seeded"):
             return
-        import uuid
-
         # sorted ids: the SDK lists with sort_by=id, and `partition` should come first
         ids = sorted(str(uuid.uuid4()) for _ in SEED_WORKFLOWS)
-        for wid, (name, nodes) in zip(ids, SEED_WORKFLOWS):
+        for wid, (name, nodes) in zip(ids, SEED_WORKFLOWS, strict=True):
             self.store.create_workflow(name=name, workflow_type="custom", nodes=prepare_nodes(nodes), workflow_id=wid)
         self.store.set_meta("seeded", "1")
 
     # -- state file (engines that discovery can find) ------------------------------------
 
     def write_state_file(self, url: str) -> None:
+        """Record where this engine answers, for :mod:`.discovery` (engines started from the command line)."""
         self.url = url
-        state = {"url": url, "pid": os.getpid(), "data_dir": str(self.data_dir), "auth": bool(self.api_key)}
-        target = self.data_dir / STATE_FILE
-        tmp = target.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, target)
+        write_state(self.data_dir, EngineState(url=url, pid=os.getpid(), data_dir=str(self.data_dir), auth=bool(self.api_key)))
         self._wrote_state = True
 
     def remove_state_file(self) -> None:
-        if not getattr(self, "_wrote_state", False):
-            return
-        state = read_state(self.data_dir)
-        if state and state.get("pid") == os.getpid():
-            try:
-                (self.data_dir / STATE_FILE).unlink()
-            except FileNotFoundError:
-                pass
-        self._wrote_state = False
+        if self._wrote_state:
+            remove_state(self.data_dir, pid=os.getpid())
+            self._wrote_state = False

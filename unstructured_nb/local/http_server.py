@@ -1,17 +1,22 @@
-"""Bind a socket and run the FastAPI app on uvicorn, in the foreground (CLI) or a background thread (``serve()``)."""
+"""Serve an engine over HTTP: check the host, bind the socket, run the API on uvicorn in the foreground or on a thread."""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import threading
 import time
-from typing import Any
+from pathlib import Path
 
+import uvicorn
+
+from ..config import ENV_SERVER_KEY
 from ..errors import LocalEngineError
+from .api import create_app
 from .engine import Engine
 
-__all__ = ["ServerThread", "bind", "build_server", "check_host", "url_for"]
+__all__ = ["ServerThread", "build_server", "open_engine", "url_for"]
 
 
 def _is_loopback(host: str) -> bool:
@@ -23,16 +28,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def check_host(host: str, api_key: str | None) -> None:
+def _check_host(host: str, api_key: str | None) -> None:
     """Refuse to expose a keyless engine beyond this machine."""
     if not _is_loopback(host) and not api_key:
         raise LocalEngineError(
-            f"Refusing to serve on {host} without an API key: anyone who can reach this machine could run jobs and read your files.",
-            hint="Pass --api-key (or set UNSTRUCTURED_NB_SERVER_API_KEY), or serve on 127.0.0.1.",
+            f"Refusing to serve on {host} without an API key: "
+            "anyone who can reach this machine could run jobs and read your files.",
+            hint=f"Pass --api-key (or set {ENV_SERVER_KEY}), or serve on 127.0.0.1.",
         )
 
 
-def bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on sockets that say they are TCP,
     # and without it every small response waits ~40 ms for a delayed ACK (Nagle).
@@ -51,17 +57,39 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def open_engine(
+    host: str,
+    port: int,
+    data_dir: str | os.PathLike[str],
+    *,
+    api_key: str | None,
+    workers: int | None,
+    max_upload_bytes: int,
+    file_delay: float,
+) -> tuple[Engine, socket.socket]:
+    """An opened engine and the socket it will listen on; nothing is left open on failure.
+
+    The port is bound before the engine opens, so a port in use fails fast, before the data
+    dir is locked or any worker starts.
+    """
+    _check_host(host, api_key)
+    engine = Engine(Path(data_dir), api_key=api_key, workers=workers, max_upload_bytes=max_upload_bytes, file_delay=file_delay)
+    sock = _bind(host, port)
+    try:
+        engine.open()
+    except BaseException:
+        sock.close()
+        raise
+    return engine, sock
+
+
 def url_for(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
 
 
-def build_server(engine: Engine, *, log_level: str = "warning") -> Any:
-    import uvicorn
-
-    from .api import create_app
-
+def build_server(engine: Engine, *, log_level: str = "warning") -> uvicorn.Server:
     config = uvicorn.Config(
         create_app(engine),
         log_level=log_level,
@@ -77,7 +105,7 @@ def build_server(engine: Engine, *, log_level: str = "warning") -> Any:
 class ServerThread:
     """uvicorn on a daemon thread; ``start`` returns once it accepts connections."""
 
-    def __init__(self, server: Any, sock: socket.socket) -> None:
+    def __init__(self, server: uvicorn.Server, sock: socket.socket) -> None:
         self.server = server
         self.sock = sock
         self.error: BaseException | None = None
