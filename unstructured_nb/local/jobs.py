@@ -10,7 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .store import FileRow, JobRow, Store
+from .rows import FileRow, JobRow
+from .store import Store
 from .worker import Failed, FileTask, NodeFinished, Outcome, Progress, Succeeded, WorkerPool
 
 __all__ = ["INTERRUPTED_MESSAGE", "JobManager"]

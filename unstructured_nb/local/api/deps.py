@@ -14,7 +14,8 @@ from fastapi import Depends, Request
 
 from ..engine import Engine
 from ..jobs import JobManager
-from ..store import JobRow, Store, WorkflowRow
+from ..rows import JobRow, WorkflowRow
+from ..store import Store
 from .errors import ApiError
 
 __all__ = [

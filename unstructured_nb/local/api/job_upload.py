@@ -18,7 +18,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from ..engine import Engine
-from ..store import WorkflowRow
+from ..rows import WorkflowRow
 from .errors import ApiError
 from .platform_json import job_json
 from .upload_receiver import Upload, receive_files

@@ -10,7 +10,7 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..nodes import prepare_nodes
-from ..store import WorkflowRow, utcnow
+from ..rows import WorkflowRow, utcnow
 from .deps import EngineDep, JobDep, JobsDep, StoreDep, find_job
 from .errors import ApiError, invalid
 from .job_upload import staged_job

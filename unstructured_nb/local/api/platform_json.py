@@ -18,7 +18,7 @@ from ...models import (
     WorkflowNode,
     format_duration,
 )
-from ..store import FileRow, JobRow, WorkflowRow, utcnow
+from ..rows import FileRow, JobRow, WorkflowRow, utcnow
 
 __all__ = ["details_json", "failed_files_json", "file_status_json", "job_json", "template_json", "workflow_json"]
 
