@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .rows import FileRow, JobRow
 from .store import Store
-from .worker import Failed, FileTask, NodeFinished, Outcome, Progress, Succeeded, WorkerPool
+from .worker import FileTask, WorkerPool
+from .worker.messages import Failed, NodeFinished, Outcome, Progress, Succeeded
 
 __all__ = ["INTERRUPTED_MESSAGE", "JobManager"]
 

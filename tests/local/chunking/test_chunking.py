@@ -11,19 +11,19 @@ from unstructured_nb.local.chunking import decode_orig_elements
 from unstructured_nb.local.nodes import run_node
 
 
-def el(type_: str, text: str, page: int | None = None, **meta: Any) -> dict:
+def el(type_: str, text: str, page: int | None = None, **meta: Any) -> dict[str, Any]:
     metadata = {"filename": "doc.pdf", "filetype": "application/pdf", "languages": ["eng"], **meta}
     if page is not None:
         metadata["page_number"] = page
     return {"type": type_, "element_id": f"id-{text[:8]}", "text": text, "metadata": metadata}
 
 
-def chunk(elements: list[dict], subtype: str = "chunk_by_character", **settings: Any) -> list[dict]:
+def chunk(elements: list[dict[str, Any]], subtype: str = "chunk_by_character", **settings: Any) -> list[dict[str, Any]]:
     node = {"type": "chunk", "subtype": subtype, "settings": settings}
     return run_node(node, elements, filename="doc.pdf").elements
 
 
-def texts(chunks: list[dict]) -> list[str]:
+def texts(chunks: list[dict[str, Any]]) -> list[str]:
     return [c["text"] for c in chunks]
 
 

@@ -13,6 +13,7 @@ import os
 import random
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,9 +21,12 @@ from unstructured_nb.local.nodes import run_node
 
 LIB_PYTHON = Path(__file__).resolve().parents[3] / "benchmarks" / "_work" / "unstructured-venv" / "bin" / "python"
 
-pytestmark = pytest.mark.skipif(
-    not LIB_PYTHON.exists(), reason="the open-source library's venv is absent (made by benchmarks/bench_partition.py)"
-)
+pytestmark = [
+    pytest.mark.slow,  # the library runs in its own interpreter
+    pytest.mark.skipif(
+        not LIB_PYTHON.exists(), reason="the open-source library's venv is absent (made by benchmarks/bench_partition.py)"
+    ),
+]
 
 _LIB = r"""
 import json, sys
@@ -40,7 +44,7 @@ print(json.dumps(out))
 WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
 
 
-def _cases(seed: int, count: int) -> list[dict]:
+def _cases(seed: int, count: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
 
     def text(n: int) -> str:
@@ -53,7 +57,7 @@ def _cases(seed: int, count: int) -> list[dict]:
         for i in range(rng.randint(1, 25)):
             kind = rng.choice(["Title", "NarrativeText", "NarrativeText", "ListItem", "Table", "PageBreak"])
             page += rng.random() < 0.15
-            meta: dict = {"filename": "f.txt", "languages": [rng.choice(["eng", "eng", "fra"])], "page_number": page}
+            meta: dict[str, Any] = {"filename": "f.txt", "languages": [rng.choice(["eng", "eng", "fra"])], "page_number": page}
             if kind == "Table":
                 rows = [[text(1) for _ in range(3)] for _ in range(rng.randint(1, 12))]
                 body = " ".join(c for r in rows for c in r)
@@ -73,7 +77,7 @@ def _cases(seed: int, count: int) -> list[dict]:
                     meta["link_texts"], meta["link_urls"] = ["x"], ["https://example.com"]
             elements.append({"type": kind, "element_id": f"e{i}", "text": body, "metadata": meta})
         strategy = rng.choice(["basic", "by_title"])
-        kwargs: dict = {"max_characters": rng.choice([50, 100, 200, 500])}
+        kwargs: dict[str, Any] = {"max_characters": rng.choice([50, 100, 200, 500])}
         if rng.random() < 0.5:
             kwargs["new_after_n_chars"] = rng.choice([0, 30, 80, 300])
         if rng.random() < 0.4:
@@ -90,7 +94,7 @@ def _cases(seed: int, count: int) -> list[dict]:
     return cases
 
 
-def _comparable(chunk: dict) -> tuple:
+def _comparable(chunk: dict[str, Any]) -> tuple[str, str, str]:
     meta = {k: v for k, v in chunk["metadata"].items() if k not in ("table_id", "orig_elements")}
     return chunk["type"], chunk["text"], json.dumps(meta, sort_keys=True)
 

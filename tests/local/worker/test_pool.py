@@ -1,4 +1,4 @@
-"""The worker pool's cancel, with the timing windows forced open (no server, no sleeps)."""
+"""The worker pool's cancel, with the timing windows forced open (real worker processes, no server, no sleeps)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ import threading
 import time
 from pathlib import Path
 
-from unstructured_nb.local.worker import FileTask, Killed, Outcome, Progress, Succeeded, WorkerPool
+import pytest
+
+from unstructured_nb.local.worker import FileTask, WorkerPool
+from unstructured_nb.local.worker.messages import Killed, Outcome, Progress, Succeeded
+
+pytestmark = pytest.mark.engine
 
 
 class Handler:

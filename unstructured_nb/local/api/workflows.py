@@ -25,20 +25,9 @@ router = api_router()
 WorkflowType = Literal["basic", "advanced", "platinum", "custom"]
 
 
-class CreateWorkflow(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    name: str
-    workflow_type: WorkflowType
-    source_id: str | None = None
-    destination_id: str | None = None
-    template_id: str | None = None
-    workflow_nodes: list[dict[str, Any]] | None = None
-    reprocess_all: bool | None = None
-    schedule: str | None = None
-
-
 class UpdateWorkflow(BaseModel):
+    """The body of ``PUT /workflows/{id}``: every field optional (unknown ones ignored, as the platform does)."""
+
     model_config = ConfigDict(extra="ignore")
 
     name: str | None = None
@@ -49,6 +38,13 @@ class UpdateWorkflow(BaseModel):
     workflow_nodes: list[dict[str, Any]] | None = None
     reprocess_all: bool | None = None
     schedule: str | None = None
+
+
+class CreateWorkflow(UpdateWorkflow):
+    """The body of ``POST /workflows/``: the same fields, with a name and a type required."""
+
+    name: str
+    workflow_type: WorkflowType
 
 
 def _checked_nodes(nodes: list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -10,19 +10,7 @@
 from __future__ import annotations
 
 from .execute import process_file
-from .messages import Failed, FileTask, Killed, NodeFinished, NodeStarted, Outcome, Progress, Succeeded
+from .messages import FileTask
 from .pool import TaskHandler, WorkerPool
 
-__all__ = [
-    "Failed",
-    "FileTask",
-    "Killed",
-    "NodeFinished",
-    "NodeStarted",
-    "Outcome",
-    "Progress",
-    "Succeeded",
-    "TaskHandler",
-    "WorkerPool",
-    "process_file",
-]
+__all__ = ["FileTask", "TaskHandler", "WorkerPool", "process_file"]

@@ -6,11 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import pytest
 
+from tests.local.engine_http import TERMINAL, run, wait_job, workflow_id
+from tests.local.samples import sample
+from tests.polling import wait_until
 from unstructured_nb.local import EngineServer
 
-from .conftest import run, wait_job, wait_until, workflow_id
-from .samples import sample
+pytestmark = pytest.mark.engine
 
 N_RUNS = 100
 FILES = [("report.txt", sample(".txt")), ("notes.md", sample(".md")), ("page.html", sample(".html"))]
@@ -37,7 +40,7 @@ def test_hundred_concurrent_runs(engine: EngineServer) -> None:
         def submit(_: int) -> str:
             r = run(c, wf, FILES)
             assert r.status_code == 202, r.text
-            return r.json()["id"]
+            return str(r.json()["id"])
 
         with ThreadPoolExecutor(max_workers=25) as pool:
             ids = list(pool.map(submit, range(N_RUNS)))
@@ -46,10 +49,10 @@ def test_hundred_concurrent_runs(engine: EngineServer) -> None:
         def all_done() -> list[dict[str, Any]] | None:
             jobs = {j["id"]: j for j in c.get("/api/v1/jobs/", params={"workflow_id": wf}).json()}
             mine = [jobs[i] for i in ids]
-            return mine if all(j["status"] in ("COMPLETED", "FAILED", "STOPPED") for j in mine) else None
+            return mine if all(j["status"] in TERMINAL for j in mine) else None
 
         jobs = wait_until(all_done, 180, interval=0.2, what="all 100 jobs to finish")
-        assert {j["status"] for j in jobs} == {"COMPLETED"}
+        assert jobs is not None and {j["status"] for j in jobs} == {"COMPLETED"}
 
         def check(job: dict[str, Any]) -> bool:
             assert len(job["input_file_ids"]) == 3 and len(job["output_node_files"]) == 6

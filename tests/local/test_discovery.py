@@ -1,4 +1,4 @@
-"""One shared engine per data dir: found through its state file, started when absent or stale, stoppable."""
+"""One shared engine per data dir: found through its state file, started when absent or stale, stoppable (mostly ``engine``)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.local.engine_http import child_env, process_alive
 from unstructured_nb.errors import LocalEngineError
-from unstructured_nb.local.discovery import default_data_dir, ensure_local_engine, stop_local_engine
+from unstructured_nb.local import serve
+from unstructured_nb.local.discovery import default_data_dir, ensure_local_engine, resolve_data_dir, stop_local_engine
 
-REPO = Path(__file__).resolve().parents[2]
 PROBE = "from unstructured_nb.local.discovery import ensure_local_engine as e; x = e({d!r}); print('ENGINE', x.url, x.pid)"
 
 
@@ -24,14 +25,6 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     d = tmp_path / "shared"
     yield d
     stop_local_engine(d)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -44,6 +37,15 @@ def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert default_data_dir() == Path.home() / ".local" / "share" / "unstructured_nb"
 
 
+def test_resolve_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve_data_dir("rel") == tmp_path.resolve() / "rel"
+    assert resolve_data_dir("~/x") == Path.home().resolve() / "x"
+    monkeypatch.setenv("UNSTRUCTURED_NB_DATA_DIR", "env-dir")
+    assert resolve_data_dir(None) == tmp_path.resolve() / "env-dir"
+
+
+@pytest.mark.engine
 def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = ensure_local_engine(data_dir)
     second = ensure_local_engine(data_dir)
@@ -55,13 +57,14 @@ def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.Cap
     assert (data_dir / "engine.log").exists()
 
     assert stop_local_engine(data_dir) is True
-    assert not _alive(first.pid)
+    assert first.pid is not None and not process_alive(first.pid)
     assert not (data_dir / "engine.json").exists()
     assert stop_local_engine(data_dir) is False
 
 
+@pytest.mark.engine
 def test_two_processes_at_once_get_one_engine(data_dir: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = child_env()
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", PROBE.format(d=str(data_dir))],
@@ -82,6 +85,7 @@ def test_two_processes_at_once_get_one_engine(data_dir: Path) -> None:
     assert httpx.get(url + "/healthz").json()["pid"] == int(pid)
 
 
+@pytest.mark.engine
 def test_stale_state_file_is_replaced(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -93,6 +97,7 @@ def test_stale_state_file_is_replaced(data_dir: Path) -> None:
     assert httpx.get(engine.url + "/healthz").json()["data_dir"] == str(data_dir.resolve())
 
 
+@pytest.mark.engine
 def test_garbage_state_file_is_replaced(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "engine.json").write_text("{not json")
@@ -108,10 +113,9 @@ def test_engine_that_cannot_start_gives_a_clear_error(tmp_path: Path) -> None:
     assert "data dir" in str(err.value)
 
 
+@pytest.mark.engine
 def test_data_dir_held_by_an_in_process_engine(data_dir: Path) -> None:
     """An engine started with serve() holds the data dir; discovery says so instead of hanging."""
-    from unstructured_nb.local import serve
-
     with serve(data_dir=data_dir, workers=1), pytest.raises(LocalEngineError) as err:
         ensure_local_engine(data_dir)
     text = str(err.value)

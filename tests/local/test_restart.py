@@ -3,38 +3,37 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
 
-from .conftest import run, wait_job, wait_until, workflow_id
-from .samples import sample
+from tests.local.engine_http import child_env, process_alive, run, wait_job, workflow_id
+from tests.local.samples import sample
+from tests.polling import wait_until
+from unstructured_nb.local import serve
 
-REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.engine
 
 
-class Engine:
+class CliEngine:
     """``python -m unstructured_nb.local serve`` as a subprocess; its URL comes from the state file."""
 
     def __init__(self, data_dir: Path, *args: str) -> None:
-        env = dict(os.environ, PYTHONPATH=str(REPO))
-        self.log = open(data_dir.parent / f"{data_dir.name}-cli.log", "ab")
+        self.log: IO[bytes] = open(data_dir.parent / f"{data_dir.name}-cli.log", "ab")  # noqa: SIM115  # closed by close()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(data_dir), *args],
             stdout=self.log,
             stderr=subprocess.STDOUT,
-            env=env,
+            env=child_env(),
         )
         state_file = data_dir / "engine.json"
 
         def ready() -> str | None:
-            assert self.proc.poll() is None, "the engine exited while starting"
             try:
                 state = json.loads(state_file.read_text())
             except (OSError, ValueError):
@@ -42,11 +41,13 @@ class Engine:
             if state.get("pid") != self.proc.pid:
                 return None
             try:
-                return state["url"] if httpx.get(state["url"] + "/healthz").status_code == 200 else None
+                return str(state["url"]) if httpx.get(state["url"] + "/healthz").status_code == 200 else None
             except httpx.HTTPError:
                 return None
 
-        self.url = wait_until(ready, 60, interval=0.05, what="the engine to start")
+        url = wait_until(ready, 60, interval=0.05, what="the engine to start", proc=self.proc)
+        assert url is not None
+        self.url = url
         self.client = httpx.Client(base_url=self.url, timeout=30)
 
     def children(self) -> list[int]:
@@ -73,21 +74,13 @@ class Engine:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "data"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
 
 
 def test_kill_mid_job_then_restart(data_dir: Path) -> None:
     # 1. a normal engine finishes a job, and stops cleanly (SIGTERM)
-    first = Engine(data_dir, "--workers", "1")
+    first = CliEngine(data_dir, "--workers", "1")
     try:
         wf = workflow_id(first.client, "partition-and-chunk")
         done = wait_job(first.client, run(first.client, wf, [("a.txt", sample(".txt"))]).json()["id"])
@@ -99,7 +92,7 @@ def test_kill_mid_job_then_restart(data_dir: Path) -> None:
     assert not (data_dir / "engine.json").exists()  # a clean stop removes its state file
 
     # 2. a slow engine is killed -9 with one job running and one queued
-    slow = Engine(data_dir, "--workers", "1", "--file-delay", "120")
+    slow = CliEngine(data_dir, "--workers", "1", "--file-delay", "120")
     try:
         running = run(slow.client, wf, [("b.txt", sample(".txt")), ("c.txt", sample(".txt"))]).json()
         queued = run(slow.client, wf, [("d.txt", sample(".txt"))]).json()
@@ -109,12 +102,12 @@ def test_kill_mid_job_then_restart(data_dir: Path) -> None:
         slow.proc.kill()
         slow.proc.wait()
         # its workers die with it (no orphan keeps partitioning)
-        wait_until(lambda: not any(_alive(p) for p in workers), 10, what="the workers to exit")
+        wait_until(lambda: not any(process_alive(p) for p in workers), 10, what="the workers to exit")
     finally:
         slow.close()
 
     # 3. restarted on the same data dir
-    again = Engine(data_dir, "--workers", "1")
+    again = CliEngine(data_dir, "--workers", "1")
     try:
         c = again.client
         kept = c.get(f"/api/v1/jobs/{done['id']}").json()
@@ -137,14 +130,13 @@ def test_kill_mid_job_then_restart(data_dir: Path) -> None:
 
 
 def test_second_engine_on_same_data_dir_is_refused(data_dir: Path) -> None:
-    first = Engine(data_dir, "--workers", "1")
+    first = CliEngine(data_dir, "--workers", "1")
     try:
-        env = dict(os.environ, PYTHONPATH=str(REPO))
         second = subprocess.run(
             [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--data-dir", str(data_dir)],
             capture_output=True,
             text=True,
-            env=env,
+            env=child_env(),
             timeout=60,
         )
         assert second.returncode == 1
@@ -157,8 +149,6 @@ def test_second_engine_on_same_data_dir_is_refused(data_dir: Path) -> None:
 
 def test_clean_stop_resumes_running_jobs(data_dir: Path) -> None:
     """A clean stop (not a crash) loses nothing: the interrupted job runs again at the next start."""
-    from unstructured_nb.local import serve
-
     with serve(data_dir=data_dir, workers=1, file_delay=120) as slow, httpx.Client(base_url=slow.url) as c:
         wf = workflow_id(c)
         job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()

@@ -1,25 +1,32 @@
-"""Progress while running, and a prompt cancel, on an engine whose files take long (``file_delay``)."""
+"""The job manager through the API: progress, prompt cancel, a crashing worker, fair queueing between jobs.
+
+The engine's files take long (``file_delay``), so only a real cancel can end these jobs in time.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
+from tests.local.engine_http import run, sdk_client, wait_job, workflow_id
+from tests.local.samples import sample
+from tests.polling import wait_until
 from unstructured_nb.local import EngineServer, serve
 
-from .conftest import run, wait_job, wait_until, workflow_id
-from .samples import sample
+pytestmark = pytest.mark.engine
 
 
 @pytest.fixture(scope="module")
 def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineServer]:
     # one worker, and every file takes at least 60 s: only a real cancel can end these jobs in time
-    srv = serve(data_dir=tmp_path_factory.mktemp("slow-data"), workers=1, file_delay=60.0)
-    yield srv
-    srv.stop()
+    with serve(data_dir=tmp_path_factory.mktemp("slow-data"), workers=1, file_delay=60.0) as srv:
+        yield srv
 
 
 @pytest.fixture
@@ -39,12 +46,12 @@ def test_progress_then_prompt_cancel(slow: EngineServer, c: httpx.Client) -> Non
     assert first["status"] == "SCHEDULED"
     wait_job(c, first["id"], {"IN_PROGRESS"})
 
-    def partitioning() -> dict | None:
-        d = c.get(f"/api/v1/jobs/{first['id']}/details").json()
+    def partitioning() -> dict[str, Any] | None:
+        d: dict[str, Any] = c.get(f"/api/v1/jobs/{first['id']}/details").json()
         return d if d["node_stats"][0]["in_progress"] == 1 else None
 
     details = wait_until(partitioning, 30, what="a file in progress")
-    assert details["processing_status"] == "IN_PROGRESS"
+    assert details is not None and details["processing_status"] == "IN_PROGRESS"
     assert [(s["ready"], s["in_progress"], s["success"]) for s in details["node_stats"]] == [(1, 1, 0), (2, 0, 0)]
     assert "Processing: 0 of 2 files done" in details["message"]
     status = c.get(f"/api/v1/jobs/{first['id']}/file-status").json()
@@ -89,10 +96,7 @@ def test_cancel_a_scheduled_job(slow: EngineServer, c: httpx.Client) -> None:
 
 
 def test_cancel_through_the_sdk(slow: EngineServer, c: httpx.Client) -> None:
-    from unstructured_client import UnstructuredClient
-    from unstructured_client.utils import BackoffStrategy, RetryConfig
-
-    sdk = UnstructuredClient(server_url=slow.url, retry_config=RetryConfig("none", BackoffStrategy(1, 1, 1, 1), False))
+    sdk = sdk_client(slow.url)
     wf = workflow_id(c)
     job = sdk.workflows.run_workflow(
         request={"workflow_id": wf, "body_run_workflow": {"input_files": [{"content": sample(".txt"), "file_name": "a.txt"}]}}
@@ -106,9 +110,6 @@ def test_cancel_through_the_sdk(slow: EngineServer, c: httpx.Client) -> None:
 
 
 def test_a_crashing_worker_fails_only_its_file(slow: EngineServer, c: httpx.Client) -> None:
-    import os
-    import signal
-
     wf = workflow_id(c)
     job = run(c, wf, [("a.txt", sample(".txt")), ("b.txt", sample(".txt"))]).json()
     wait_job(c, job["id"], {"IN_PROGRESS"})
@@ -119,10 +120,11 @@ def test_a_crashing_worker_fails_only_its_file(slow: EngineServer, c: httpx.Clie
     (pid,) = wait_until(lambda: [p for p in _worker_pids(slow) if p], 30, what="the worker process")
     os.kill(pid, signal.SIGKILL)  # what the OOM killer or a parser segfault would do
 
-    def a_failed() -> list | None:
-        return c.get(f"/api/v1/jobs/{job['id']}/failed-files").json()["failed_files"] or None
+    def a_failed() -> list[dict[str, Any]] | None:
+        failed: list[dict[str, Any]] = c.get(f"/api/v1/jobs/{job['id']}/failed-files").json()["failed_files"]
+        return failed or None
 
-    (failed,) = wait_until(a_failed, 30, what="a.txt to fail")
+    (failed,) = wait_until(a_failed, 30, what="a.txt to fail") or []
     assert failed["document"] == "a.txt" and "crashed" in failed["error"]
     # the job goes on with b.txt on a fresh worker; the server is unharmed
     details = wait_until(
@@ -136,11 +138,13 @@ def test_a_crashing_worker_fails_only_its_file(slow: EngineServer, c: httpx.Clie
 
 def test_small_run_is_not_stuck_behind_a_big_one(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Files are served round-robin between jobs: a later one-file run finishes while a big run is still going."""
-    with serve(data_dir=tmp_path_factory.mktemp("fair-data"), workers=1, file_delay=0.3) as srv:
-        with httpx.Client(base_url=srv.url, timeout=30) as c:
-            wf = workflow_id(c)
-            big = run(c, wf, [(f"f{i}.txt", sample(".txt")) for i in range(8)]).json()
-            small = run(c, wf, [("small.txt", sample(".txt"))]).json()
-            assert wait_job(c, small["id"])["status"] == "COMPLETED"
-            assert c.get(f"/api/v1/jobs/{big['id']}").json()["status"] == "IN_PROGRESS"
-            c.post(f"/api/v1/jobs/{big['id']}/cancel")
+    with (
+        serve(data_dir=tmp_path_factory.mktemp("fair-data"), workers=1, file_delay=0.3) as srv,
+        httpx.Client(base_url=srv.url, timeout=30) as c,
+    ):
+        wf = workflow_id(c)
+        big = run(c, wf, [(f"f{i}.txt", sample(".txt")) for i in range(8)]).json()
+        small = run(c, wf, [("small.txt", sample(".txt"))]).json()
+        assert wait_job(c, small["id"])["status"] == "COMPLETED"
+        assert c.get(f"/api/v1/jobs/{big['id']}").json()["status"] == "IN_PROGRESS"
+        c.post(f"/api/v1/jobs/{big['id']}/cancel")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from unstructured_nb.local.nodes import NodeOutput, run_node, validate_workflow_nodes
+from unstructured_nb.local.nodes import SUPPORTED_EXTENSIONS, NodeOutput, prepare_nodes, run_node, validate_workflow_nodes
 
 PARTITION = {"name": "Partitioner", "type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}
 CHUNK = {"name": "Chunker", "type": "chunk", "subtype": "chunk_by_title", "settings": {}}
@@ -88,7 +86,7 @@ def test_input_is_not_mutated_and_unknown_settings_are_kept() -> None:
         ({"type": "partition"}, r"workflow_nodes must be a list"),
     ],
 )
-def test_rejects_what_cannot_run_locally(nodes, message: str) -> None:
+def test_rejects_what_cannot_run_locally(nodes: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_workflow_nodes(nodes)
 
@@ -109,7 +107,7 @@ def test_rejects_what_cannot_run_locally(nodes, message: str) -> None:
         ({"combine_text_under_n_chars": 600}, r"combine_text_under_n_chars \(600\) must not exceed max_characters \(500\)"),
     ],
 )
-def test_rejects_bad_chunk_settings(settings: dict, message: str) -> None:
+def test_rejects_bad_chunk_settings(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_workflow_nodes([PARTITION, {**CHUNK, "settings": settings}])
 
@@ -126,14 +124,14 @@ def test_rejects_bad_chunk_settings(settings: dict, message: str) -> None:
         ({"ocr_languages": "eng"}, r"ocr_languages must be a list of strings"),
     ],
 )
-def test_rejects_bad_partition_settings(settings: dict, message: str) -> None:
+def test_rejects_bad_partition_settings(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_workflow_nodes([{**PARTITION, "settings": settings}])
 
 
 def test_secrets_in_settings_are_never_echoed() -> None:
     node = {"type": "partition", "subtype": "vlm", "settings": {"provider_api_key": "sk-SECRET-123", "strategy": 5}}
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="strategy must be one of") as info:
         validate_workflow_nodes([node])
     assert "sk-SECRET-123" not in str(info.value)
 
@@ -151,12 +149,16 @@ def test_run_node_validates_and_returns_node_output(tmp_path: Path) -> None:
         run_node({"type": "embed", "subtype": "x"}, out.elements, filename="notes.txt")
 
 
-def test_nodes_module_stays_light() -> None:
-    code = (
-        "import sys, unstructured_nb.local.nodes as n; "
-        "heavy = [m for m in ('IPython', 'pandas', 'ipywidgets', 'pypdf', 'docx', 'pptx', 'openpyxl', 'lxml', 'markdown_it') if m in sys.modules]; "
-        "print(heavy)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert result.stdout.strip() == "[]"
-    assert importlib.import_module("unstructured_nb.local.nodes").SUPPORTED_EXTENSIONS
+def test_prepare_nodes_gives_ids_names_and_subtypes() -> None:
+    nodes = prepare_nodes([{"type": "partition", "id": "keep-me"}, {"type": "chunk", "subtype": "chunk_by_page"}])
+    assert nodes[0]["id"] == "keep-me" and nodes[0]["name"] == "Partitioner" and nodes[0]["subtype"] == "unstructured_api"
+    assert nodes[1]["id"] and nodes[1]["id"] != "keep-me" and nodes[1]["name"] == "Chunker"
+    again = prepare_nodes(nodes)
+    assert [n["id"] for n in again] == [n["id"] for n in nodes]  # stored nodes keep their ids
+    with pytest.raises(ValueError, match="same id"):
+        prepare_nodes([{**PARTITION, "id": "x"}, {**CHUNK, "id": "x"}])
+
+
+def test_supported_extensions() -> None:
+    assert {".txt", ".md", ".html", ".pdf", ".docx", ".pptx", ".xlsx", ".csv"} <= SUPPORTED_EXTENSIONS
+    assert all(ext.startswith(".") and ext == ext.lower() for ext in SUPPORTED_EXTENSIONS)

@@ -1,4 +1,4 @@
-"""The official unstructured-client SDK drives the local engine through the whole flow."""
+"""The official unstructured-client SDK drives the local engine through the whole flow (it parses every answer)."""
 
 from __future__ import annotations
 
@@ -6,27 +6,25 @@ import json
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from unstructured_client.models import errors, shared
 
+from tests.local.engine_http import wait_job
+from tests.local.samples import can_generate, sample
 from unstructured_nb.local.nodes import SUPPORTED_EXTENSIONS
 
-from .conftest import wait_until
-from .samples import can_generate, sample
-
-TERMINAL = {"COMPLETED", "FAILED", "STOPPED"}
+pytestmark = pytest.mark.engine
 
 
 def _status(job: Any) -> str:
-    return job.status.value if hasattr(job.status, "value") else str(job.status)
+    return str(job.status.value if hasattr(job.status, "value") else job.status)
 
 
-def _wait(sdk: Any, job_id: str) -> Any:
-    def check() -> Any:
-        job = sdk.jobs.get_job(request={"job_id": job_id}).job_information
-        return job if _status(job) in TERMINAL else None
-
-    return wait_until(check, 60, what=f"job {job_id}")
+def _wait(sdk: Any, http: httpx.Client, job_id: str) -> Any:
+    """Poll over plain HTTP until the job is final, then read it through the SDK."""
+    wait_job(http, job_id)
+    return sdk.jobs.get_job(request={"job_id": job_id}).job_information
 
 
 def test_seeded_workflows_listed_and_fetched(sdk: Any) -> None:
@@ -41,7 +39,7 @@ def test_seeded_workflows_listed_and_fetched(sdk: Any) -> None:
     assert got.sources == [] and got.destinations == []
 
 
-def test_every_supported_type_runs_and_downloads(sdk: Any) -> None:
+def test_every_supported_type_runs_and_downloads(sdk: Any, http: httpx.Client) -> None:
     exts = sorted(SUPPORTED_EXTENSIONS)
     missing = [e for e in exts if not can_generate(e)]
     assert not missing, f"no sample generator for {missing}"
@@ -50,7 +48,7 @@ def test_every_supported_type_runs_and_downloads(sdk: Any) -> None:
     job = sdk.workflows.run_workflow(request={"workflow_id": wf.id, "body_run_workflow": {"input_files": files}}).job_information
     assert _status(job) in {"SCHEDULED", "IN_PROGRESS", "COMPLETED"}
     assert len(job.input_file_ids) == len(exts)
-    done = _wait(sdk, job.id)
+    done = _wait(sdk, http, job.id)
     failed = sdk.jobs.get_job_failed_files(request={"job_id": job.id}).job_failed_files.failed_files
     assert failed == [], [(f.document, f.error) for f in failed]
     assert _status(done) == "COMPLETED"
@@ -68,7 +66,7 @@ def test_every_supported_type_runs_and_downloads(sdk: Any) -> None:
         ("chunk", len(exts), 0, 0, 0),
     ]
 
-    for file_id, ext in zip(done.input_file_ids, exts):
+    for file_id, ext in zip(done.input_file_ids, exts, strict=True):
         last = sdk.jobs.download_job_output(request={"job_id": job.id, "file_id": file_id}).any
         assert isinstance(last, list) and last, ext
         assert all(e["type"] in {"CompositeElement", "Table", "TableChunk"} for e in last), ext
@@ -79,7 +77,7 @@ def test_every_supported_type_runs_and_downloads(sdk: Any) -> None:
         assert explicit_last == last
 
 
-def test_create_update_run_delete_workflow(sdk: Any) -> None:
+def test_create_update_run_delete_workflow(sdk: Any, http: httpx.Client) -> None:
     created = sdk.workflows.create_workflow(
         request={
             "create_workflow": {
@@ -109,7 +107,7 @@ def test_create_update_run_delete_workflow(sdk: Any) -> None:
     job = sdk.workflows.run_workflow(
         request={"workflow_id": created.id, "body_run_workflow": {"input_files": [{"content": text, "file_name": "long.txt"}]}}
     ).job_information
-    done = _wait(sdk, job.id)
+    done = _wait(sdk, http, job.id)
     assert _status(done) == "COMPLETED" and done.workflow_name == "renamed"
     chunks = sdk.jobs.download_job_output(request={"job_id": job.id, "file_id": done.input_file_ids[0]}).any
     assert len(chunks) > 1 and all(len(c["text"]) <= 40 for c in chunks)
@@ -130,14 +128,14 @@ def test_create_update_run_delete_workflow(sdk: Any) -> None:
     assert _status(sdk.jobs.get_job(request={"job_id": job.id}).job_information) == "COMPLETED"
 
 
-def test_failed_file_listed_while_others_succeed(sdk: Any) -> None:
+def test_failed_file_listed_while_others_succeed(sdk: Any, http: httpx.Client) -> None:
     wf = sdk.workflows.list_workflows(request={}).response_list_workflows[0]
     files = [
         {"content": sample(".txt"), "file_name": "good.txt"},
         {"content": b"%PDF-1.7 this is not really a pdf", "file_name": "broken.pdf"},
     ]
     job = sdk.workflows.run_workflow(request={"workflow_id": wf.id, "body_run_workflow": {"input_files": files}}).job_information
-    done = _wait(sdk, job.id)
+    done = _wait(sdk, http, job.id)
     assert _status(done) == "COMPLETED"
     details = sdk.jobs.get_job_details(request={"job_id": job.id}).job_details
     assert details.processing_status == shared.JobProcessingStatus.COMPLETED_WITH_ERRORS
@@ -151,11 +149,11 @@ def test_failed_file_listed_while_others_succeed(sdk: Any) -> None:
     assert err.value.status_code == 404 and "broken.pdf" in err.value.body
 
 
-def test_all_files_failing_fails_the_job(sdk: Any) -> None:
+def test_all_files_failing_fails_the_job(sdk: Any, http: httpx.Client) -> None:
     wf = sdk.workflows.list_workflows(request={}).response_list_workflows[0]
     files = [{"content": b"\x00\x01binary", "file_name": "data.bin"}]
     job = sdk.workflows.run_workflow(request={"workflow_id": wf.id, "body_run_workflow": {"input_files": files}}).job_information
-    done = _wait(sdk, job.id)
+    done = _wait(sdk, http, job.id)
     assert _status(done) == "FAILED"
     details = sdk.jobs.get_job_details(request={"job_id": job.id}).job_details
     assert details.processing_status == shared.JobProcessingStatus.FAILED
@@ -167,6 +165,7 @@ def test_malformed_ids_are_422_for_the_sdk(sdk: Any) -> None:
     with pytest.raises(errors.HTTPValidationError) as err:
         sdk.jobs.get_job(request={"job_id": "not-a-uuid"})
     detail = err.value.data.detail
+    assert isinstance(detail, list)
     assert detail[0].loc == ["path", "job_id"] and detail[0].msg
     with pytest.raises(errors.HTTPValidationError):
         sdk.jobs.list_jobs(request={"workflow_id": "nope"})
@@ -175,7 +174,7 @@ def test_malformed_ids_are_422_for_the_sdk(sdk: Any) -> None:
     assert nf.value.status_code == 404 and json.loads(nf.value.body)["detail"].startswith("Job ")
 
 
-def test_templates_and_on_demand_job(sdk: Any) -> None:
+def test_templates_and_on_demand_job(sdk: Any, http: httpx.Client) -> None:
     templates = sdk.templates.list_templates(request={}).response_list_templates
     assert {t.id for t in templates} == {"partition", "partition-and-chunk"}
     detail = sdk.templates.get_template(request={"template_id": "partition-and-chunk"}).template_detail
@@ -194,7 +193,7 @@ def test_templates_and_on_demand_job(sdk: Any) -> None:
             }
         }
     ).job_information
-    done = _wait(sdk, job.id)
+    done = _wait(sdk, http, job.id)
     assert _status(done) == "COMPLETED"
     elements = sdk.jobs.download_job_output(request={"job_id": job.id, "file_id": done.input_file_ids[0]}).any
     assert elements[0]["type"] == "Title"
