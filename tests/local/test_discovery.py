@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.local.engine_http import child_env, process_alive
+from unstructured_nb.config import ENV_DATA_DIR, ENV_URL
 from unstructured_nb.errors import LocalEngineError
 from unstructured_nb.local import serve
 from unstructured_nb.local.discovery import default_data_dir, ensure_local_engine, resolve_data_dir, stop_local_engine
@@ -28,9 +29,9 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("UNSTRUCTURED_NB_DATA_DIR", str(tmp_path / "x"))
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "x"))
     assert default_data_dir() == tmp_path / "x"
-    monkeypatch.delenv("UNSTRUCTURED_NB_DATA_DIR")
+    monkeypatch.delenv(ENV_DATA_DIR)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_data_dir() == tmp_path / "xdg" / "unstructured_nb"
     monkeypatch.delenv("XDG_DATA_HOME")
@@ -41,7 +42,7 @@ def test_resolve_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.chdir(tmp_path)
     assert resolve_data_dir("rel") == tmp_path.resolve() / "rel"
     assert resolve_data_dir("~/x") == Path.home().resolve() / "x"
-    monkeypatch.setenv("UNSTRUCTURED_NB_DATA_DIR", "env-dir")
+    monkeypatch.setenv(ENV_DATA_DIR, "env-dir")
     assert resolve_data_dir(None) == tmp_path.resolve() / "env-dir"
 
 
@@ -52,7 +53,7 @@ def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.Cap
     assert first == second and first.pid and first.pid != os.getpid()
     out = capsys.readouterr().out
     assert out.count("unstructured_nb: using the local engine at") == 1
-    assert f"{first.url} (data in {first.data_dir})" in out and "UNSTRUCTURED_API_URL" in out
+    assert f"{first.url} (data in {first.data_dir})" in out and ENV_URL in out
     assert httpx.get(first.url + "/api/v1/workflows/").status_code == 200
     assert (data_dir / "engine.log").exists()
 

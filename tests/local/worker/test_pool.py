@@ -76,3 +76,21 @@ def test_cancel_between_marking_the_file_running_and_starting_it(tmp_path: Path)
     finally:
         handler.release.set()
         pool.close()
+
+
+def test_workers_import_the_engines_package_wherever_the_user_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder named unstructured_nb in the working directory must not stand in for the real package."""
+    decoy = tmp_path / "cwd" / "unstructured_nb"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy package was imported')\n")
+    monkeypatch.chdir(decoy.parent)
+    handler = Handler()
+    handler.release.set()
+    pool = WorkerPool(1, handler)
+    pool.start()
+    try:
+        pool.submit(_task(tmp_path, "job-1", "f1", delay=0.0))
+        outcome = handler.wait_result("f1", 60)
+        assert isinstance(outcome, Succeeded), outcome
+    finally:
+        pool.close()

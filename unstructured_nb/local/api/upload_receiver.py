@@ -1,6 +1,6 @@
 """Receive a streamed multipart upload: file parts go straight to disk, small form fields are kept (python-multipart).
 
-Memory stays bounded (one network chunk at a time), each file is capped at a size limit
+Memory stays bounded (at most a 1 MiB batch of the body at a time), each file is capped at a size limit
 (413 above it), and the client's filename is only ever used as a display name and for its
 extension: the bytes go to ``<dest_dir>/<generated id><ext>``. Disk writes run in the
 threadpool, never on the event loop.
@@ -26,6 +26,10 @@ __all__ = ["FILE_FIELDS", "ReceivedFile", "Upload", "receive_files"]
 
 #: The multipart part names of input files (the SDK sends ``input_files``; forms often add ``[]``).
 FILE_FIELDS = frozenset({"input_files", "input_files[]"})
+
+# The body goes to the threadpool (parser and disk writes) a batch at a time: one thread hop per
+# batch, not per network chunk, and never more than a batch in memory. A small upload is one hop.
+_FEED_BYTES = 1024 * 1024
 
 _EXT = re.compile(r"^\.[a-z0-9]{1,12}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -102,7 +106,10 @@ class _Receiver:
         except Exception as exc:
             raise ApiError(400, f"The multipart body is malformed: {exc}") from None
 
-    def finish(self) -> None:
+    def feed_and_finish(self, last: bytes) -> None:
+        """The rest of the body, then its end."""
+        if last:
+            self.feed(last)
         self._parser.finalize()
         if self._current is not None:
             raise ApiError(400, "The multipart body ended in the middle of a file (the upload was cut short).")
@@ -191,9 +198,15 @@ async def receive_files(content_type: str | None, stream: AsyncIterator[bytes], 
         raise ApiError(400, "The multipart body has no boundary in its Content-Type header.")
     receiver = _Receiver(boundary, dest_dir, max_file_bytes)
     try:
+        pending: list[bytes] = []
+        size = 0
         async for chunk in stream:
-            await run_in_threadpool(receiver.feed, chunk)
-        await run_in_threadpool(receiver.finish)
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= _FEED_BYTES:
+                await run_in_threadpool(receiver.feed, b"".join(pending))
+                pending, size = [], 0
+        await run_in_threadpool(receiver.feed_and_finish, b"".join(pending))
     except ApiError as err:
         await run_in_threadpool(receiver.discard)
         if err.status_code == 413:

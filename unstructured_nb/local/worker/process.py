@@ -63,6 +63,9 @@ class WorkerProcess:
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=_child_env(),
+                # `-m` puts the working directory first on sys.path: run from the package's own root, so
+                # a folder named unstructured_nb where the user happens to be cannot stand in for it
+                cwd=_package_root(),
                 close_fds=True,
             )
         except BaseException:
