@@ -104,7 +104,7 @@ class JobManager:
         self.pool.cancel(job_id)
         return changed
 
-    # -- TaskHandler (called from the pool's threads) ----------------------------------
+    # -- TaskHandler (called from the pool's manager threads) ----------------------------------
 
     def begin(self, task: FileTask) -> bool:
         if not self.store.start_file(task.file_id):
