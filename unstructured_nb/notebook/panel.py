@@ -56,6 +56,16 @@ class Panel(PanelLayout):
 
     ``panel.state`` holds what it shows as plain values; ``panel.runs`` lists the
     :class:`~unstructured_nb.runs.Run` of every job started from it, oldest first.
+
+    ``workflow`` pre-selects a workflow by name or id and ``files`` pre-fills the path field
+    (kernel-side paths or globs). With no ``client``, one is made from ``api_url`` /
+    ``api_key``, else the key given with login() and the environment
+    (``UNSTRUCTURED_API_URL`` / ``UNSTRUCTURED_API_KEY``), falling back to the local engine.
+    Files above ``size_limit_mb`` get a warning (the platform's limit); browser uploads above
+    ``max_upload_mb`` are refused with a message. ``allow_paths`` (default: yes, except
+    under Voila) shows the field for paths on the kernel's disk; ``root`` confines those
+    paths to one folder (symlinks included), which is how a Voila app may offer them.
+    Display it by leaving it as a cell's last value, or with ``display()``.
     """
 
     def __init__(
@@ -368,17 +378,5 @@ def _walk(box: widgets.Widget) -> Iterable[widgets.Widget]:
         yield from _walk(child)
 
 
-def panel(workflow: str | None = None, files: str | Sequence[str] | None = None, **options: Any) -> Panel:
-    """Build the panel (display it by leaving it as a cell's last value, or with ``display()``).
-
-    ``workflow`` pre-selects a workflow by name or id and ``files`` pre-fills the path field
-    (kernel-side paths or globs). Options (all keywords, as :class:`Panel` takes them):
-    ``client``, or ``api_url`` / ``api_key`` (default: the key given with login(), then
-    ``UNSTRUCTURED_API_URL`` / ``UNSTRUCTURED_API_KEY``, falling back to the local engine);
-    ``size_limit_mb`` (10: files above it get a warning, the platform's limit);
-    ``max_upload_mb`` (200: browser uploads above it are refused with a message);
-    ``preview_rows``; ``poll``; ``allow_paths`` (default: yes, except under Voila) shows the
-    field for paths on the kernel's disk; ``root`` confines those paths to one folder
-    (symlinks included), which is how a Voila app may offer them.
-    """
-    return Panel(workflow, files, **options)
+#: ``unstructured_nb.panel(...)``: the panel, built from the same arguments as :class:`Panel`.
+panel = Panel
