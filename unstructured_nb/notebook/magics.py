@@ -220,11 +220,14 @@ class UnstructuredMagics(Magics):
 
         try:
             client = self._client(args.api_url)
+            workflows = client.list_workflows()
             workflow_id = resolve_workflow(client, args.workflow).id if args.workflow else None
             jobs = client.list_jobs(workflow_id=workflow_id, status=args.status.upper() if args.status else None)
         except Exception as exc:
             raise _one_paragraph(exc) from None
-        return jobs_frame(jobs, limit=max(0, args.limit))
+        # outputs are counted at each workflow's final node, as in the status table
+        finals = {wf.id: wf.workflow_nodes[-1].id or "" for wf in workflows if wf.workflow_nodes}
+        return jobs_frame(jobs, limit=max(0, args.limit), final_nodes=finals)
 
     # -- %unstructured_workflows ------------------------------------------------------------------
     @magic_arguments()
