@@ -8,7 +8,10 @@ cell whose magic already shows it.
 
 When the kernel is restarted or shut down, every table still updating is redrawn once,
 marked as not updating (with how to follow its job again): a saved notebook never shows a
-dead kernel's IN_PROGRESS as if it were live.
+dead kernel's IN_PROGRESS as if it were live. For a kernel that dies without warning, a
+running table also carries a note that a style keeps hidden for two minutes after each
+redraw: it shows when the redraws stop, and in a notebook reopened later (where the
+style is stripped, or no kernel redraws it).
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from html import escape as html_escape
 from typing import Any
 
 from .. import hints
 from ..render.html import runs_html
+from ..render.style import format_seconds
 from ..render.text import runs_text
 from ..runs import Run
 
@@ -49,13 +54,29 @@ class RunsView:
         snapshots = [r.snapshot() for r in self.runs]
         if self.stale:
             snapshots = [s.marked_stale(f"{self.stale} Follow the job again with {hints.attach(s.job_id)}.") for s in snapshots]
-        return {
-            "text/plain": runs_text(snapshots, max_rows=self.max_rows),
-            "text/html": runs_html(snapshots, max_rows=self.max_rows),
-        }
+        html = runs_html(snapshots, max_rows=self.max_rows)
+        waiting = [s for s in snapshots if not s.finished and not s.stale]
+        if waiting:
+            slowest = max((r.poll_interval or 0.0 for r in self.runs), default=0.0)  # a run polled rarely redraws rarely
+            html += _quiet_note(waiting[0].job_id, max(QUIET_SECONDS, int(3 * slowest)))
+        return {"text/plain": runs_text(snapshots, max_rows=self.max_rows), "text/html": html}
 
     def __repr__(self) -> str:
         return runs_text([r.snapshot() for r in self.runs], max_rows=self.max_rows)
+
+
+# Shown once a live table has not been redrawn for QUIET_SECONDS (each redraw restarts the delay).
+QUIET_SECONDS = 120
+_QUIET_STYLE = "<style>@keyframes unb-quiet { from { visibility: hidden; } to { visibility: visible; } }</style>"
+
+
+def _quiet_note(job_id: str, seconds: int) -> str:
+    text = (
+        f"Not redrawn for {format_seconds(seconds)}: if the kernel that drew this table has stopped, this table "
+        f"is not updating. Follow the job again with {hints.attach(job_id)}."
+    )
+    style = f"margin:0.4em 0;color:#9a6700;animation:unb-quiet 0s linear {seconds}s both"
+    return f'{_QUIET_STYLE}<p class="unb-quiet" style="{style}">{html_escape(text)}</p>'
 
 
 def in_kernel() -> bool:
