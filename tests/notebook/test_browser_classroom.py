@@ -248,3 +248,28 @@ def test_voila_app_with_a_root_cannot_preview_etc_passwd_or_a_symlink_out(server
     expect(panel).to_contain_text("copper bells", timeout=T)
     expect(page.get_by_text(re.compile("root:x:0"))).to_have_count(0)
     panel.screenshot(path=str(artifacts / "classroom-voila-root.png"))
+
+
+def test_a_live_tables_quiet_note_is_hidden_while_redrawn_and_shown_without_its_style(page, tmp_path: Path):
+    """The note of a running table (notebook/live.py) in Chromium: hidden by its style, shown where the style is gone."""
+    from tests.fake_api import FakeAPI
+    from unstructured_nb.models import Job
+    from unstructured_nb.notebook.live import RunsView
+    from unstructured_nb.runs import Run
+
+    expect = _expect()
+    fake = FakeAPI()
+    job = fake.add_job(fake.add_workflow("partition"), ["a.txt"], status="IN_PROGRESS")
+    with fake.client() as client:
+        html = RunsView([Run(Job.from_api(job), client, files=["a.txt"])])._repr_mimebundle_()["text/html"]
+    live = tmp_path / "live.html"
+    live.write_text(f"<!doctype html><meta charset=utf-8><body>{html}</body>")
+    page.goto(live.as_uri())
+    note = page.locator(".unb-quiet")
+    expect(note).to_be_attached()
+    expect(note).to_be_hidden()  # a fresh redraw: the note waits
+    stripped = tmp_path / "reopened.html"  # a viewer that strips <style>, as a reopened notebook may
+    stripped.write_text(f"<!doctype html><meta charset=utf-8><body>{re.sub(r'<style>.*?</style>', '', html)}</body>")
+    page.goto(stripped.as_uri())
+    expect(page.locator(".unb-quiet")).to_be_visible()
+    expect(page.locator(".unb-quiet")).to_contain_text("not updating")
