@@ -51,7 +51,7 @@ def login(api_url: str | None = None, *, prompt: Callable[[str], str] | None = N
     except (EOFError, KeyboardInterrupt):
         print("No key was given; nothing changed.")
         return None
-    if remember(entered) is None:
+    if not entered.strip() or remember(entered) is None:
         print("No key was given; nothing changed.")
         return None
     print(_SAVED)
@@ -74,8 +74,10 @@ class KeyPrompt(anywidget.AnyWidget):
         """The browser's one message: ``{"kind": "key", "key": ...}`` (tests call this directly)."""
         if not isinstance(content, dict) or content.get("kind") != "key":
             return
-        secret = remember(str(content.get("key") or ""))
-        content.clear()  # drop the only reference to the key as text
+        entered = str(content.get("key") or "")
+        content.clear()  # drop the reference to the key as text in the message
+        secret = remember(entered) if entered.strip() else None  # an empty box keeps the key there was
+        del entered
         if secret is None:
             self.status, self.message = "empty", "No key was given; nothing changed."
         else:
