@@ -7,8 +7,9 @@ each file in slices of ``chunk_bytes`` and sends them one after another, at most
 ``window`` unacknowledged at a time, so the kernel holds a few MB whatever the file's
 size. The kernel writes each slice to a temporary file (:class:`~.upload_store.UploadStore`)
 and acknowledges it; the ``files`` trait (name, size, bytes received, status, message)
-is what the browser draws as one progress bar per file, the same in JupyterLab,
-Notebook 7 and Voila.
+is what the browser draws as one progress bar per file while files arrive, the same in
+JupyterLab, Notebook 7 and Voila (the panel itself lists complete files, and says why one
+was refused).
 """
 
 from __future__ import annotations

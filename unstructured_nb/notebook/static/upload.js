@@ -63,11 +63,11 @@ function render({ model, el }) {
       let answer = await next(id);
       if (answer.kind !== "ack") return; // refused (too big, no room) or an empty file already done
       const chunk = Math.max(64 * 1024, model.get("chunk_bytes"));
-      const window = Math.max(1, model.get("window"));
+      const inflight = Math.max(1, model.get("window"));
       let sent = 0;
       let acked = 0;
       while (acked < file.size) {
-        while (sent < file.size && sent - acked < window * chunk) {
+        while (sent < file.size && sent - acked < inflight * chunk) {
           const end = Math.min(file.size, sent + chunk);
           const buffer = await file.slice(sent, end).arrayBuffer();
           model.send({ kind: "chunk", id, offset: sent }, undefined, [buffer]);
@@ -116,7 +116,8 @@ function render({ model, el }) {
     button.append(icon, ` ${model.get("description")}${done ? ` (${done})` : ""}`);
     list.innerHTML = "";
     for (const f of files) {
-      if (f.status === "done" && !sending) continue; // complete files are listed by the panel itself
+      // the panel lists complete files, and says why one was refused or failed: these rows show what is arriving
+      if (f.status !== "sending" && !(f.status === "done" && sending)) continue;
       const row = document.createElement("div");
       row.className = `unb-upload-row unb-upload-${f.status}`;
       row.dataset.status = f.status;
@@ -132,8 +133,7 @@ function render({ model, el }) {
       const note = document.createElement("span");
       note.className = "unb-upload-note";
       if (f.status === "sending") note.textContent = `${formatSize(f.received)} of ${formatSize(f.size)} (${Math.floor(percent)}%)`;
-      else if (f.status === "done") note.textContent = `${formatSize(f.size)}: uploaded`;
-      else note.textContent = f.message;
+      else note.textContent = `${formatSize(f.size)}: uploaded`;
       row.append(name, bar, note);
       list.append(row);
     }
