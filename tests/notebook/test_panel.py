@@ -352,7 +352,7 @@ def test_a_preview_that_cannot_be_downloaded_is_a_note_not_an_error(made, monkey
     from unstructured_nb.errors import JobNotCompletedError
     from unstructured_nb.runs import Run
 
-    def elements(self, all_nodes=False, strict=False):
+    def elements(self, all_nodes=False, strict=False, quiet=False):
         raise JobNotCompletedError("Job abc has no downloadable outputs", hint="Its outputs went to the workflow's destination")
 
     monkeypatch.setattr(Run, "elements", elements)

@@ -59,6 +59,7 @@ def test_a_completion_with_failed_files_is_one_amber_state_everywhere(fake: Fake
     with pytest.raises(JobNotCompletedError) as info:
         run.elements(strict=True)
     assert "5 of 6 files failed" in str(info.value) and "\n" not in str(info.value)
+    assert len(run.elements(quiet=True)) == 1 and capsys.readouterr().err == ""  # a front end that says it itself
 
 
 def test_retry_failed_sends_only_the_failed_files_again(fake: FakeAPI, client: Client, tmp_path: Path):

@@ -267,7 +267,7 @@ class PanelState:
 
     def preview_of(self, run: Run) -> Preview | None:
         """The results area for ``run`` (downloads its outputs), or None when a newer result is shown."""
-        elements = run.elements(strict=False)
+        elements = run.elements(quiet=True)  # the table above already says which files failed
         with self.lock:
             index = self.runs.index(run) if run in self.runs else len(self.runs) - 1
             completed = [i for i, r in enumerate(self.runs) if r.done and r.status.value == "COMPLETED"]

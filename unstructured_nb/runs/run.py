@@ -348,18 +348,18 @@ class Run:
         """
         return self._collect(strict=strict, all_nodes=True)
 
-    def elements(self, all_nodes: bool = False, strict: bool = False) -> pandas.DataFrame:
+    def elements(self, all_nodes: bool = False, strict: bool = False, *, quiet: bool = False) -> pandas.DataFrame:
         """All output elements as one DataFrame, one row per element.
 
         Columns: filename, node, type, element_id, text, page_number, then the rest of the
         metadata flattened (``metadata.data_source.url`` becomes ``data_source.url``).
         By default only each file's final node output; ``all_nodes=True`` includes every node.
         A running or partly failed job gives what is there with a one-line note (``strict=True``:
-        the short error instead).
+        the short error instead; ``quiet=True``: no note, for a front end that says it itself).
         """
-        return elements_frame(self._collect(strict=strict, all_nodes=all_nodes), all_nodes)
+        return elements_frame(self._collect(strict=strict, all_nodes=all_nodes, quiet=quiet), all_nodes)
 
-    def _collect(self, *, strict: bool, all_nodes: bool) -> Outputs:
+    def _collect(self, *, strict: bool, all_nodes: bool, quiet: bool = False) -> Outputs:
         snap, nodes = self.snapshot(), self._workflow_nodes()
         outputs, note = collect(
             self._client,
@@ -371,7 +371,7 @@ class Run:
             strict=strict,
             all_nodes=all_nodes,
         )
-        if note:  # one line, where a notebook shows it apart from the result
+        if note and not quiet:  # one line, where a notebook shows it apart from the result
             print(note, file=sys.stderr)
         return outputs
 
