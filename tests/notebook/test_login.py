@@ -64,6 +64,7 @@ def test_the_password_box_never_holds_the_key_in_a_trait():
 
 
 def test_login_can_set_the_api_url(monkeypatch):
-    monkeypatch.delenv("UNSTRUCTURED_API_URL", raising=False)
+    monkeypatch.setenv("UNSTRUCTURED_API_URL", "")  # recorded, so the URL login sets is undone after the test
+    monkeypatch.delenv("UNSTRUCTURED_API_URL")
     login("https://platform.example.test ", prompt=lambda _: KEY)
     assert os.environ["UNSTRUCTURED_API_URL"] == "https://platform.example.test"
