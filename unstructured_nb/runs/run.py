@@ -12,7 +12,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ class Run:
     ``run.status`` and ``run.job`` are refreshed in the background by the tracker;
     ``run.wait()`` (or ``await run``) blocks until the job ends; ``run.elements()`` gives
     every output element as one DataFrame. Its text and HTML reprs are the status table.
+    ``run.sources`` maps each input name to what was sent: its path here, or the upload.
     """
 
     def __init__(
@@ -50,6 +51,7 @@ class Run:
         client: ClientProtocol,
         *,
         files: Sequence[str] = (),
+        sources: Mapping[str, Any] | None = None,
         workflow: Workflow | None = None,
         poll: float | None = None,
         tracker: Tracker | None = None,
@@ -59,6 +61,7 @@ class Run:
         self._client = client
         self._workflow = workflow
         self._files = list(files)
+        self.sources: dict[str, Any] = dict(sources or {})
         self._poll = poll
         self._tracker = tracker
         self._details: JobDetails | None = None
@@ -363,6 +366,12 @@ class Run:
         By default only each file's final node output; ``all_nodes=True`` includes every node.
         """
         return elements_frame(self.outputs(), all_nodes)
+
+    def view(self, file: str | None = None, **options: Any) -> Any:
+        """A page viewer of this run's output, a box per element on its page: see :func:`unstructured_nb.view`."""
+        from ..notebook.viewer import view  # loaded on first use: runs/ imports no widgets
+
+        return view(self, file=file, **options)
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The status table of this run (one row)."""

@@ -37,7 +37,10 @@ def start_run(
         client = shared_client(api_url, api_key)
     wf = workflow if isinstance(workflow, Workflow) else resolve_workflow(client, str(workflow))
     job = client.run_workflow(wf.id, files=[f.item for f in chosen])
-    started = Run(job, client, files=[f.name for f in chosen], workflow=wf, poll=poll)
+    sources: dict[str, Any] = {}  # for run.view(): the paths, or the uploads themselves (the first of a name)
+    for f in chosen:
+        sources.setdefault(f.name, f.path or f.item)
+    started = Run(job, client, files=[f.name for f in chosen], sources=sources, workflow=wf, poll=poll)
     return started.track() if track else started
 
 
