@@ -134,7 +134,7 @@ class _Kernel:
 # Take the tracked runs away from the tracker and give them back, keeping their schedule:
 # idle and busy blocks then alternate, so background load on the machine hits both alike.
 _PAUSE = """
-_tr = T.tracker()
+_tr = default_tracker()
 with _tr._cond:
     _saved = dict(_tr._states); _tr._states.clear()
 """

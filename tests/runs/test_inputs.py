@@ -76,7 +76,7 @@ def test_an_unreadable_file_is_a_problem(data: Path, monkeypatch: pytest.MonkeyP
     # as another user sees a 0600 file (root, which runs CI, can read everything)
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda p, mode: False if str(p).endswith("a.pdf") else real_access(p, mode))
-    assert expand([str(data / "a.pdf")]).problems == (f"{data / 'a.pdf'} (not readable)",)
+    assert expand([str(data / "a.pdf")]).problems == (f"{data / 'a.pdf'} (not readable (permission denied))",)
 
 
 def test_no_files_at_all_is_an_error_that_says_what_was_left_out(data: Path):

@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import InputFileError
 from ..filetypes import mime_type
 
-__all__ = ["FIELD_NAME", "MultipartBody", "UploadFile", "collect_files", "guess_content_type"]
+__all__ = ["FIELD_NAME", "path_problem", "MultipartBody", "UploadFile", "collect_files", "guess_content_type"]
 
 FIELD_NAME = "input_files"
 # Big enough that per-chunk overhead vanishes next to the socket writes, small enough that
@@ -202,7 +202,8 @@ def as_items(files: Any) -> list[Any]:
         ) from None
 
 
-def _describe_path_problem(path: Path) -> str | None:
+def path_problem(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be uploaded (missing, a folder, unreadable...), or None."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -254,7 +255,7 @@ def collect_files(files: Any) -> list[UploadFile]:
     for item in as_items(files):
         if isinstance(item, (str, os.PathLike)):
             path = Path(os.fspath(item)).expanduser()
-            problem = _describe_path_problem(path)
+            problem = path_problem(path)
             if problem == "no such file" and any(c in str(item) for c in "*?["):
                 problem += " (wildcards are not expanded here: pass sorted(glob.glob(pattern)))"
             if problem:

@@ -59,6 +59,12 @@ class Panel(widgets.VBox):
 
     ``panel.state`` holds what it shows as plain values; ``panel.runs`` lists the
     :class:`~unstructured_nb.runs.Run` of every job started from it, oldest first.
+
+    ``workflow`` pre-selects a workflow by name or id and ``files`` pre-fills the path field
+    (kernel-side paths or globs). With no ``client``, one is made from ``api_url`` /
+    ``api_key`` or the environment (``UNSTRUCTURED_API_URL`` / ``UNSTRUCTURED_API_KEY``),
+    falling back to the local engine. Files above ``size_limit_mb`` get a warning. Display
+    it by leaving it as a cell's last value, or with ``display()``.
     """
 
     def __init__(
@@ -369,31 +375,5 @@ def _walk(box: widgets.Widget) -> Iterable[widgets.Widget]:
         yield from _walk(child)
 
 
-def panel(
-    workflow: str | None = None,
-    files: str | Sequence[str] | None = None,
-    *,
-    client: ClientProtocol | None = None,
-    api_url: str | None = None,
-    api_key: str | Secret | None = None,
-    size_limit_mb: float = 10.0,
-    preview_rows: int = 10,
-    poll: float | None = None,
-) -> Panel:
-    """Build the panel (display it by leaving it as a cell's last value, or with ``display()``).
-
-    ``workflow`` pre-selects a workflow by name or id and ``files`` pre-fills the path field
-    (kernel-side paths or globs). With no ``client``, one is made from ``api_url`` /
-    ``api_key`` or the environment (``UNSTRUCTURED_API_URL`` / ``UNSTRUCTURED_API_KEY``),
-    falling back to the local engine. Files above ``size_limit_mb`` get a warning.
-    """
-    return Panel(
-        workflow,
-        files,
-        client=client,
-        api_url=api_url,
-        api_key=api_key,
-        size_limit_mb=size_limit_mb,
-        preview_rows=preview_rows,
-        poll=poll,
-    )
+#: ``unstructured_nb.panel(...)``: the panel, built from the same arguments as :class:`Panel`.
+panel = Panel

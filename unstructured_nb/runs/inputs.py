@@ -26,12 +26,11 @@ from __future__ import annotations
 import glob
 import os
 import shlex
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..client.multipart import as_items
+from ..client.multipart import as_items, path_problem
 from ..errors import InputFileError
 from ..filetypes import PLATFORM_EXTENSIONS
 
@@ -114,7 +113,7 @@ def expand(entries: Any, *, cwd: str | os.PathLike[str] | None = None) -> Inputs
             skipped.append(_shown(path, base))
             seen.add(real)
             return
-        problem = _unusable(path)
+        problem = path_problem(Path(path))
         if problem:
             problems.append(f"{_shown(path, base)} ({problem})")
             return
@@ -154,24 +153,6 @@ def _folder_files(folder: str) -> list[str]:
     except OSError:
         return []
     return [os.path.join(folder, n) for n in names if not n.startswith(".") and os.path.isfile(os.path.join(folder, n))]
-
-
-def _unusable(path: str) -> str | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return "not found"
-    except PermissionError:
-        return "permission denied"
-    except OSError as exc:
-        return exc.strerror or type(exc).__name__
-    if stat.S_ISDIR(st.st_mode):
-        return "a folder"
-    if not stat.S_ISREG(st.st_mode):
-        return "not a regular file"
-    if not os.access(path, os.R_OK):
-        return "not readable"
-    return None
 
 
 def _shown(path: str, cwd: str) -> str:

@@ -339,19 +339,6 @@ class Tracker:
                 s.want_failed = False
 
 
-_TRACKER: Tracker | None = None
-_TRACKER_LOCK = threading.Lock()
-
-
-def tracker() -> Tracker:
-    """The process-wide tracker (created on first use)."""
-    global _TRACKER
-    with _TRACKER_LOCK:
-        if _TRACKER is None:
-            _TRACKER = Tracker()
-        return _TRACKER
-
-
 _DEFAULT: Tracker | None = None
 _DEFAULT_LOCK = threading.Lock()
 
