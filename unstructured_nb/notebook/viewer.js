@@ -205,9 +205,11 @@ function render({ model, el }) {
   function applySelection(scroll) {
     const chosen = new Set(model.get("selected_ids") || []);
     const hidden = new Set(model.get("hidden") || []);
-    for (const node of root.querySelectorAll(".unb-box, .unb-el")) {
+    const nodes = [...root.querySelectorAll(".unb-box, .unb-el")];
+    const here = nodes.some((node) => chosen.has(node.getAttribute("data-id"))); // dim the others only beside a selection
+    for (const node of nodes) {
       node.classList.toggle("unb-selected", chosen.has(node.getAttribute("data-id")));
-      node.classList.toggle("unb-dim", chosen.size > 0 && !chosen.has(node.getAttribute("data-id")));
+      node.classList.toggle("unb-dim", here && !chosen.has(node.getAttribute("data-id")));
       node.classList.toggle("unb-hidden", hidden.has(node.getAttribute("data-type")));
     }
     for (const node of root.querySelectorAll(".unb-part")) node.classList.toggle("unb-hidden", !chosen.has(node.getAttribute("data-id")));
