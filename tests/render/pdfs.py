@@ -89,3 +89,43 @@ def pixel_element(
             },
         },
     }
+
+
+GUIDE_WORDS = (
+    "river valley trail forest meadow ridge stream canyon summit lake marsh bridge cabin lookout spring "
+    "harbor island cliff dune prairie orchard vineyard quarry mill tower ferry lantern compass map"
+).split()
+
+
+def _sentence(seed: int, words: int) -> str:
+    picked = [GUIDE_WORDS[(seed * 7 + i * 13) % len(GUIDE_WORDS)] for i in range(words)]
+    return " ".join(picked).capitalize() + "."
+
+
+def field_guide(path: Path, pages: int = 3) -> None:
+    """A multi-page guide: a heading and paragraphs on every page, a bulleted list and a small table on some.
+
+    Deterministic, so tutorials and benchmarks draw the same pages every time.
+    """
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
+
+    styles = getSampleStyleSheet()
+    story: list = []
+    for page in range(1, pages + 1):
+        story.append(Paragraph(f"Chapter {page}: {GUIDE_WORDS[page % len(GUIDE_WORDS)].title()} walks", styles["Heading1"]))
+        for p in range(3):
+            story.append(Paragraph(" ".join(_sentence(page * 10 + p * 3 + s, 12) for s in range(4)), styles["BodyText"]))
+        if page % 2 == 1:
+            items = [Paragraph(_sentence(page + i, 6), styles["BodyText"]) for i in range(3)]
+            story.append(ListFlowable(items, bulletType="bullet"))
+        else:
+            story.append(Table([["trail", "km", "climb"], ["north", "12", "400 m"], ["south", "8", "150 m"]]))
+        story.append(Paragraph(f"Notes for chapter {page}", styles["Heading2"]))
+        story.append(Paragraph(" ".join(_sentence(page * 5 + s, 10) for s in range(3)), styles["BodyText"]))
+        if page < pages:
+            from reportlab.platypus import PageBreak
+
+            story.append(PageBreak())
+        story.append(Spacer(1, 1))
+    SimpleDocTemplate(str(path), title="Field guide", author="unstructured_nb tests", invariant=True).build(story)

@@ -124,7 +124,9 @@ def snapshot_text(heading: str, shots: Sequence[PageShot]) -> str:
     for shot in shots:
         types = ", ".join(f"{e.type} {e.count}" for e in shot.legend) or "no elements"
         total = sum(e.count for e in shot.legend)
-        boxes = f", {len(shot.marks)} boxes on page {shot.page} of {shot.page_count}" if not shot.body else ""
-        lines.append(f"{shot.title + ': ' if shot.title else ''}{total} elements{boxes} ({types})")
+        count = len(shot.marks)
+        boxes = f", {count} {'box' if count == 1 else 'boxes'} on page {shot.page} of {shot.page_count}" if not shot.body else ""
+        title = f"{shot.title}: " if shot.title and len(shots) > 1 else ""
+        lines.append(f"{title}{total} {'element' if total == 1 else 'elements'}{boxes} ({types})")
     lines.append("An interactive page viewer (unstructured_nb.view): with a live kernel, click a box to select its element.")
     return "\n".join(lines)

@@ -26,6 +26,7 @@ __all__ = ["MODES", "DocumentInput", "PaneInput", "ViewerState"]
 MODES = ("elements", "chunks")
 LETTER = (612.0, 792.0)  # the page drawn for boxes without a source or a layout size
 WIDTH_STEP = 400  # page images are drawn at multiples of this, so a resize rarely redraws
+SNAPSHOT_WIDTH = 800  # pixels across a page in the static snapshot (it is saved in the notebook)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class ViewerState:
         self.mode = "elements"
         self._layouts: dict[tuple[int, int, str], Layout | None] = {}
         self._image: tuple[tuple[int, int, int], PageImage | None] | None = None
+        self._snapshot_image: tuple[tuple[int, int, int], PageImage | None] | None = None
         self.problem = ""  # the latest drawing failure, shown as a note
         self._pick_mode(mode)
 
@@ -322,10 +324,23 @@ class ViewerState:
         more = f'<div class="unb-more">{len(chosen)} selected; the first is shown.</div>' if len(chosen) > 1 else ""
         return more + detail_html(element, pages=pages, originals=originals, pane=title)
 
+    def snapshot_image(self) -> PageImage | None:
+        """The current page drawn for the snapshot: narrower than on screen, as it is stored in the notebook."""
+        pages = self.document.pages
+        if pages is None or self.kind != "pages":
+            return None
+        key = (self.file, self.page, SNAPSHOT_WIDTH)
+        if self._snapshot_image is None or self._snapshot_image[0] != key:
+            try:
+                self._snapshot_image = (key, pages.render(self.page, SNAPSHOT_WIDTH))
+            except PagesError:
+                self._snapshot_image = (key, None)
+        return self._snapshot_image[1]
+
     def shots(self) -> list[PageShot]:
         """The current page of every pane, as the snapshot draws it."""
         payload = self.payload()
-        image = self.image()
+        image = self.snapshot_image()
         width, height = self.page_size(self.page) if self.kind == "pages" else LETTER
         out = []
         for pane, lay, drawn in zip(self.document.panes, self._layouts_now(), payload["panes"], strict=True):
