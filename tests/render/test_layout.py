@@ -107,7 +107,8 @@ def test_a_chunk_across_two_pages_has_a_box_on_each():
     )
     assert len(chunks) == 1
     lay = Layout(chunks, chunks=True, originals=originals)
-    assert lay.pages == [1, 2] and len(lay.marks(1)) == len(lay.marks(2)) == 1
+    assert lay.pages == [1] and lay.last_page == 2  # chunks are indexed by where they start
+    assert len(lay.marks(1)) == len(lay.marks(2)) == 1 and lay.on_page(2) == [0]
     assert lay.pages_of(0) == [1, 2]
 
 

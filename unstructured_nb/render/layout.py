@@ -106,45 +106,85 @@ class Layout:
         self.elements = elements
         self.chunks = chunks
         self._page_size = page_size
-        self._originals: dict[int, list[dict[str, Any]]] = {}
-        self._by_page: dict[int, list[int]] = {}
+        self._decode = originals if chunks else None
+        self._originals: dict[int, list[dict[str, Any]] | None] = {}
+        self._by_page: dict[int, list[int]] = {}  # elements: every page; chunks: the page each starts on
+        self._chunk_pages: dict[int, list[int]] = {}  # chunks, once their originals are decoded for a page
         self._ids: dict[str, int] = {}
         self._marks: dict[int, list[Mark]] = {}
+        self._starts: list[int] = []  # chunks: the start page of each, in order
         self.unpaged = 0  # elements without a page number (drawn nowhere when pages exist)
         self.counts: Counter[str] = Counter()
         for index, element in enumerate(elements):
             self.counts[element_type(element)] += 1
             self._ids.setdefault(_element_id(element, index), index)
-            pages = self._pages_of(index, element, originals)
-            if not pages:
+            page = self._own_page(element)
+            if page is None:
                 self.unpaged += 1
-            for page in pages:
-                self._by_page.setdefault(page, []).append(index)
+                continue
+            self._by_page.setdefault(page, []).append(index)
+            if self._decode is not None:
+                self._starts.append(index)
 
-    def _pages_of(self, index: int, element: Mapping[str, Any], originals: Originals | None) -> list[int]:
+    @staticmethod
+    def _own_page(element: Mapping[str, Any]) -> int | None:
         own = page_of(element)
-        if self.chunks and originals is not None:
-            found = originals(element)
-            if found:
-                self._originals[index] = found
-                pages = sorted({page_of(o) or own or 1 for o in found})
-                return pages
         if own is None and has_coordinates(_metadata(element)):
-            return [1]  # an image's elements may carry no page number: its one page
+            return 1  # an image's elements may carry no page number: its one page
+        return own
+
+    def _decoded(self, index: int) -> list[dict[str, Any]] | None:
+        """A chunk's originals, decoded once, when first needed (a 500-page output decodes only what is shown)."""
+        if index not in self._originals:
+            found = self._decode(self.elements[index]) if self._decode is not None else None
+            self._originals[index] = found or None
+        return self._originals[index]
+
+    def pages_of(self, index: int) -> list[int]:
+        """Every page the element (or the chunk's originals) is on."""
+        element = self.elements[index]
+        own = self._own_page(element)
+        found = self._decoded(index) if self._decode is not None else None
+        if found:
+            return sorted({page_of(o) or own or 1 for o in found})
         return [own] if own is not None else []
+
+    def on_page(self, page: int) -> list[int]:
+        """Indices of the elements (or chunks) on ``page``.
+
+        Chunks are consecutive in reading order, so a chunk can reach ``page`` only if it starts
+        there or earlier and the next chunk starts there or later: only those are decoded.
+        """
+        if self._decode is None:
+            return list(self._by_page.get(page, ()))
+        cached = self._chunk_pages.get(page)
+        if cached is not None:
+            return list(cached)
+        found = []
+        starts = self._starts
+        for position, index in enumerate(starts):
+            start = self._own_page(self.elements[index]) or 1
+            if start > page:
+                break
+            following = starts[position + 1] if position + 1 < len(starts) else None
+            reach = (self._own_page(self.elements[following]) or start) if following is not None else None
+            could = start == page or reach is None or reach >= page
+            if could and page in self.pages_of(index):
+                found.append(index)
+        self._chunk_pages[page] = found
+        return list(found)
 
     @property
     def pages(self) -> list[int]:
-        """The pages that have elements, in order."""
+        """The pages where elements (or chunks) start, in order."""
         return sorted(self._by_page)
 
     @property
     def last_page(self) -> int:
-        return max(self._by_page, default=0)
-
-    def on_page(self, page: int) -> list[int]:
-        """Indices of the elements on ``page`` (an element with coordinates but no page number is on page 1)."""
-        return list(self._by_page.get(page, ()))
+        last = max(self._by_page, default=0)
+        if self._decode is not None and self._starts:
+            last = max([last, *self.pages_of(self._starts[-1])])
+        return last
 
     def index_of(self, element_id: str) -> int | None:
         return self._ids.get(element_id)
@@ -154,22 +194,12 @@ class Layout:
             return page
         return None
 
-    def pages_of(self, index: int) -> list[int]:
-        element = self.elements[index]
-        found = self._originals.get(index)
-        if found:
-            return sorted({page_of(o) or page_of(element) or 1 for o in found})
-        own = page_of(element)
-        if own is None and has_coordinates(_metadata(element)):
-            return [1]
-        return [own] if own is not None else []
-
     def page_counts(self, page: int) -> Counter[str]:
-        return Counter(element_type(self.elements[i]) for i in self._by_page.get(page, ()))
+        return Counter(element_type(self.elements[i]) for i in self.on_page(page))
 
     def originals_of(self, index: int) -> list[dict[str, Any]]:
         """A chunk's decoded original elements ([] when it carries none)."""
-        return list(self._originals.get(index, ()))
+        return list(self._decoded(index) or ()) if self._decode is not None else []
 
     def _size(self, page: int) -> tuple[float, float] | None:
         return self._page_size(page) if self._page_size is not None else None
@@ -182,12 +212,13 @@ class Layout:
         size: tuple[float, float] | None = None
         sized = False
         marks: list[Mark] = []
-        for index in self._by_page.get(page, ()):
+        for index in self.on_page(page):
             element = self.elements[index]
             eid, etype, tip = _element_id(element, index), element_type(element), tip_of(element)
-            if self.chunks and index in self._originals:
+            found = self._decoded(index) if self._decode is not None else None
+            if found:
                 parts = []
-                for original in self._originals[index]:
+                for original in found:
                     if (page_of(original) or page_of(element) or 1) != page:
                         continue
                     if not sized:
@@ -213,10 +244,10 @@ class Layout:
 
     def boxless(self, page: int) -> int:
         """How many elements on ``page`` have no box to draw."""
-        return len(self._by_page.get(page, ())) - len(self.marks(page))
+        return len(self.on_page(page)) - len(self.marks(page))
 
     def has_boxes(self) -> bool:
         """True if any element (or chunk original) carries coordinates at all."""
-        if self.chunks and self._originals:
-            return any(has_coordinates(_metadata(o)) for found in self._originals.values() for o in found)
+        if self._decode is not None:  # the first chunks with originals tell
+            return any(has_coordinates(_metadata(o)) for i in range(len(self.elements)) for o in self.originals_of(i))
         return any(has_coordinates(_metadata(e)) for e in self.elements)

@@ -66,6 +66,7 @@ class ViewerState:
         self._image: tuple[tuple[int, int, int], PageImage | None] | None = None
         self._snapshot_image: tuple[tuple[int, int, int], PageImage | None] | None = None
         self.problem = ""  # the latest drawing failure, shown as a note
+        self._chunked_cache: dict[int, bool] = {}
         self._pick_mode(mode)
 
     # -- what there is -------------------------------------------------------------------------
@@ -75,7 +76,7 @@ class ViewerState:
 
     def _list(self, pane: PaneInput, mode: str) -> tuple[list[dict[str, Any]], bool] | None:
         """The element list a pane shows in ``mode``, and whether it holds chunks (None: not available)."""
-        chunked = is_chunked(pane.elements)
+        chunked = self._chunked(pane)
         if mode == "chunks":
             return (pane.elements, True) if chunked else None
         if not chunked:
@@ -99,8 +100,23 @@ class ViewerState:
             )
         return self._layouts[key]
 
+    def _chunked(self, pane: PaneInput) -> bool:
+        key = id(pane.elements)
+        if key not in self._chunked_cache:
+            self._chunked_cache[key] = is_chunked(pane.elements)
+        return self._chunked_cache[key]
+
+    def _offers(self, pane: PaneInput, mode: str) -> bool:
+        """Whether ``_list`` would give something, without decoding a chunk."""
+        chunked = self._chunked(pane)
+        if mode == "chunks":
+            return chunked
+        if not chunked or pane.partitioned is not None:
+            return True
+        return any("orig_elements" in (c.get("metadata") or {}) for c in pane.elements)
+
     def modes(self) -> list[str]:
-        return [m for m in MODES if any(self._list(p, m) is not None for p in self.document.panes)]
+        return [m for m in MODES if any(self._offers(p, m) for p in self.document.panes)]
 
     def _pick_mode(self, wanted: str | None) -> None:
         available = self.modes()
@@ -108,7 +124,7 @@ class ViewerState:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {wanted!r}")
         if wanted in available:
             self.mode = wanted
-        elif "chunks" in available and any(is_chunked(p.elements) for p in self.document.panes):
+        elif "chunks" in available:
             self.mode = "chunks"
         else:
             self.mode = available[0] if available else "elements"
