@@ -164,7 +164,7 @@ function render({ model, el }) {
       rect.addEventListener("click", (e) => choose(e, mark.id));
       overlay.append(rect);
       if (mark.n) {
-        const label = s("text", { class: "unb-label", x: x0 + 3, y: y0 + 13, fill: mark.c });
+        const label = s("text", { class: "unb-label", x: x0 + 3, y: y0 + 19, fill: mark.c });
         label.textContent = mark.n;
         overlay.append(label);
       }

@@ -80,7 +80,7 @@ def _svg(shot: PageShot) -> str:
         )
         if mark.label:
             out.append(
-                f'<text x="{_f(x0 + 2)}" y="{_f(y0 + 11)}" font-size="11" fill="{colour}"'
+                f'<text x="{_f(x0 + 3)}" y="{_f(y0 + 19)}" font-size="20" font-weight="700" fill="{colour}"'
                 f' font-family="sans-serif">{html.escape(mark.label)}</text>'
             )
     out.append("</svg>")
