@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import Job, Workflow
 from .search_result import SearchResult
 from .snapshot import RunSnapshot
-from .tables import Table, failed_table, jobs_table, progress_table, status_table, workflows_table
+from .tables import Table, failed_table, jobs_table, progress_table, status_table, templates_table, workflows_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -28,6 +28,7 @@ __all__ = [
     "progress_frame",
     "search_frame",
     "status_frame",
+    "templates_frame",
     "workflows_frame",
 ]
 
@@ -70,6 +71,11 @@ def jobs_frame(jobs: Sequence[Job], limit: int | None = None) -> pandas.DataFram
 def workflows_frame(workflows: Sequence[Workflow]) -> pandas.DataFrame:
     """Workflows by name (``%unstructured_workflows``)."""
     return _frame(workflows_table(workflows))
+
+
+def templates_frame(templates: Sequence[Mapping[str, Any]]) -> pandas.DataFrame:
+    """Templates by name (``%unstructured_templates``)."""
+    return _frame(templates_table(templates))
 
 
 def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:

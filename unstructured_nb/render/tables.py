@@ -6,7 +6,7 @@ names and counts. No pandas here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -23,6 +23,7 @@ __all__ = [
     "jobs_table",
     "progress_table",
     "status_table",
+    "templates_table",
     "workflows_table",
 ]
 
@@ -185,3 +186,12 @@ def workflows_table(workflows: Sequence[Workflow]) -> Table:
         for wf in sorted(workflows, key=lambda w: (w.name.lower(), w.id))
     )
     return Table(("name", "id", "nodes", "type", "status"), rows)
+
+
+def templates_table(templates: Sequence[Mapping[str, object]]) -> Table:
+    """Templates by name (``%unstructured_templates``): what ``--template`` takes, id or name."""
+    rows = tuple(
+        tuple(str(t.get(k) or "") for k in ("id", "name", "description", "version", "last_updated"))
+        for t in sorted(templates, key=lambda t: (str(t.get("name") or "").lower(), str(t.get("id"))))
+    )
+    return Table(("id", "name", "description", "version", "last_updated"), rows)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .batch import BatchRun
 from .clients import shared_client
+from .following import Followable
 from .inputs import InputFile, Inputs, expand, split_field
 from .jobspec import JobSpec, load_nodes, nodes_from_options, resolve_template
 from .limits import PLATFORM_LIMITS, OnDemandLimits, plan_jobs
@@ -24,6 +25,7 @@ from .workflows import lookup, resolve_workflow
 __all__ = [
     "PLATFORM_LIMITS",
     "BatchRun",
+    "Followable",
     "InputFile",
     "Inputs",
     "JobSpec",

@@ -58,6 +58,21 @@ class Followable:
         raise NotImplementedError
 
     @property
+    def job_id(self) -> str:
+        """The job's id (a batch: its first job's)."""
+        raise NotImplementedError
+
+    @property
+    def files(self) -> list[str]:
+        """The input files' names."""
+        raise NotImplementedError
+
+    @property
+    def workflow_name(self) -> str:
+        """The workflow's name (on-demand jobs: the template's, or what their nodes do)."""
+        raise NotImplementedError
+
+    @property
     def done(self) -> bool:
         raise NotImplementedError
 
