@@ -33,6 +33,7 @@ def test_vectors_are_unit_length_deterministic_and_256_wide() -> None:
     assert abs(sum(x * x for x in first[0]) - 1.0) < 1e-6 and set(first[1]) == {0.0}
 
 
+@pytest.mark.slow  # a fresh interpreter: 1-2 s
 def test_importing_the_model_leaves_the_root_logger_alone() -> None:
     code = textwrap.dedent(
         """
@@ -47,6 +48,7 @@ def test_importing_the_model_leaves_the_root_logger_alone() -> None:
     assert out.stdout.split() == ["0", str(logging.WARNING)]
 
 
+@pytest.mark.slow  # a fresh interpreter: 1-2 s
 def test_it_loads_with_no_network_at_all(tmp_path: Path) -> None:
     code = textwrap.dedent(
         """

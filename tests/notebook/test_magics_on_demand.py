@@ -42,7 +42,9 @@ def posted(fake: FakeAPI) -> list[dict[str, Any]]:
 def test_flags_build_the_job_nodes(ip: Any, fake: FakeAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for i in range(3):
         (tmp_path / f"n{i}.md").write_text(f"# Note {i}\n\nText {i}.")
-    run = ip.run_line_magic("unstructured_run", f"--strategy hi_res --chunk by_title --max-characters 1000 --embed {tmp_path}")
+    run = ip.run_line_magic(
+        "unstructured_run", f"--poll 0.05 --strategy hi_res --chunk by_title --max-characters 1000 --embed {tmp_path}"
+    )
     assert isinstance(run, BatchRun) and run.finished
     (data,) = posted(fake)
     assert [(n["type"], n["subtype"]) for n in data["job_nodes"]] == [
@@ -56,9 +58,9 @@ def test_flags_build_the_job_nodes(ip: Any, fake: FakeAPI, tmp_path: Path, capsy
 
 def test_template_and_nodes_from_a_variable(ip: Any, fake: FakeAPI, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("hello")
-    ip.run_line_magic("unstructured_run", f"--template 'High res' {tmp_path / 'a.txt'}")
+    ip.run_line_magic("unstructured_run", f"--poll 0.05 --template 'High res' {tmp_path / 'a.txt'}")
     ip.user_ns["my_nodes"] = [{"type": "partition", "subtype": "unstructured_api", "settings": {"strategy": "fast"}}]
-    ip.run_line_magic("unstructured_run", f"--nodes my_nodes {tmp_path / 'a.txt'}")
+    ip.run_line_magic("unstructured_run", f"--poll 0.05 --nodes my_nodes {tmp_path / 'a.txt'}")
     assert posted(fake) == [{"template_id": "hi_res_and_enrichment"}, {"job_nodes": ip.user_ns["my_nodes"]}]
 
 
