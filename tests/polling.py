@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 
 def wait_until(
-    predicate: Callable[[], T],
+    predicate: Callable[[], T | None],
     timeout: float = 60.0,
     interval: float = 0.02,
     what: str = "condition",

@@ -9,7 +9,6 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from tests.fake_api import FakeAPI, Reply
-from unstructured_nb.client import Client
 from unstructured_nb.client.secret import Secret
 from unstructured_nb.errors import AuthenticationError
 
@@ -77,7 +76,7 @@ def test_no_traceback_shows_the_key_at_any_xmode(mode: str, monkeypatch: pytest.
             # a programming error inside the client: frames and (Verbose) their locals
             "from unstructured_nb import Client\nClient('http://127.0.0.1:9').list_workflows(bogus=1)",
             # a bad URL while the key is being set up
-            "from unstructured_nb import Client\nClient('ftp://nowhere', api_key=__import__('os').environ['UNSTRUCTURED_API_KEY'])",
+            "import os\nfrom unstructured_nb import Client\nClient('ftp://nowhere', api_key=os.environ['UNSTRUCTURED_API_KEY'])",
         ]
         for cell in cells:
             with capture_output() as captured:

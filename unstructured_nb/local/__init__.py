@@ -1,27 +1,33 @@
 """The local engine: an offline server speaking the Unstructured Platform's Workflow API.
 
-``serve(...)`` runs one in this process (tests, scripts); ``discovery.ensure_local_engine``
-finds or starts the shared, detached one that notebooks use; ``unstructured-nb serve``
-runs one in the foreground. Importing this package is cheap: FastAPI, uvicorn and the
-partitioners load only when an engine starts.
+``serve(...)`` runs one in this process and returns an :class:`EngineServer` (tests,
+scripts); ``discovery.ensure_local_engine`` finds or starts the shared, detached one that
+notebooks use (a :class:`~.discovery.SharedEngine`); ``unstructured-nb serve`` runs one in
+the foreground. Inside, an :class:`~.engine.Engine` is one data dir's state (store, jobs,
+worker processes) and :mod:`.api` its HTTP face. Importing this package is cheap: FastAPI,
+uvicorn and the partitioners load only when an engine starts.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LocalServer", "serve"]
+from .limits import DEFAULT_MAX_UPLOAD_BYTES
 
-DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .http_server import ServerThread
+
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "EngineServer", "serve"]
 
 
-class LocalServer:
-    """A local engine running in this process. Use as a context manager, or call :meth:`stop`."""
+class EngineServer:
+    """An engine and its HTTP server, running in this process. Use as a context manager, or call :meth:`stop`."""
 
-    def __init__(self, engine: Any, thread: Any, url: str) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine, thread: ServerThread, url: str) -> None:
+        self.engine = engine
         self._thread = thread
         self.url: str = url
         self.data_dir: Path = engine.data_dir
@@ -29,7 +35,7 @@ class LocalServer:
 
     @property
     def api_key(self) -> str | None:
-        return self._engine.api_key
+        return self.engine.api_key
 
     def stop(self) -> None:
         """Stop serving, stop the worker processes, release the data dir. Idempotent."""
@@ -39,17 +45,17 @@ class LocalServer:
         try:
             self._thread.stop()
         finally:
-            self._engine.close()
+            self.engine.close()
 
-    def __enter__(self) -> LocalServer:
+    def __enter__(self) -> EngineServer:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def __repr__(self) -> str:  # never the key
         state = "stopped" if self._stopped else "running"
-        return f"<LocalServer {self.url} data_dir={str(self.data_dir)!r} {state}>"
+        return f"<EngineServer {self.url} data_dir={str(self.data_dir)!r} {state}>"
 
 
 def serve(
@@ -61,7 +67,7 @@ def serve(
     *,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     file_delay: float = 0.0,
-) -> LocalServer:
+) -> EngineServer:
     """Start a local engine in this process and return once it answers.
 
     ``port=0`` picks a free port (see ``.url``); ``data_dir`` defaults to the shared one
@@ -70,24 +76,19 @@ def serve(
     makes every file take at least that many seconds (a demo/testing knob to watch
     progress and Cancel).
     """
+    # imported here, not at the top: they bring FastAPI, uvicorn and the partitioners
     from .discovery import default_data_dir
-    from .engine import Engine
-    from .runner import ServerThread, bind, build_server, check_host, url_for
+    from .http_server import ServerThread, build_server, open_engine, url_for
 
-    check_host(host, api_key)
-    engine = Engine(
-        Path(data_dir) if data_dir else default_data_dir(),
+    engine, sock = open_engine(
+        host,
+        port,
+        data_dir or default_data_dir(),
         api_key=api_key,
         workers=workers,
         max_upload_bytes=max_upload_bytes,
         file_delay=file_delay,
     )
-    sock = bind(host, port)
-    try:
-        engine.open()
-    except BaseException:
-        sock.close()
-        raise
     try:
         url = url_for(sock)
         engine.url = url
@@ -97,4 +98,4 @@ def serve(
         engine.close()
         sock.close()
         raise
-    return LocalServer(engine, thread, url)
+    return EngineServer(engine, thread, url)

@@ -8,13 +8,16 @@ import signal
 import sys
 from typing import Any
 
-__all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
+from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
+from ..errors import LocalEngineError
+from .discovery import default_data_dir, resolve_data_dir, stop_local_engine
 
-from ..config import ENV_SERVER_KEY
+__all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
 
 
 def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser(
+    """Add ``serve`` to an ``add_subparsers()`` object (this module's :func:`main`, or ``unstructured-nb``)."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
         "serve",
         help="run the local engine (an offline Workflow API server) in the foreground",
         description="Run the local engine: a server speaking the Unstructured Platform's Workflow API, processing files offline.",
@@ -24,7 +27,7 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--data-dir",
         default=None,
-        help="where workflows, jobs and outputs live (default: $UNSTRUCTURED_NB_DATA_DIR or ~/.local/share/unstructured_nb)",
+        help=f"where workflows, jobs and outputs live (default: ${ENV_DATA_DIR} or ~/.local/share/unstructured_nb)",
     )
     p.add_argument(
         "--api-key",
@@ -45,7 +48,8 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def add_stop_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser(
+    """Add ``stop`` to an ``add_subparsers()`` object."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
         "stop", help="stop the local engine of a data dir", description="Stop the local engine recorded in a data dir."
     )
     p.add_argument("--data-dir", default=None, help="the engine's data dir (default: the shared one)")
@@ -54,10 +58,8 @@ def add_stop_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..errors import LocalEngineError
-    from .discovery import default_data_dir
-    from .engine import Engine
-    from .runner import bind, build_server, check_host, url_for
+    # imported here, not at the top: FastAPI, uvicorn and the partitioners load only to serve
+    from .http_server import build_server, open_engine, url_for
 
     api_key = args.api_key or os.environ.get(ENV_SERVER_KEY) or None
     if args.workers is not None and args.workers < 1:
@@ -67,20 +69,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("unstructured-nb serve: --max-upload-mb must be positive.", file=sys.stderr)
         return 2
     try:
-        check_host(args.host, api_key)
-        engine = Engine(
+        engine, sock = open_engine(
+            args.host,
+            args.port,
             args.data_dir or default_data_dir(),
             api_key=api_key,
             workers=args.workers,
             max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
             file_delay=max(0.0, args.file_delay),
         )
-        sock = bind(args.host, args.port)
-        try:
-            engine.open()
-        except BaseException:
-            sock.close()
-            raise
     except LocalEngineError as exc:
         print(f"unstructured-nb serve: {exc}", file=sys.stderr)
         return 1
@@ -90,8 +87,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         engine.write_state_file(url)
         auth = " (API key required)" if api_key else ""
         delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
+        workers = f"{engine.workers} worker{'s' if engine.workers != 1 else ''}"
         print(
-            f"unstructured-nb: local engine serving at {url}{auth} with {engine.workers} worker{'s' if engine.workers != 1 else ''} (data in {engine.data_dir}).{delay} Press Ctrl+C to stop.",
+            f"unstructured-nb: local engine serving at {url}{auth} with {workers} (data in {engine.data_dir}).{delay} "
+            "Press Ctrl+C to stop.",
             flush=True,
         )
         # uvicorn handles SIGINT/SIGTERM (graceful stop), then re-raises the signal once it returns:
@@ -108,14 +107,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _raise_exit(signum: int, frame: Any) -> None:
+def _raise_exit(_signum: int, _frame: Any) -> None:
     raise SystemExit(0)
 
 
 def cmd_stop(args: argparse.Namespace) -> int:
-    from .discovery import _resolve, stop_local_engine
-
-    path = _resolve(args.data_dir)
+    path = resolve_data_dir(args.data_dir)
     if stop_local_engine(path):
         print(f"unstructured-nb: stopped the local engine of {path}.")
     else:

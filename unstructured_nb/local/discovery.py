@@ -1,19 +1,20 @@
 """Find (or start) the one local engine of a data dir, shared by every kernel.
 
-The engine runs as its own detached process (``python -m unstructured_nb.local serve``),
-so a kernel restart or a heavy partitioning job never blocks or kills it. It writes a
-state file (``engine.json``: url and pid) in the data dir once it listens; kernels read
-it, check the engine answers (``/healthz`` names the same data dir and pid), and start a
-new one only when it is absent or stale, under a file lock so two kernels starting at
-once get one engine.
+The shared engine runs as its own detached process (``python -m unstructured_nb.local
+serve``), so a kernel restart or a heavy partitioning job never blocks or kills it. It
+writes a state file (:mod:`.state_file`: url and pid) in the data dir once it listens;
+kernels read it, check the engine answers (``/healthz`` names the same data dir and pid),
+and start a new one only when it is absent or stale, under a file lock so two kernels
+starting at once get one engine. What they get back is a :class:`SharedEngine`: where
+that engine answers, not the engine itself (that is :class:`~.engine.Engine`, in its own
+process).
 
-Standard library and httpx only: importing this module must stay cheap.
+Standard library and httpx only: importing this module must stay cheap (no FastAPI, no engine).
 """
 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import signal
 import subprocess
@@ -21,26 +22,33 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import httpx
+
+from ..config import ENV_DATA_DIR, ENV_KEY, ENV_SERVER_KEY, ENV_URL
 from ..errors import LocalEngineError
+from .state_file import EngineState, read_state, remove_state
 
-__all__ = ["LOG_FILE", "STATE_FILE", "LocalEngine", "default_data_dir", "ensure_local_engine", "read_state", "stop_local_engine"]
+__all__ = [
+    "LOG_FILE",
+    "SharedEngine",
+    "default_data_dir",
+    "ensure_local_engine",
+    "resolve_data_dir",
+    "stop_local_engine",
+]
 
-from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
-
-STATE_FILE = "engine.json"
 LOG_FILE = "engine.log"
 SPAWN_LOCK = "engine.spawn.lock"
 START_TIMEOUT = 60.0
 
 _announced: set[str] = set()
-_children: list[subprocess.Popen] = []  # keep our spawned engines referenced (no ResourceWarning)
+_children: list[subprocess.Popen[bytes]] = []  # keep our spawned engines referenced (no ResourceWarning)
 
 
 @dataclass(frozen=True)
-class LocalEngine:
-    """A running local engine: where it answers and where its data lives."""
+class SharedEngine:
+    """The shared engine of a data dir, as discovery found or started it: where it answers, its process."""
 
     url: str
     data_dir: Path
@@ -48,7 +56,7 @@ class LocalEngine:
     api_key: str | None = None
 
     def __repr__(self) -> str:  # never the key
-        return f"LocalEngine(url={self.url!r}, data_dir={str(self.data_dir)!r}, pid={self.pid})"
+        return f"SharedEngine(url={self.url!r}, data_dir={str(self.data_dir)!r}, pid={self.pid})"
 
 
 def default_data_dir() -> Path:
@@ -61,17 +69,9 @@ def default_data_dir() -> Path:
     return base / "unstructured_nb"
 
 
-def _resolve(data_dir: str | os.PathLike[str] | None) -> Path:
+def resolve_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:
+    """``data_dir`` (default :func:`default_data_dir`) as an absolute path: the key engines are found by."""
     return Path(data_dir).expanduser().resolve() if data_dir else default_data_dir().expanduser().resolve()
-
-
-def read_state(data_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The state file of ``data_dir``'s engine, or None."""
-    try:
-        data = json.loads((Path(data_dir) / STATE_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("url") else None
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -99,19 +99,19 @@ def _pid_alive(pid: int | None) -> bool:
         return True
 
 
-def _healthy(state: dict[str, Any], data_dir: Path, timeout: float = 2.0) -> bool:
+def _healthy(state: EngineState, data_dir: Path, timeout: float = 2.0) -> bool:
     """True if the engine in ``state`` answers and serves ``data_dir``."""
-    import httpx
-
     try:
-        r = httpx.get(f"{state['url']}/healthz", timeout=timeout)
+        r = httpx.get(f"{state.url}/healthz", timeout=timeout)
         info = r.json()
     except Exception:
         return False
-    return r.status_code == 200 and info.get("data_dir") == str(data_dir) and info.get("pid") == state.get("pid")
+    return (
+        r.status_code == 200 and isinstance(info, dict) and info.get("data_dir") == str(data_dir) and info.get("pid") == state.pid
+    )
 
 
-def _alive_and_answering(state: dict[str, Any], data_dir: Path) -> bool:
+def _alive_and_answering(state: EngineState, data_dir: Path) -> bool:
     """Healthy now, or (a live engine process that is merely busy) within a few seconds.
 
     Declaring a busy engine stale would start a second one (refused by the data dir lock)
@@ -119,8 +119,8 @@ def _alive_and_answering(state: dict[str, Any], data_dir: Path) -> bool:
     """
     if _healthy(state, data_dir):
         return True
-    pid = state.get("pid")
-    if not (isinstance(pid, int) and _pid_alive(pid) and _looks_like_engine(pid)):
+    pid = state.pid
+    if not (pid is not None and _pid_alive(pid) and _looks_like_engine(pid)):
         return False
     deadline = time.monotonic() + 15.0
     while time.monotonic() < deadline:
@@ -132,37 +132,37 @@ def _alive_and_answering(state: dict[str, Any], data_dir: Path) -> bool:
     return False
 
 
-def _engine_from(state: dict[str, Any], data_dir: Path) -> LocalEngine:
+def _shared_engine(state: EngineState, data_dir: Path) -> SharedEngine:
     key = None
-    if state.get("auth"):
+    if state.auth:
         key = os.environ.get(ENV_SERVER_KEY) or None
         if not key:
             raise LocalEngineError(
-                f"The local engine at {state['url']} (data in {data_dir}) was started with an API key.",
-                hint=f"Set UNSTRUCTURED_API_URL={state['url']} and UNSTRUCTURED_API_KEY to use it, "
+                f"The local engine at {state.url} (data in {data_dir}) was started with an API key.",
+                hint=f"Set {ENV_URL}={state.url} and {ENV_KEY} to use it, "
                 f"or stop it with `unstructured-nb stop --data-dir {data_dir}`.",
             )
-    return LocalEngine(url=str(state["url"]), data_dir=data_dir, pid=state.get("pid"), api_key=key)
+    return SharedEngine(url=state.url, data_dir=data_dir, pid=state.pid, api_key=key)
 
 
-def _announce(engine: LocalEngine) -> None:
+def _announce(engine: SharedEngine) -> None:
     key = str(engine.data_dir)
     if key in _announced:
         return
     _announced.add(key)
     print(
         f"unstructured_nb: using the local engine at {engine.url} (data in {engine.data_dir}). "
-        "Set UNSTRUCTURED_API_URL to use the Unstructured Platform.",
+        f"Set {ENV_URL} to use the Unstructured Platform.",
         flush=True,
     )
 
 
-def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> LocalEngine:
-    """The running engine of ``data_dir`` (default :func:`default_data_dir`), started if needed."""
-    path = _resolve(data_dir)
+def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> SharedEngine:
+    """The shared engine of ``data_dir`` (default :func:`default_data_dir`), started if needed."""
+    path = resolve_data_dir(data_dir)
     state = read_state(path)
     if state and _healthy(state, path):
-        engine = _engine_from(state, path)
+        engine = _shared_engine(state, path)
         _announce(engine)
         return engine
     try:
@@ -176,7 +176,7 @@ def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> Local
         try:
             state = read_state(path)
             if state and _alive_and_answering(state, path):
-                engine = _engine_from(state, path)
+                engine = _shared_engine(state, path)
             else:
                 engine = _spawn(path, stale=state)
         finally:
@@ -185,16 +185,13 @@ def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> Local
     return engine
 
 
-def _spawn(path: Path, stale: dict[str, Any] | None) -> LocalEngine:
+def _spawn(path: Path, stale: EngineState | None) -> SharedEngine:
     if stale is not None:
         # the recorded engine does not answer: if its process is still there (hung), end it
-        pid = stale.get("pid")
-        if isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid) and _looks_like_engine(pid):
+        pid = stale.pid
+        if pid is not None and pid != os.getpid() and _pid_alive(pid) and _looks_like_engine(pid):
             _terminate(pid)
-        try:
-            (path / STATE_FILE).unlink()
-        except FileNotFoundError:
-            pass
+        remove_state(path)
     log_path = path / LOG_FILE
     env = dict(os.environ)
     env.pop(ENV_SERVER_KEY, None)  # a discovered engine is loopback-only and keyless
@@ -232,8 +229,8 @@ def _spawn(path: Path, stale: dict[str, Any] | None) -> LocalEngine:
                 hint=f"Its log is {log_path}.",
             )
         state = read_state(path)
-        if state and state.get("pid") == proc.pid and _healthy(state, path, timeout=1.0):
-            return _engine_from(state, path)
+        if state and state.pid == proc.pid and _healthy(state, path, timeout=1.0):
+            return _shared_engine(state, path)
         time.sleep(0.05)
     _terminate(proc.pid)
     raise LocalEngineError(
@@ -285,20 +282,14 @@ def _terminate(pid: int, timeout: float = 10.0) -> None:
 
 def stop_local_engine(data_dir: str | os.PathLike[str] | None = None) -> bool:
     """Stop the engine recorded for ``data_dir``; True if one was running."""
-    path = _resolve(data_dir)
+    path = resolve_data_dir(data_dir)
     state = read_state(path)
     if not state:
         return False
-    pid = state.get("pid")
-    running = (
-        isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid) and (_healthy(state, path) or _looks_like_engine(pid))
-    )
-    if running:
-        _terminate(pid)  # type: ignore[arg-type]
-    current = read_state(path)
-    if current and current.get("pid") == pid:
-        try:
-            (path / STATE_FILE).unlink()
-        except FileNotFoundError:
-            pass
-    return bool(running)
+    pid = state.pid
+    running = False
+    if pid is not None and pid != os.getpid() and _pid_alive(pid) and (_healthy(state, path) or _looks_like_engine(pid)):
+        running = True
+        _terminate(pid)
+    remove_state(path, pid=pid)  # unless a newer engine replaced it meanwhile
+    return running

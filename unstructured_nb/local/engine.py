@@ -1,4 +1,9 @@
-"""One local engine on one data dir: the lock, the store, the job manager, the seeded workflows.
+"""The engine: one data dir's lock, store, job manager and seeded workflows, in this process (everything but HTTP).
+
+Names: an :class:`Engine` is this in-process state; :func:`unstructured_nb.local.serve`
+returns an :class:`~unstructured_nb.local.EngineServer` (an engine and its HTTP server
+running in this process); discovery describes another process's engine as a
+:class:`~.discovery.SharedEngine`.
 
 The data dir holds ``engine.db`` (SQLite), ``jobs/<job id>/inputs|outputs`` (bytes),
 ``engine.lock`` (held for the engine's lifetime: two engines on one data dir would fail
@@ -9,20 +14,20 @@ each other's jobs on restart), and, for engines started from the command line,
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import LocalEngineError
-from .discovery import LOG_FILE, STATE_FILE, read_state
 from .jobs import JobManager
+from .limits import DEFAULT_MAX_UPLOAD_BYTES
+from .nodes import prepare_nodes
+from .state_file import EngineState, read_state, remove_state, write_state
 from .store import Store
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "LOCK_FILE", "LOG_FILE", "STATE_FILE", "Engine", "seed_nodes"]
-
-from . import DEFAULT_MAX_UPLOAD_BYTES
+__all__ = ["LOCK_FILE", "SEED_WORKFLOWS", "Engine"]
 
 LOCK_FILE = "engine.lock"
 
@@ -42,33 +47,8 @@ SEED_WORKFLOWS: list[tuple[str, list[dict[str, Any]]]] = [
 ]
 
 
-def _nodes_module() -> Any:
-    from .worker import _load_nodes
-
-    return _load_nodes()
-
-
-def seed_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Validate and normalise workflow nodes (the partitioners' rules), then give each an id."""
-    import uuid
-
-    normalized = _nodes_module().validate_workflow_nodes([dict(n) for n in nodes])
-    out = []
-    for node in normalized:
-        node = dict(node)
-        if not node.get("id") or not isinstance(node.get("id"), str):
-            node["id"] = str(uuid.uuid4())
-        node["name"] = str(node.get("name") or node.get("type") or "")
-        node["subtype"] = str(node.get("subtype") or "")
-        out.append(node)
-    ids = [n["id"] for n in out]
-    if len(set(ids)) != len(ids):
-        raise ValueError("Two workflow nodes have the same id; node ids must be unique.")
-    return out
-
-
 class Engine:
-    """Everything but HTTP: open with :meth:`open`, then :meth:`close`."""
+    """One data dir's engine in this process, without HTTP: :meth:`open` it, then :meth:`close` it."""
 
     def __init__(
         self,
@@ -86,13 +66,28 @@ class Engine:
             raise ValueError("workers must be at least 1")
         self.max_upload_bytes = int(max_upload_bytes)
         self.file_delay = max(0.0, float(file_delay))
-        self.store: Store | None = None
-        self.jobs: JobManager | None = None
-        self._lock_fh: Any = None
-        self.url: str | None = None
+        self._store: Store | None = None
+        self._jobs: JobManager | None = None
+        self._lock_fh: IO[str] | None = None
+        self._wrote_state = False
+        self.url: str | None = None  # where it is served, once it is
 
     def __repr__(self) -> str:  # never the key
         return f"Engine(data_dir={str(self.data_dir)!r}, workers={self.workers}, url={self.url!r})"
+
+    @property
+    def store(self) -> Store:
+        """The workflows, jobs and files (raises once the engine is closed)."""
+        if self._store is None:
+            raise LocalEngineError(f"The local engine of {self.data_dir} is not open.")
+        return self._store
+
+    @property
+    def jobs(self) -> JobManager:
+        """The job manager and its worker pool (raises once the engine is closed)."""
+        if self._jobs is None:
+            raise LocalEngineError(f"The local engine of {self.data_dir} is not open.")
+        return self._jobs
 
     def open(self) -> Engine:
         try:
@@ -105,27 +100,27 @@ class Engine:
         self._acquire_lock()
         try:
             try:
-                self.store = Store(self.data_dir / "engine.db")
+                self._store = Store(self.data_dir / "engine.db")
                 self._seed()
             except sqlite3.DatabaseError as exc:
                 raise LocalEngineError(
                     f"The local engine's database {self.data_dir / 'engine.db'} cannot be used: {exc}.",
                     hint="Move the data dir aside (your outputs are under its jobs/ folder) or pass another --data-dir.",
                 ) from None
-            self.jobs = JobManager(self.store, self.data_dir, self.workers, file_delay=self.file_delay)
-            self.jobs.start()
+            self._jobs = JobManager(self._store, self.data_dir, self.workers, file_delay=self.file_delay)
+            self._jobs.start()
         except BaseException:
             self.close()
             raise
         return self
 
     def close(self) -> None:
-        if self.jobs is not None:
-            self.jobs.close()
-            self.jobs = None
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self._jobs is not None:
+            self._jobs.close()
+            self._jobs = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
         self.remove_state_file()
         if self._lock_fh is not None:
             try:
@@ -136,7 +131,7 @@ class Engine:
 
     def _acquire_lock(self) -> None:
         try:
-            fh = open(self.data_dir / LOCK_FILE, "a+")
+            fh = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115  # held (and locked) until close()
         except OSError as exc:
             raise LocalEngineError(
                 f"The local engine cannot write in its data dir {self.data_dir}: {exc.strerror or exc}.",
@@ -147,43 +142,32 @@ class Engine:
         except OSError:
             fh.close()
             other = read_state(self.data_dir)
-            where = f" at {other['url']} (pid {other.get('pid')})" if other and other.get("url") else ""
+            where = f" at {other.url} (pid {other.pid})" if other else ""
             raise LocalEngineError(
                 f"Another local engine is already using the data dir {self.data_dir}{where}.",
-                hint=f"Use that engine, stop it with `unstructured-nb stop --data-dir {self.data_dir}`, or pass another --data-dir.",
+                hint=f"Use that engine, stop it with `unstructured-nb stop --data-dir {self.data_dir}`, "
+                "or pass another --data-dir.",
             ) from None
         self._lock_fh = fh
 
     def _seed(self) -> None:
-        assert self.store is not None
         if self.store.get_meta("seeded"):
             return
-        import uuid
-
         # sorted ids: the SDK lists with sort_by=id, and `partition` should come first
         ids = sorted(str(uuid.uuid4()) for _ in SEED_WORKFLOWS)
-        for wid, (name, nodes) in zip(ids, SEED_WORKFLOWS):
-            self.store.create_workflow(name=name, workflow_type="custom", nodes=seed_nodes(nodes), workflow_id=wid)
+        for wid, (name, nodes) in zip(ids, SEED_WORKFLOWS, strict=True):
+            self.store.create_workflow(name=name, workflow_type="custom", nodes=prepare_nodes(nodes), workflow_id=wid)
         self.store.set_meta("seeded", "1")
 
     # -- state file (engines that discovery can find) ------------------------------------
 
     def write_state_file(self, url: str) -> None:
+        """Record where this engine answers, for :mod:`.discovery` (engines started from the command line)."""
         self.url = url
-        state = {"url": url, "pid": os.getpid(), "data_dir": str(self.data_dir), "auth": bool(self.api_key)}
-        target = self.data_dir / STATE_FILE
-        tmp = target.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, target)
+        write_state(self.data_dir, EngineState(url=url, pid=os.getpid(), data_dir=str(self.data_dir), auth=bool(self.api_key)))
         self._wrote_state = True
 
     def remove_state_file(self) -> None:
-        if not getattr(self, "_wrote_state", False):
-            return
-        state = read_state(self.data_dir)
-        if state and state.get("pid") == os.getpid():
-            try:
-                (self.data_dir / STATE_FILE).unlink()
-            except FileNotFoundError:
-                pass
-        self._wrote_state = False
+        if self._wrote_state:
+            remove_state(self.data_dir, pid=os.getpid())
+            self._wrote_state = False

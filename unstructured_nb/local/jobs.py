@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
-from .store import FileRow, JobRow, Store
-from .worker import Task, WorkerPool
+from .rows import FileRow, JobRow
+from .store import Store
+from .worker import FileTask, WorkerPool
+from .worker.messages import Failed, NodeFinished, Outcome, Progress, Succeeded
 
 __all__ = ["INTERRUPTED_MESSAGE", "JobManager"]
 
@@ -85,18 +86,16 @@ class JobManager:
         for f in self.store.pending_files(job.id):
             self.pool.submit(self._task(job, f))
 
-    def _task(self, job: JobRow, f: FileRow) -> Task:
-        payload = {
-            "job_id": job.id,
-            "file_id": f.id,
-            "input_path": str(self.data_dir / f.path),
-            "output_dir": str(self.output_dir(job.id, f.id)),
-            "filename": f.name,
-            "nodes": job.nodes,
-            "file_delay": self.file_delay,
-            "last_modified": None,
-        }
-        return Task(job_id=job.id, file_id=f.id, payload=payload)
+    def _task(self, job: JobRow, f: FileRow) -> FileTask:
+        return FileTask(
+            job_id=job.id,
+            file_id=f.id,
+            input_path=self.data_dir / f.path,
+            output_dir=self.output_dir(job.id, f.id),
+            filename=f.name,
+            nodes=job.nodes,
+            file_delay=self.file_delay,
+        )
 
     def cancel(self, job_id: str) -> bool:
         """Stop a job now: pending files are dropped, running ones killed. False if already final."""
@@ -105,35 +104,29 @@ class JobManager:
         self.pool.cancel(job_id)
         return changed
 
-    def delete_job_files(self, job_id: str) -> None:
-        shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
+    # -- TaskHandler (called from the pool's manager threads) ----------------------------------
 
-    # -- TaskHandler (called from the pool's threads) ----------------------------------
-
-    def begin(self, task: Task) -> bool:
+    def begin(self, task: FileTask) -> bool:
         if not self.store.start_file(task.file_id):
             return False  # cancelled (or finished by a previous engine) while queued
         self.store.start_job(task.job_id)
         return True
 
-    def progress(self, task: Task, message: tuple[Any, ...]) -> None:
-        if message[0] == "node":
-            self.store.node_done(task.file_id, int(message[1]) + 1)
+    def progress(self, task: FileTask, message: Progress) -> None:
+        if isinstance(message, NodeFinished):
+            self.store.node_done(task.file_id, message.node_index + 1)
 
-    def end(self, task: Task, result: tuple[Any, ...]) -> None:
-        kind = result[0]
-        if kind == "ok":
-            n_nodes = len(task.payload["nodes"])
-            self.store.finish_file(task.file_id, "success", done_nodes=n_nodes, warnings=result[1])
-        elif kind == "fail":
-            _, node_index, error, warnings = result
+    def end(self, task: FileTask, outcome: Outcome) -> None:
+        if isinstance(outcome, Succeeded):
+            self.store.finish_file(task.file_id, "success", done_nodes=len(task.nodes), warnings=outcome.warnings)
+        elif isinstance(outcome, Failed):
             self.store.finish_file(
                 task.file_id,
                 "failure",
-                done_nodes=int(node_index),
-                failed_node=int(node_index),
-                error=str(error),
-                warnings=warnings,
+                done_nodes=outcome.node_index,
+                failed_node=outcome.node_index,
+                error=outcome.error,
+                warnings=outcome.warnings,
             )
         elif self.pool.closing:
             return  # shutdown: close() puts the job back in the queue

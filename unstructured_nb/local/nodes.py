@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ __all__ = [
     "SUPPORTED_EXTENSIONS",
     "FileProcessingError",
     "NodeOutput",
+    "prepare_nodes",
     "run_node",
     "validate_workflow_nodes",
 ]
@@ -74,8 +76,6 @@ _CHUNK_DEFAULTS: dict[str, Any] = {
     "include_orig_elements": False,
 }
 _TITLE_DEFAULTS: dict[str, Any] = {"combine_text_under_n_chars": None, "multipage_sections": False}
-# settings that carry credentials for the remote services; never echoed in messages
-_SECRET_KEYS = frozenset({"provider_api_key", "unstructured_api_key", "api_key"})
 
 
 @dataclass
@@ -89,8 +89,8 @@ class NodeOutput:
 # -- validation --------------------------------------------------------------------------------
 
 
-def validate_workflow_nodes(nodes: list[dict]) -> list[dict]:
-    """Check that the local engine can run ``nodes``; return normalized copies.
+def validate_workflow_nodes(nodes: Any) -> list[dict[str, Any]]:
+    """Check that the local engine can run ``nodes`` (JSON from a request: anything); return normalized copies.
 
     Normalizing fills in ``name`` and the settings defaults the platform documents (so what is
     stored and shown is what runs). Raises ``ValueError`` with a message naming the node and
@@ -100,7 +100,7 @@ def validate_workflow_nodes(nodes: list[dict]) -> list[dict]:
     """
     if not isinstance(nodes, list):
         raise ValueError(f"workflow_nodes must be a list of nodes, got {type(nodes).__name__}")
-    normalized: list[dict] = []
+    normalized: list[dict[str, Any]] = []
     partitioner_at: int | None = None
     for index, node in enumerate(nodes):
         clean = _validate_node(node, index)
@@ -125,7 +125,7 @@ def _where(node: Mapping[str, Any], index: int) -> str:
     return f"node {index + 1} ({name!r})" if name else f"node {index + 1}"
 
 
-def _validate_node(node: Any, index: int) -> dict:
+def _validate_node(node: Any, index: int) -> dict[str, Any]:
     if not isinstance(node, Mapping):
         raise ValueError(f"node {index + 1} must be an object with name, type, subtype and settings, got {type(node).__name__}")
     node_type = node.get("type")
@@ -133,7 +133,7 @@ def _validate_node(node: Any, index: int) -> dict:
     if not isinstance(node_type, str) or not node_type:
         raise ValueError(f"node {index + 1}: 'type' is required (partition or chunk for the local engine)")
     node_type = node_type.strip().lower()
-    where = f"node {index + 1} ({node.get('name')!r})" if node.get("name") else f"node {index + 1}"
+    where = _where(node, index)
     if node_type in PLATFORM_ONLY_TYPES:
         raise ValueError(
             f"{where}: {node_type} nodes run on the Unstructured Platform only (they need remote models); "
@@ -263,12 +263,32 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def prepare_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a workflow or job stores: :func:`validate_workflow_nodes`' copies, each with an id, a name and a subtype.
+
+    Raises ``ValueError`` as :func:`validate_workflow_nodes` does, and for two nodes with one id.
+    """
+    normalized = validate_workflow_nodes([dict(n) for n in nodes])
+    out = []
+    for node in normalized:
+        node = dict(node)
+        if not node.get("id") or not isinstance(node.get("id"), str):
+            node["id"] = str(uuid.uuid4())
+        node["name"] = str(node.get("name") or node.get("type") or "")
+        node["subtype"] = str(node.get("subtype") or "")
+        out.append(node)
+    ids = [n["id"] for n in out]
+    if len(set(ids)) != len(ids):
+        raise ValueError("Two workflow nodes have the same id; node ids must be unique.")
+    return out
+
+
 # -- running -----------------------------------------------------------------------------------
 
 
 def run_node(
     node: Mapping[str, Any],
-    data: Path | list[dict],
+    data: Path | list[dict[str, Any]],
     *,
     filename: str,
     last_modified: str | None = None,

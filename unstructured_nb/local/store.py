@@ -1,4 +1,4 @@
-"""The local engine's durable state: workflows, jobs and files in SQLite (stdlib).
+"""The local engine's durable state: workflows, jobs and files in SQLite (stdlib), read back as :mod:`.rows`.
 
 One connection per ``Store`` guarded by a lock: SQLite serialises writers anyway, and
 every statement here is short, so a single connection is both simplest and fast. The
@@ -18,12 +18,12 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FileRow", "JobRow", "Store", "WorkflowRow", "utcnow"]
+from .rows import FileRow, JobRow, WorkflowRow, file_row, job_row, timestamp, workflow_row
+
+__all__ = ["Store"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,108 +69,6 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE INDEX IF NOT EXISTS files_job ON files(job_id, idx);
 """
 
-# file statuses: ready -> in_progress -> success | failure | stopped
-FILE_PENDING = ("ready", "in_progress")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _ts(value: datetime | None = None) -> str:
-    return (value or utcnow()).isoformat()
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-@dataclass(frozen=True)
-class WorkflowRow:
-    id: str
-    name: str
-    workflow_type: str | None
-    status: str
-    nodes: list[dict[str, Any]]
-    schedule: dict[str, Any] | None
-    reprocess_all: bool
-    created_at: datetime
-    updated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class JobRow:
-    id: str
-    workflow_id: str
-    workflow_name: str
-    status: str
-    job_type: str
-    nodes: list[dict[str, Any]]
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    message: str | None
-
-
-@dataclass(frozen=True)
-class FileRow:
-    id: str
-    job_id: str
-    idx: int
-    name: str
-    path: str
-    size: int
-    status: str
-    done_nodes: int
-    failed_node: int | None
-    error: str | None
-    warnings: list[str]
-
-
-def _workflow(row: sqlite3.Row) -> WorkflowRow:
-    return WorkflowRow(
-        id=row["id"],
-        name=row["name"],
-        workflow_type=row["workflow_type"],
-        status=row["status"],
-        nodes=json.loads(row["nodes"]),
-        schedule=json.loads(row["schedule"]) if row["schedule"] else None,
-        reprocess_all=bool(row["reprocess_all"]),
-        created_at=_dt(row["created_at"]),  # type: ignore[arg-type]
-        updated_at=_dt(row["updated_at"]),
-    )
-
-
-def _job(row: sqlite3.Row) -> JobRow:
-    return JobRow(
-        id=row["id"],
-        workflow_id=row["workflow_id"],
-        workflow_name=row["workflow_name"],
-        status=row["status"],
-        job_type=row["job_type"],
-        nodes=json.loads(row["nodes"]),
-        created_at=_dt(row["created_at"]),  # type: ignore[arg-type]
-        started_at=_dt(row["started_at"]),
-        finished_at=_dt(row["finished_at"]),
-        message=row["message"],
-    )
-
-
-def _file(row: sqlite3.Row) -> FileRow:
-    return FileRow(
-        id=row["id"],
-        job_id=row["job_id"],
-        idx=row["idx"],
-        name=row["name"],
-        path=row["path"],
-        size=row["size"],
-        status=row["status"],
-        done_nodes=row["done_nodes"],
-        failed_node=row["failed_node"],
-        error=row["error"],
-        warnings=json.loads(row["warnings"]) if row["warnings"] else [],
-    )
-
 
 class Store:
     """Workflows, jobs and files of one data dir. Thread-safe."""
@@ -195,7 +93,8 @@ class Store:
 
     def _one(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Row | None:
         with self._lock:
-            return self._db.execute(sql, args).fetchone()
+            row: sqlite3.Row | None = self._db.execute(sql, args).fetchone()
+            return row
 
     def _all(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -239,7 +138,15 @@ class Store:
         self._exec(
             "INSERT INTO workflows(id, name, workflow_type, status, nodes, schedule, reprocess_all, created_at)"
             " VALUES(?, ?, ?, 'active', ?, ?, ?, ?)",
-            (wid, name, workflow_type, json.dumps(nodes), json.dumps(schedule) if schedule else None, int(reprocess_all), _ts()),
+            (
+                wid,
+                name,
+                workflow_type,
+                json.dumps(nodes),
+                json.dumps(schedule) if schedule else None,
+                int(reprocess_all),
+                timestamp(),
+            ),
         )
         wf = self.get_workflow(wid)
         assert wf is not None
@@ -247,10 +154,10 @@ class Store:
 
     def get_workflow(self, workflow_id: str) -> WorkflowRow | None:
         row = self._one("SELECT * FROM workflows WHERE id=?", (workflow_id,))
-        return _workflow(row) if row else None
+        return workflow_row(row) if row else None
 
     def list_workflows(self) -> list[WorkflowRow]:
-        return [_workflow(r) for r in self._all("SELECT * FROM workflows ORDER BY created_at, id")]
+        return [workflow_row(r) for r in self._all("SELECT * FROM workflows ORDER BY created_at, id")]
 
     def update_workflow(self, workflow_id: str, changes: Mapping[str, Any]) -> WorkflowRow | None:
         allowed = {"name", "workflow_type", "status", "nodes", "schedule", "reprocess_all"}
@@ -265,7 +172,7 @@ class Store:
             sets.append(f"{key}=?")
             args.append(value)
         sets.append("updated_at=?")
-        args.append(_ts())
+        args.append(timestamp())
         args.append(workflow_id)
         if not self._exec(f"UPDATE workflows SET {', '.join(sets)} WHERE id=?", args):
             return None
@@ -289,7 +196,7 @@ class Store:
             (
                 "INSERT INTO jobs(id, workflow_id, workflow_name, status, job_type, nodes, created_at)"
                 " VALUES(?, ?, ?, 'SCHEDULED', 'ephemeral', ?, ?)",
-                (job_id, workflow.id, workflow.name, json.dumps(nodes if nodes is not None else workflow.nodes), _ts()),
+                (job_id, workflow.id, workflow.name, json.dumps(nodes if nodes is not None else workflow.nodes), timestamp()),
             )
         ]
         for idx, (file_id, name, rel, size) in enumerate(files):
@@ -306,7 +213,7 @@ class Store:
 
     def get_job(self, job_id: str) -> JobRow | None:
         row = self._one("SELECT * FROM jobs WHERE id=?", (job_id,))
-        return _job(row) if row else None
+        return job_row(row) if row else None
 
     def list_jobs(self, *, workflow_id: str | None = None, status: str | None = None) -> list[JobRow]:
         sql, args = "SELECT * FROM jobs", []
@@ -320,16 +227,18 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY seq DESC"
-        return [_job(r) for r in self._all(sql, args)]
+        return [job_row(r) for r in self._all(sql, args)]
 
     def jobs_with_status(self, *statuses: str) -> list[JobRow]:
         marks = ",".join("?" for _ in statuses)
-        return [_job(r) for r in self._all(f"SELECT * FROM jobs WHERE status IN ({marks}) ORDER BY seq", statuses)]
+        return [job_row(r) for r in self._all(f"SELECT * FROM jobs WHERE status IN ({marks}) ORDER BY seq", statuses)]
 
     def start_job(self, job_id: str) -> bool:
         """SCHEDULED -> IN_PROGRESS (once); False if the job is no longer scheduled."""
         return bool(
-            self._exec("UPDATE jobs SET status='IN_PROGRESS', started_at=? WHERE id=? AND status='SCHEDULED'", (_ts(), job_id))
+            self._exec(
+                "UPDATE jobs SET status='IN_PROGRESS', started_at=? WHERE id=? AND status='SCHEDULED'", (timestamp(), job_id)
+            )
         )
 
     def finish_job(
@@ -337,7 +246,7 @@ class Store:
     ) -> bool:
         """Move a job to a terminal status unless it already left ``only_if`` (first writer wins)."""
         marks = ",".join("?" for _ in only_if)
-        now = _ts()
+        now = timestamp()
         return bool(
             self._exec(
                 f"UPDATE jobs SET status=?, finished_at=?, started_at=COALESCE(started_at, ?), message=COALESCE(?, message)"
@@ -349,7 +258,7 @@ class Store:
     # -- files ------------------------------------------------------------------------
 
     def job_files(self, job_id: str) -> list[FileRow]:
-        return [_file(r) for r in self._all("SELECT * FROM files WHERE job_id=? ORDER BY idx", (job_id,))]
+        return [file_row(r) for r in self._all("SELECT * FROM files WHERE job_id=? ORDER BY idx", (job_id,))]
 
     def files_for_jobs(self, job_ids: Sequence[str]) -> dict[str, list[FileRow]]:
         out: dict[str, list[FileRow]] = {j: [] for j in job_ids}
@@ -360,16 +269,16 @@ class Store:
             chunk = job_ids[start : start + 500]
             marks = ",".join("?" for _ in chunk)
             for r in self._all(f"SELECT * FROM files WHERE job_id IN ({marks}) ORDER BY job_id, idx", chunk):
-                out[r["job_id"]].append(_file(r))
+                out[r["job_id"]].append(file_row(r))
         return out
 
     def get_file(self, job_id: str, file_id: str) -> FileRow | None:
         row = self._one("SELECT * FROM files WHERE job_id=? AND id=?", (job_id, file_id))
-        return _file(row) if row else None
+        return file_row(row) if row else None
 
     def pending_files(self, job_id: str) -> list[FileRow]:
         return [
-            _file(r)
+            file_row(r)
             for r in self._all("SELECT * FROM files WHERE job_id=? AND status IN ('ready','in_progress') ORDER BY idx", (job_id,))
         ]
 

@@ -1,0 +1,29 @@
+"""Assemble the FastAPI app of one engine: its routers, the API key middleware and the error handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ..engine import Engine
+from . import health, jobs, templates, workflows
+from .auth import ApiKeyMiddleware
+from .errors import ApiError, api_error_handler, internal_error_handler
+
+__all__ = ["create_app"]
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """The FastAPI app serving ``engine`` (already opened)."""
+    app = FastAPI(
+        title="unstructured_nb local engine",
+        description="An offline server for the Unstructured Platform's Workflow Endpoint API.",
+        version="1",
+    )
+    app.state.engine = engine
+    if engine.api_key:
+        app.add_middleware(ApiKeyMiddleware, api_key=engine.api_key)
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(Exception, internal_error_handler)
+    for module in (health, workflows, templates, jobs):
+        app.include_router(module.router)
+    return app
