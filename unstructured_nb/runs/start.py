@@ -11,6 +11,7 @@ request, so a typo sends nothing.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..client.protocol import ClientProtocol
 from ..client.secret import Secret, hidden
@@ -105,9 +106,15 @@ def job_spec(
             new_after_n_chars=new_after_n_chars,
             overlap=overlap,
             embed=("default" if embed is True else embed) or None,
-            local=client.is_local,
+            local=client.is_local or _on_loopback(client.api_url),
         )
     )
+
+
+def _on_loopback(url: str) -> bool:
+    """A server on this machine: the local engine (started by hand or by a test), whose embedder is the local model."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def start_job(
