@@ -7,7 +7,7 @@ names and counts. No pandas here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from ..models import Job, Workflow
@@ -81,8 +81,10 @@ def status_table(snapshots: Sequence[RunSnapshot]) -> Table:
     rows: list[tuple[str, ...]] = []
     for s in snapshots:
         if s.is_batch:
-            rows.extend(_status_row(j, j.job_id or f"({j.status.lower()})") for j in s.jobs)
-            rows.append(_status_row(s, f"total: {s.job_id}"))
+            # every job row names what the batch runs (the server's name of an on-demand job says little)
+            rows.extend(_status_row(replace(j, workflow=s.workflow), j.job_id or f"({j.status.lower()})") for j in s.jobs)
+            if len(s.jobs) > 1:
+                rows.append(_status_row(s, f"total: {s.job_id}"))
         else:
             rows.append(_status_row(s))
     return Table(STATUS_COLUMNS, tuple(rows))
