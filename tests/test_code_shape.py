@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "unstructured_nb"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 400
 
-# Which packages each layer may import (besides the shared data: errors, config, models, filetypes, version).
-SHARED = {"errors", "config", "models", "filetypes", "times", "version"}
+# Which packages each layer may import (besides the shared data: errors, config, models, filetypes, embedders, quotas, version).
+SHARED = {"errors", "config", "models", "filetypes", "embedders", "quotas", "times", "version"}
 LAYERS = {
     "client": {"client", "local"},  # the client starts the local engine when no URL is set
     "render": {"render"},
@@ -27,8 +27,8 @@ LAYERS = {
 }
 NEVER_IN_LOCAL = ("IPython", "pandas", "ipywidgets")
 # The one call up the layers, made inside a function so that importing runs/ loads no widgets:
-# Run.view() opens the notebook's page viewer.
-LAZY_UPWARD = {("unstructured_nb/runs/run.py", "unstructured_nb.notebook.viewer")}
+# run.view() (Followable.view) opens the notebook's page viewer.
+LAZY_UPWARD = {("unstructured_nb/runs/following.py", "unstructured_nb.notebook.viewer")}
 
 
 def _rel(path: Path) -> str:

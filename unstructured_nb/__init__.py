@@ -37,6 +37,9 @@ _LAZY = {
     "Client": "client",
     "AsyncClient": "client",
     "Run": "runs",
+    "BatchRun": "runs",
+    "OnDemandLimits": "runs",
+    "PLATFORM_LIMITS": "runs",
     "run": "runs",
     "attach": "runs",
     "panel": "notebook.panel",
@@ -60,11 +63,13 @@ _LAZY = {
 }
 
 __all__ = [
+    "PLATFORM_LIMITS",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
     "AuthenticationError",
+    "BatchRun",
     "Client",
     "ConfigurationError",
     "FailedFile",
@@ -79,6 +84,7 @@ __all__ = [
     "NodeFile",
     "NodeStats",
     "NotFoundError",
+    "OnDemandLimits",
     "Panel",
     "RateLimitError",
     "Run",
@@ -105,7 +111,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
     from .notebook.panel import Panel, panel
     from .notebook.viewer import Viewer, view
-    from .runs import Run, attach, run
+    from .runs import PLATFORM_LIMITS, BatchRun, OnDemandLimits, Run, attach, run
 
 
 def __getattr__(name: str) -> Any:
@@ -140,7 +146,9 @@ def _display_run(run: Any) -> None:
 def _display_runs_live(shell: Any) -> None:
     """In IPython, a ``Run`` left as a cell's value shows its live table (looked up by name: nothing is imported now)."""
     if shell is not None:
-        shell.display_formatter.ipython_display_formatter.for_type_by_name("unstructured_nb.runs.run", "Run", _display_run)
+        formatter = shell.display_formatter.ipython_display_formatter
+        formatter.for_type_by_name("unstructured_nb.runs.run", "Run", _display_run)
+        formatter.for_type_by_name("unstructured_nb.runs.batch", "BatchRun", _display_run)
 
 
 if "IPython" in sys.modules:  # imported inside IPython: runs display live even without %load_ext

@@ -1,4 +1,4 @@
-"""The ``unstructured-nb`` command: ``serve`` (the local engine) and ``run`` (a workflow run in the terminal)."""
+"""The ``unstructured-nb`` command: ``serve`` (the local engine), ``run`` (a run in the terminal), ``templates``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 def build_parser() -> argparse.ArgumentParser:
     from .local.cli import add_serve_parser, add_stop_parser
-    from .terminal import add_run_parser
+    from .terminal import add_run_parser, add_templates_parser
 
     parser = argparse.ArgumentParser(
         prog="unstructured-nb",
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(sub)
     add_stop_parser(sub)
     add_run_parser(sub)
+    add_templates_parser(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""The panel's results tabs: the View tab shows the page viewer of the chosen file of the latest run."""
+"""The panel's results tabs: the View tab shows the page viewer of the latest run, with a picker of its files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from unstructured_nb.notebook.panel_results import Results
 from unstructured_nb.runs import PollPolicy, Tracker, start_run
 
 
-def test_the_view_tab_shows_the_chosen_file_of_the_latest_run(tmp_path):
+def test_the_view_tab_shows_the_latest_runs_files(tmp_path):
     fake = FakeAPI(progress=("IN_PROGRESS", "COMPLETED"))
     fake.add_workflow("partition")
     pdf, notes = tmp_path / "report.pdf", tmp_path / "notes.md"
@@ -34,5 +34,6 @@ def test_the_view_tab_shows_the_chosen_file_of_the_latest_run(tmp_path):
         results.tabs.selected_index = 1
         assert results.viewer.payload["kind"] == "pages" and results.viewer.image  # the PDF, from the run's own path
         assert results.area.children == (results.viewer,)
-        results.file.value = "notes.md"
+        assert results.viewer.payload["files"] == ["report.pdf", "notes.md"]
+        results.viewer.file = 1  # the viewer's own file picker
         assert results.viewer.payload["kind"] == "reading"

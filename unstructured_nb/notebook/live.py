@@ -15,7 +15,7 @@ from typing import Any
 
 from ..render.html import runs_html
 from ..render.text import runs_text
-from ..runs import Run
+from ..runs import BatchRun, Followable, Run
 
 __all__ = ["RunsView", "display_run", "in_kernel", "register", "show_final", "show_live"]
 
@@ -31,7 +31,7 @@ class RunsView:
     table without any JavaScript.
     """
 
-    def __init__(self, runs: Sequence[Run], *, max_rows: int = 50) -> None:
+    def __init__(self, runs: Sequence[Followable], *, max_rows: int = 50) -> None:
         self.runs = list(runs)
         self.max_rows = max_rows
 
@@ -54,7 +54,7 @@ def in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def show_live(runs: Sequence[Run], *, max_rows: int = 50) -> Callable[[], None]:
+def show_live(runs: Sequence[Followable], *, max_rows: int = 50) -> Callable[[], None]:
     """Display the runs' table once and keep it updated in place until they all end.
 
     In terminal IPython the table is printed once. Returns a function that redraws the
@@ -78,7 +78,7 @@ def show_live(runs: Sequence[Run], *, max_rows: int = 50) -> Callable[[], None]:
     unsubscribes: list[Callable[[], None]] = []
     last: list[dict[str, str]] = []
 
-    def update(_: Run) -> None:
+    def update(_: Followable) -> None:
         with lock:
             bundle = view._repr_mimebundle_()
             if not last or bundle != last[0]:
@@ -96,7 +96,7 @@ def show_live(runs: Sequence[Run], *, max_rows: int = 50) -> Callable[[], None]:
     return lambda: update(pending[0])
 
 
-def show_final(runs: Sequence[Run], *, max_rows: int = 50) -> None:
+def show_final(runs: Sequence[Followable], *, max_rows: int = 50) -> None:
     """Display the runs' table once, as it is now (no updates): CI builds and terminals."""
     from IPython.display import display
 
@@ -108,7 +108,7 @@ def show_final(runs: Sequence[Run], *, max_rows: int = 50) -> None:
         print(repr(view))
 
 
-def display_run(run: Run) -> None:
+def display_run(run: Followable) -> None:
     """IPython's display of a ``Run``: its live table, unless this cell's magic already shows it."""
     if id(run) in _SHOWN_IN_CELL:
         return
@@ -126,4 +126,5 @@ def register(shell: Any) -> None:
     _REGISTERED.add(id(shell))
     formatter = shell.display_formatter.ipython_display_formatter
     formatter.for_type(Run, display_run)
+    formatter.for_type(BatchRun, display_run)
     shell.events.register("post_run_cell", _end_of_cell)

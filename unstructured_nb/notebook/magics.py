@@ -1,4 +1,4 @@
-"""``%unstructured_run``, ``%unstructured_jobs`` and ``%unstructured_workflows``: the IPython skin.
+"""``%unstructured_run``, ``%unstructured_jobs``, ``%unstructured_workflows`` and ``%unstructured_templates``: the IPython skin.
 
 Parsing and presentation only: runs are started and followed by ``runs``, drawn by
 ``render`` through ``live``. Loading this module imports neither pandas, ipywidgets nor httpx.
@@ -19,7 +19,13 @@ from ..errors import UnstructuredError, UsageError, WaitTimeoutError, user_messa
 
 __all__ = ["UnstructuredMagics", "load_ipython_extension", "unload_ipython_extension"]
 
-_RUN_USAGE = "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S]; %unstructured_run --help lists every option"
+_RUN_USAGE = (
+    "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S], or with no workflow "
+    "%unstructured_run --template NAME PATH ... / --strategy S --chunk by_title --embed PATH ... / --nodes nodes.json PATH ...; "
+    "%unstructured_run --help lists every option"
+)
+# the options that make a run an on-demand job (no workflow): the first positional is then a path
+_ON_DEMAND = ("template", "nodes", "strategy", "chunk", "max_characters", "new_after", "overlap", "embed", "embed_model")
 
 
 def _one_paragraph(exc: BaseException) -> UsageError | UnstructuredError:
@@ -34,12 +40,26 @@ def _usage(exc: BaseException, usage: str) -> UsageError:
     return UsageError(f"{text[:1].upper()}{text[1:]}. Usage: {usage}")
 
 
+def _unquote(value: str | None) -> str | None:
+    """IPython's argument parser keeps quotes: 'High res' is the name High res."""
+    if value and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
 def noninteractive() -> bool:
     """True in CI and docs builds (``UNSTRUCTURED_NB_NONINTERACTIVE``): runs block and show only the final table."""
     return os.environ.get(ENV_NONINTERACTIVE, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _interrupted(run: Any) -> None:
+    if hasattr(run, "job_ids"):  # a batch of on-demand jobs
+        print(
+            "Stopped waiting. The batch's jobs keep running on the server (and the launches go on) while its table "
+            "keeps updating. Stop them all with run.cancel() (run being the variable you assigned).",
+            file=sys.stderr,
+        )
+        return
     if run.done:
         print(f"Stopped waiting. Job {run.job_id} already ended {run.status.value}.", file=sys.stderr)
         return
@@ -101,8 +121,19 @@ class UnstructuredMagics(Magics):
 
     # -- %unstructured_run --------------------------------------------------------------------
     @magic_arguments()
-    @argument("workflow", nargs="?", help="Workflow id or exact name.")
+    @argument("workflow", nargs="?", help="Workflow id or exact name (none with the on-demand options below).")
     @argument("paths", nargs="*", help="Files, globs (data/*.pdf) or folders.")
+    @argument(
+        "--template", default=None, help="On-demand job from this template (id or name; %%unstructured_templates lists them)."
+    )
+    @argument("--nodes", default=None, help="On-demand job with these nodes: a JSON file, or the name of a Python list variable.")
+    @argument("--strategy", default=None, help="On-demand job: partition with this strategy (fast, hi_res, auto, vlm, ocr_only).")
+    @argument("--chunk", default=None, help="On-demand job: then chunk (by_title, by_character, by_page, by_similarity).")
+    @argument("--max-characters", type=int, default=None, help="The chunker's hard maximum chunk size.")
+    @argument("--new-after", type=int, default=None, help="The chunker's soft maximum (new_after_n_chars).")
+    @argument("--overlap", type=int, default=None, help="Characters of overlap between chunks.")
+    @argument("--embed", action="store_true", help="On-demand job: then embed the chunks (local model locally).")
+    @argument("--embed-model", default=None, help="The embedder: PROVIDER[/MODEL], e.g. voyageai/voyage-3 (implies --embed).")
     @argument("--wait", action="store_true", help="Block until the job ends.")
     @argument("--timeout", type=float, default=None, help="With --wait: stop waiting after this many seconds.")
     @argument("--poll", type=float, default=None, help="Seconds between status polls (default: adaptive).")
@@ -111,10 +142,13 @@ class UnstructuredMagics(Magics):
     @argument("-h", "--help", action="store_true", help="Show this help.")
     @line_magic
     def unstructured_run(self, line: str = "") -> Any:
-        """Start a workflow on files and show its live status table; returns the Run.
+        """Start a workflow, or on-demand jobs, on files and show the live status table; returns the run.
 
         Usage: run = %unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S].
-        With no arguments, shows the panel. --attach JOB_ID follows an existing job.
+        On-demand jobs, with no workflow: --template NAME_OR_ID, --nodes nodes.json, or
+        --strategy/--chunk/--max-characters/--embed; many files become as many jobs as the
+        platform's limits need, shown and followed as one run. With no arguments, shows the
+        panel. --attach JOB_ID follows an existing job.
         """
         try:
             args = parse_argstring(self.unstructured_run, line)
@@ -123,16 +157,28 @@ class UnstructuredMagics(Magics):
         if args.help:
             print(self.unstructured_run.parser.format_help())
             return None
-        if not args.workflow and not args.attach:
+        on_demand = any(getattr(args, name) not in (None, False) for name in _ON_DEMAND)
+        if not args.workflow and not args.attach and not on_demand:
             return self._panel()
         from .. import runs
 
         poll = args.poll if args.poll is not None else self.poll_interval
+        run: Any
         try:
             if args.attach:
                 if args.workflow or args.paths:
                     raise UsageError("--attach follows an existing job: give it a job id and no workflow or paths")
                 run = runs.attach(args.attach, client=self._client(args.api_url), poll=poll)
+            elif on_demand:
+                paths = [args.workflow, *args.paths] if args.workflow else list(args.paths)
+                if not paths:
+                    raise UsageError(
+                        "No input files for the on-demand job. Usage: %unstructured_run --template NAME PATH [PATH ...]; "
+                        "a PATH may be a file, a glob such as data/*.pdf, or a folder"
+                    )
+                inputs = runs.expand(paths)
+                inputs.check()
+                run = runs.start_job(inputs, client=self._client(args.api_url), poll=poll, **self._job_options(args))
             else:
                 if not args.paths:
                     raise UsageError(
@@ -151,6 +197,25 @@ class UnstructuredMagics(Magics):
         except KeyboardInterrupt:  # Ctrl-C while the table was being shown: same answer as during --wait
             _interrupted(run)
         return run
+
+    def _job_options(self, args: Any) -> dict[str, Any]:
+        """The on-demand options as ``runs.start_job`` takes them; ``--nodes`` may name a list variable."""
+        nodes: Any = _unquote(args.nodes)
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        if isinstance(nodes, str) and nodes.isidentifier() and isinstance(namespace.get(nodes), (list, tuple)):
+            nodes = namespace[nodes]
+        embed: str | bool | None = args.embed_model or (True if args.embed else None)
+        options = {
+            "template": _unquote(args.template),
+            "nodes": nodes,
+            "strategy": args.strategy,
+            "chunk": args.chunk,
+            "max_characters": args.max_characters,
+            "new_after_n_chars": args.new_after,
+            "overlap": args.overlap,
+            "embed": embed,
+        }
+        return {k: v for k, v in options.items() if v is not None}
 
     def _present(self, run: Any, *, wait: bool, timeout: float | None) -> None:
         from . import live
@@ -245,6 +310,28 @@ class UnstructuredMagics(Magics):
             raise _one_paragraph(exc) from None
         return workflows_frame(workflows)
 
+    # -- %unstructured_templates ------------------------------------------------------------------
+    @magic_arguments()
+    @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
+    @line_magic
+    def unstructured_templates(self, line: str = "") -> Any:
+        """List the templates an on-demand job can use (%unstructured_run --template ID_OR_NAME PATH ...)."""
+        try:
+            args = parse_argstring(self.unstructured_templates, line)
+        except Exception as exc:
+            raise _usage(exc, "%unstructured_templates [--api-url URL]") from None
+        if args.help:
+            print(self.unstructured_templates.parser.format_help())
+            return None
+        from ..render.frames import templates_frame
+
+        try:
+            templates = self._client(args.api_url).list_templates()
+        except Exception as exc:
+            raise _one_paragraph(exc) from None
+        return templates_frame(templates)
+
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register the magics (``%load_ext unstructured_nb``)."""
@@ -252,5 +339,5 @@ def load_ipython_extension(ipython: Any) -> None:
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    for name in ("unstructured_run", "unstructured_jobs", "unstructured_workflows"):
+    for name in ("unstructured_run", "unstructured_jobs", "unstructured_workflows", "unstructured_templates"):
         ipython.magics_manager.magics["line"].pop(name, None)

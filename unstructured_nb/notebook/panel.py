@@ -57,7 +57,7 @@ class Panel(widgets.VBox):
     ``upload`` (FileUpload), ``paths`` (kernel-side paths and globs), ``files_view``,
     ``run_button`` ("Run"), ``cancel_button`` ("Cancel"), ``status_line``, ``error_area``,
     ``table`` (the live status table), ``preview`` (the latest results) and ``results``
-    (the preview's tabs: Elements, and View with the page viewer of a file).
+    (the preview's tabs: Elements, and View with the page viewer of the run's files).
 
     ``panel.state`` holds what it shows as plain values; ``panel.runs`` lists the
     :class:`~unstructured_nb.runs.Run` of every job started from it, oldest first.

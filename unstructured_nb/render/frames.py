@@ -5,25 +5,31 @@ pandas is imported when a frame is first built (importing the package stays chea
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models import Job, Workflow
+from .search_result import SearchResult
 from .snapshot import RunSnapshot
-from .tables import Table, failed_table, jobs_table, progress_table, status_table, workflows_table
+from .tables import Table, failed_table, jobs_table, progress_table, status_table, templates_table, workflows_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 __all__ = [
     "ELEMENT_COLUMNS",
+    "SEARCH_COLUMNS",
+    "SearchNote",
     "element_row",
     "elements_frame",
     "elements_of_frame",
     "failed_frame",
     "jobs_frame",
     "progress_frame",
+    "search_frame",
     "status_frame",
+    "templates_frame",
     "workflows_frame",
 ]
 
@@ -66,6 +72,11 @@ def jobs_frame(jobs: Sequence[Job], limit: int | None = None) -> pandas.DataFram
 def workflows_frame(workflows: Sequence[Workflow]) -> pandas.DataFrame:
     """Workflows by name (``%unstructured_workflows``)."""
     return _frame(workflows_table(workflows))
+
+
+def templates_frame(templates: Sequence[Mapping[str, Any]]) -> pandas.DataFrame:
+    """Templates by name (``%unstructured_templates``)."""
+    return _frame(templates_table(templates))
 
 
 def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
@@ -119,6 +130,33 @@ def elements_frame(outputs: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]
         frame["page_number"] = pages.astype("Int64")  # 3, not 3.0, and <NA> where a format has no pages
     rest = [c for c in frame.columns if c not in ELEMENT_COLUMNS]
     return frame[[*ELEMENT_COLUMNS, *rest]]
+
+
+#: The columns of ``run.search()``.
+SEARCH_COLUMNS = ("score", "file", "page", "text", "element_id")
+
+
+def search_frame(result: SearchResult) -> pandas.DataFrame:
+    """The best chunks of a search, best first; ``attrs`` says how they were ranked (``method``) and why (``note``).
+
+    A note (BM25 used instead of embeddings, and why) is also given as a :class:`SearchNote` warning.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame([[h.score, h.file, h.page, h.text, h.element_id] for h in result.hits], columns=list(SEARCH_COLUMNS))
+    frame["page"] = frame["page"].astype("Int64")
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="rank")
+    frame.attrs.update(question=result.question, method=result.method, note=result.note)
+    if result.note:
+        warnings.warn(result.note, SearchNote, stacklevel=3)
+    return frame
+
+
+class SearchNote(UserWarning):
+    """How a search ranked its chunks, when it could not use the output's embeddings (shown every time)."""
+
+
+warnings.simplefilter("always", SearchNote)  # a note belongs to each search, not only to the first one
 
 
 def _plain(value: Any) -> tuple[bool, Any]:

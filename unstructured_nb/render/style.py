@@ -26,6 +26,8 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "IN_PROGRESS": ("#0969da", "#ddf4ff"),
     "SCHEDULED": ("#8250df", "#fbefff"),
     "STARTING": ("#57606a", "#eaeef2"),
+    "WAITING": ("#57606a", "#eaeef2"),  # a batch's job not launched yet (the platform's limits)
+    "NOT SENT": ("#9a6700", "#fff8c5"),  # a batch's job never launched (cancelled, or a launch failed)
 }
 _NEUTRAL = ("#57606a", "#eaeef2")
 

@@ -18,7 +18,9 @@ def download_outputs(client: ClientProtocol, job: Job, nodes: Sequence[WorkflowN
     """Every output file of ``job``, keyed by its file name and then by its node's name.
 
     Nodes come in the order of ``nodes`` (the workflow's), so the last one of each file is
-    the final output. A file is named by the ``filename`` its elements carry, else its id.
+    the final output. A file is named by the ``filename`` its elements carry, else its id;
+    a second file of the same name (``a/report.pdf`` and ``b/report.pdf``) is
+    ``report.pdf (2)``, so no file's elements replace another's.
     """
     labels = {node.id: node.name or node.type for node in nodes if node.id}
     order = list(labels)
@@ -34,9 +36,17 @@ def download_outputs(client: ClientProtocol, job: Job, nodes: Sequence[WorkflowN
         downloaded = client.download_job_output(job.id, file_id, node_id)
         elements = list(downloaded) if isinstance(downloaded, list) else []
         if file_id not in names:
-            names[file_id] = _filename_of(elements) or file_id
+            names[file_id] = _unique(_filename_of(elements) or file_id, set(names.values()))
         result.setdefault(names[file_id], {})[label] = elements
     return result
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
 
 
 def _filename_of(elements: list[dict[str, Any]]) -> str | None:

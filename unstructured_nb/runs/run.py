@@ -8,41 +8,31 @@ by ``render.frames``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..client.protocol import ClientProtocol
 from ..errors import JobNotCompletedError, UnstructuredError, WaitTimeoutError
 from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, Workflow, WorkflowNode
-from ..render.frames import elements_frame, status_frame
-from ..render.html import runs_html
 from ..render.snapshot import RunSnapshot
-from ..render.text import runs_text
+from .following import Followable
 from .outputs import Outputs, download_outputs
 from .tracker import RunUpdate, Tracker, default_tracker
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas
 
 __all__ = ["Run"]
 
 log = logging.getLogger("unstructured_nb.runs")
 
-Callback = Callable[["Run"], None]
 
-
-class Run:
+class Run(Followable):
     """A workflow job being followed: its latest state, results and controls.
 
     ``run.status`` and ``run.job`` are refreshed in the background by the tracker;
     ``run.wait()`` (or ``await run``) blocks until the job ends; ``run.elements()`` gives
     every output element as one DataFrame. Its text and HTML reprs are the status table.
-    ``run.sources`` maps each input name to what was sent: its path here, or the upload.
     """
 
     def __init__(
@@ -56,12 +46,12 @@ class Run:
         poll: float | None = None,
         tracker: Tracker | None = None,
     ) -> None:
-        self._lock = threading.RLock()
+        super().__init__()
         self._job = job
         self._client = client
         self._workflow = workflow
         self._files = list(files)
-        self.sources: dict[str, Any] = dict(sources or {})
+        self.sources = dict(sources or {})
         self._poll = poll
         self._tracker = tracker
         self._details: JobDetails | None = None
@@ -70,8 +60,6 @@ class Run:
         self._last_polled: datetime | None = None
         self._started = time.monotonic()
         self._ended: float | None = self._started if job.done else None
-        self._callbacks: list[Callback] = []
-        self._finished = threading.Event()
         self._outputs: Outputs | None = None
 
     # -- state ---------------------------------------------------------------------------
@@ -92,11 +80,6 @@ class Run:
     def done(self) -> bool:
         """True once the job is COMPLETED, FAILED or STOPPED."""
         return self._job.done
-
-    @property
-    def finished(self) -> bool:
-        """True once tracking has ended (job over and its final details fetched, or job lost)."""
-        return self._finished.is_set()
 
     @property
     def workflow_name(self) -> str:
@@ -208,32 +191,7 @@ class Run:
                 self._ended = time.monotonic()
         self._finished.set()
 
-    def notify(self) -> None:
-        """Call every ``on_change`` callback (on the caller's thread)."""
-        with self._lock:
-            callbacks = list(self._callbacks)
-        for callback in callbacks:
-            try:
-                callback(self)
-            except Exception:  # a broken display must not stop the tracker
-                log.exception("on_change callback %r failed", callback)
-
     # -- subscription and following -----------------------------------------------------------
-    def on_change(self, callback: Callback) -> Callable[[], None]:
-        """Call ``callback(run)`` after every observed change and once at the end.
-
-        Callbacks run on the tracker thread; keep them short. Returns an unsubscribe function.
-        """
-        with self._lock:
-            self._callbacks.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._callbacks:
-                    self._callbacks.remove(callback)
-
-        return unsubscribe
-
     def track(self, tracker: Tracker | None = None) -> Run:
         """Have the tracker follow this run (the shared one by default); no-op once finished."""
         if self._finished.is_set():
@@ -245,66 +203,12 @@ class Run:
         self._tracker.track(self)
         return self
 
-    def wait(self, timeout: float | None = None) -> Run:
-        """Block until the job ends (and its final details are in); returns the run.
-
-        Raises ``WaitTimeoutError`` after ``timeout`` seconds (the job keeps running), and
-        the polling error if the job can no longer be followed.
-        """
-        for _ in self.follow(interval=0.2, timeout=timeout):
-            pass
-        return self
-
-    def follow(self, interval: float = 0.5, timeout: float | None = None) -> Iterator[RunSnapshot]:
-        """Yield a snapshot now and then every ``interval`` seconds until tracking ends, then the final one.
-
-        Raises ``WaitTimeoutError`` after ``timeout`` seconds, and the polling error if the
-        job was lost. Short waits keep Ctrl-C responsive on every platform.
-        """
-        self.track()
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self._finished.is_set():
-            yield self.snapshot()
-            if deadline is not None and time.monotonic() >= deadline:
-                raise WaitTimeoutError(
-                    f"Stopped waiting for job {self.job_id} after {timeout:g} s; it is still {self.status.value}",
-                    hint="Wait longer with run.wait(), cancel it with run.cancel(), or follow it later "
-                    f"with %unstructured_run --attach {self.job_id}",
-                )
-            wait = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
-            self._finished.wait(wait)
-        yield self.snapshot()
-        if not self.done and self._last_error is not None:
-            raise self._last_error
-
-    def __await__(self) -> Generator[Any, None, Run]:
-        return self._wait_async().__await__()
-
-    async def _wait_async(self) -> Run:
-        self.track()
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-
-        def resolve() -> None:
-            if not future.done():
-                future.set_result(None)
-
-        def callback(run: Run) -> None:
-            if run.finished:
-                loop.call_soon_threadsafe(resolve)
-
-        unsubscribe = self.on_change(callback)
-        try:
-            while not self.finished:  # the timeout catches a finish that raced with the subscription
-                try:
-                    await asyncio.wait_for(asyncio.shield(future), timeout=1.0)
-                except asyncio.TimeoutError:
-                    continue
-        finally:
-            unsubscribe()
-        if not self.done and self._last_error is not None:
-            raise self._last_error
-        return self
+    def _wait_timeout(self, timeout: float) -> WaitTimeoutError:
+        return WaitTimeoutError(
+            f"Stopped waiting for job {self.job_id} after {timeout:g} s; it is still {self.status.value}",
+            hint="Wait longer with run.wait(), cancel it with run.cancel(), or follow it later "
+            f"with %unstructured_run --attach {self.job_id}",
+        )
 
     def cancel(self) -> None:
         """Ask the server to stop the job; the table then shows STOPPED."""
@@ -358,25 +262,6 @@ class Run:
             self._outputs = result
         return result
 
-    def elements(self, all_nodes: bool = False) -> pandas.DataFrame:
-        """All output elements as one DataFrame, one row per element.
-
-        Columns: filename, node, type, element_id, text, page_number, then the rest of the
-        metadata flattened (``metadata.data_source.url`` becomes ``data_source.url``).
-        By default only each file's final node output; ``all_nodes=True`` includes every node.
-        """
-        return elements_frame(self.outputs(), all_nodes)
-
-    def view(self, file: str | None = None, **options: Any) -> Any:
-        """A page viewer of this run's output, a box per element on its page: see :func:`unstructured_nb.view`."""
-        from ..notebook.viewer import view  # loaded on first use: runs/ imports no widgets
-
-        return view(self, file=file, **options)
-
-    def to_dataframe(self) -> pandas.DataFrame:
-        """The status table of this run (one row)."""
-        return status_frame([self.snapshot()])
-
     def _workflow_nodes(self) -> tuple[WorkflowNode, ...]:
         workflow = self._workflow
         if workflow is None:
@@ -385,14 +270,3 @@ class Run:
             except UnstructuredError:
                 return ()
         return workflow.workflow_nodes
-
-    # -- reprs: a static snapshot (the notebook layer shows a live one) -----------------------
-    def __repr__(self) -> str:
-        return runs_text([self.snapshot()])
-
-    def _repr_html_(self) -> str:
-        return runs_html([self.snapshot()])
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        snapshot = [self.snapshot()]
-        return {"text/plain": runs_text(snapshot), "text/html": runs_html(snapshot)}

@@ -14,14 +14,23 @@ from __future__ import annotations
 import logging
 import os
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputFileError
 from ..local.chunking import decode_orig_elements
 
-__all__ = ["MAX_ORIGINALS_BYTES", "MAX_READ_BYTES", "Source", "as_source", "chunk_originals", "find_source", "missing_source"]
+__all__ = [
+    "MAX_ORIGINALS_BYTES",
+    "MAX_READ_BYTES",
+    "Source",
+    "as_source",
+    "chunk_originals",
+    "find_source",
+    "missing_source",
+    "sources_of",
+]
 
 log = logging.getLogger("unstructured_nb.runs")
 
@@ -80,6 +89,14 @@ def as_source(value: Any) -> Source:
         f"Cannot use a {type(value).__name__} as a document source",
         hint="Pass a path, the file's bytes, a (name, bytes) pair or an open binary file",
     )
+
+
+def sources_of(files: Iterable[Any]) -> dict[str, Any]:
+    """What a run sends, by input name (the first of a name): each ``InputFile``'s path, or the upload itself."""
+    out: dict[str, Any] = {}
+    for f in files:
+        out.setdefault(f.name, f.path or f.item)
+    return out
 
 
 def find_source(sources: Mapping[str, Any], filename: str) -> Any | None:

@@ -24,7 +24,7 @@ from ..render.layout import is_chunked
 from ..render.page_images import Pages, PagesError, open_pages, page_kind
 from ..render.style import short_id
 from ..render.viewer_state import DocumentInput, PaneInput
-from .run import Run
+from .following import Followable
 from .sources import as_source, find_source, missing_source
 
 __all__ = ["MAX_JSON_BYTES", "documents"]
@@ -68,7 +68,7 @@ def _load_json(path: Path) -> list[Any]:
 
 
 def _item(value: Any, title: str | None) -> _Item:
-    if isinstance(value, Run):
+    if isinstance(value, Followable):  # a Run, or a batch of on-demand jobs
         label = title or f"{value.workflow_name or 'run'} {short_id(value.job_id)}"
         return _Item(label, value.outputs(), value.sources, attached=not value.sources)
     if hasattr(value, "columns") and hasattr(value, "to_dict"):  # a pandas DataFrame (not imported here)
