@@ -1,7 +1,7 @@
 """unstructured_nb: run Unstructured document-processing workflows from a notebook.
 
-Importing the package is cheap: the client (httpx), runs, pandas and the panel
-(ipywidgets) load on first use. ``%load_ext unstructured_nb`` registers the magics.
+Importing the package is cheap: the client (httpx), runs, pandas, the panel and the
+page viewer (ipywidgets, anywidget, pypdfium2) load on first use. ``%load_ext unstructured_nb`` registers the magics.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ _LAZY = {
     "attach": "runs",
     "panel": "notebook.panel",
     "Panel": "notebook.panel",
+    "view": "notebook.viewer",
+    "Viewer": "notebook.viewer",
     **dict.fromkeys(
         (
             "Job",
@@ -90,6 +92,7 @@ __all__ = [
     "UnstructuredError",
     "UsageError",
     "ValidationError",
+    "Viewer",
     "WaitTimeoutError",
     "Workflow",
     "WorkflowLookupError",
@@ -100,12 +103,14 @@ __all__ = [
     "panel",
     "run",
     "unload_ipython_extension",
+    "view",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import AsyncClient, Client
     from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
     from .notebook.panel import Panel, panel
+    from .notebook.viewer import Viewer, view
     from .runs import PLATFORM_LIMITS, BatchRun, OnDemandLimits, Run, attach, run
 
 

@@ -25,6 +25,7 @@ from ..models import Workflow
 from ..render.style import short_id
 from ..runs import Run, shared_client, start_run
 from . import panel_view as view
+from .panel_results import Results
 from .panel_state import PanelState, Preview
 
 __all__ = ["Panel", "panel"]
@@ -55,7 +56,8 @@ class Panel(widgets.VBox):
     described "Workflow"), ``refresh_button``, ``workflow_id`` (a free-typed id or name),
     ``upload`` (FileUpload), ``paths`` (kernel-side paths and globs), ``files_view``,
     ``run_button`` ("Run"), ``cancel_button`` ("Cancel"), ``status_line``, ``error_area``,
-    ``table`` (the live status table) and ``preview`` (the latest results).
+    ``table`` (the live status table), ``preview`` (the latest results) and ``results``
+    (the preview's tabs: Elements, and View with the page viewer of the run's files).
 
     ``panel.state`` holds what it shows as plain values; ``panel.runs`` lists the
     :class:`~unstructured_nb.runs.Run` of every job started from it, oldest first.
@@ -121,6 +123,7 @@ class Panel(widgets.VBox):
         wide = {"flex": "1 1 auto", "min_width": "0", "overflow": "auto"}  # wide tables scroll rather than squeeze
         self.table = widgets.HTML(layout=wide)
         self.preview = widgets.HTML(layout=wide)
+        self.results = Results(self.preview)  # the preview, and a "View" tab with the page viewer
         super().__init__(
             [
                 self.title,
@@ -130,7 +133,7 @@ class Panel(widgets.VBox):
                 _row(widgets.HTML(layout=_fixed()), self.run_button, self.cancel_button, self.status_line, margin="6px 0 0 0"),
                 _row(widgets.HTML(layout=_fixed()), self.error_area),
                 _row(widgets.HTML(layout=_fixed()), self.table),
-                _row(widgets.HTML(layout=_fixed()), self.preview),
+                _row(widgets.HTML(layout=_fixed()), self.results.tabs),
             ]
         )
         self.add_class("unb-panel")
@@ -319,6 +322,7 @@ class Panel(widgets.VBox):
             # downloaded): a note where the preview would be, not an error
             preview = Preview(f"No preview for job {short_id(run.job_id)}", note=user_message(exc))
         self.state.preview_done(preview)
+        self.results.show_run(run)
         self.redraw()
 
     # --- drawing the state ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The DataFrame views: the status, progress, failed-files, jobs and workflows tables, and ``run.elements()``.
+"""The DataFrame views: the status, progress, failed-files, jobs and workflows tables, and ``run.elements()`` (and back).
 
 pandas is imported when a frame is first built (importing the package stays cheap).
 """
@@ -23,6 +23,7 @@ __all__ = [
     "SearchNote",
     "element_row",
     "elements_frame",
+    "elements_of_frame",
     "failed_frame",
     "jobs_frame",
     "progress_frame",
@@ -156,3 +157,52 @@ class SearchNote(UserWarning):
 
 
 warnings.simplefilter("always", SearchNote)  # a note belongs to each search, not only to the first one
+
+
+def _plain(value: Any) -> tuple[bool, Any]:
+    """(present, value as plain Python): pandas' missing markers are absent, numpy scalars become numbers."""
+    if isinstance(value, (list, tuple, dict, str)):
+        return True, value
+    if value is None or (isinstance(value, float) and value != value):
+        return False, None
+    import pandas as pd
+
+    try:
+        if pd.isna(value):
+            return False, None
+    except (TypeError, ValueError):  # an array-like cell: present
+        return True, value.tolist() if hasattr(value, "tolist") else value
+    return True, value.item() if hasattr(value, "item") else value
+
+
+def elements_of_frame(frame: pandas.DataFrame) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The element dicts behind rows of ``run.elements()`` (or any frame with its columns), as ``{file: {node: [...]}}``.
+
+    The inverse of :func:`element_row`: the flattened metadata columns (``coordinates.points``,
+    ``data_source.url``...) are nested again; missing cells are left out.
+    """
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for record in frame.to_dict("records"):
+        element: dict[str, Any] = {}
+        metadata: dict[str, Any] = {}
+        for key, raw in record.items():
+            present, value = _plain(raw)
+            if not present:
+                continue
+            name = str(key)
+            if name in ("type", "element_id", "text"):
+                element[name] = value
+            elif name == "metadata" and isinstance(value, dict):  # a frame of raw element dicts
+                metadata.update(value)
+            elif name != "node":
+                target = metadata
+                *parents, leaf = name.split(".")
+                for parent in parents:
+                    nested = target.setdefault(parent, {})
+                    target = nested if isinstance(nested, dict) else {}
+                target[leaf] = value
+        element["metadata"] = metadata
+        filename = str(metadata.get("filename") or "(no file name)")
+        node = record.get("node")
+        out.setdefault(filename, {}).setdefault(str(node) if isinstance(node, str) and node else "output", []).append(element)
+    return out

@@ -27,6 +27,7 @@ from .launcher import LaunchGate, gate_for
 from .limits import OnDemandLimits
 from .outputs import Outputs
 from .run import Run
+from .sources import sources_of
 from .tracker import Tracker
 
 __all__ = ["BatchRun"]
@@ -62,6 +63,7 @@ class BatchRun(Followable):
         self._client = client
         self._spec = spec
         self._chunks = [tuple(c) for c in chunks]
+        self.sources = sources_of(f for c in self._chunks for f in c)
         self._limits = limits
         self._poll = poll
         self._tracker = tracker
@@ -122,7 +124,15 @@ class BatchRun(Followable):
             except BaseException:
                 self._gate.release(None)
                 raise
-            run = Run(job, self._client, files=[f.name for f in files], workflow=self._workflow(job.workflow_id), poll=self._poll)
+            names = [f.name for f in files]
+            run = Run(
+                job,
+                self._client,
+                files=names,
+                sources=sources_of(files),
+                workflow=self._workflow(job.workflow_id),
+                poll=self._poll,
+            )
             self._gate.release(run)
             with self._lock:
                 self._jobs[index] = run

@@ -36,6 +36,7 @@ class Followable:
     """A run being followed: its changes, its end, its results and its reprs."""
 
     def __init__(self) -> None:
+        self.sources: dict[str, Any] = {}  # input name -> what was sent: its path here, or the upload
         self._lock = threading.RLock()
         self._callbacks: list[Callable[[Any], None]] = []
         self._finished = threading.Event()
@@ -193,6 +194,12 @@ class Followable:
         from .search import search_outputs
 
         return search_frame(search_outputs(self.outputs(), question, k))
+
+    def view(self, file: str | None = None, **options: Any) -> Any:
+        """A page viewer of this run's output, a box per element on its page: see :func:`unstructured_nb.view`."""
+        from ..notebook.viewer import view  # loaded on first use: runs/ imports no widgets
+
+        return view(self, file=file, **options)
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The status table of this run."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
+from typing import Any
 
 from ..client.protocol import ClientProtocol
 from ..errors import JobNotCompletedError, UnstructuredError, WaitTimeoutError
@@ -40,6 +41,7 @@ class Run(Followable):
         client: ClientProtocol,
         *,
         files: Sequence[str] = (),
+        sources: Mapping[str, Any] | None = None,
         workflow: Workflow | None = None,
         poll: float | None = None,
         tracker: Tracker | None = None,
@@ -49,6 +51,7 @@ class Run(Followable):
         self._client = client
         self._workflow = workflow
         self._files = list(files)
+        self.sources = dict(sources or {})
         self._poll = poll
         self._tracker = tracker
         self._details: JobDetails | None = None

@@ -24,6 +24,7 @@ from .jobspec import JobSpec, load_nodes, nodes_from_options, resolve_template
 from .launcher import LaunchGate
 from .limits import PLATFORM_LIMITS, OnDemandLimits, plan_jobs
 from .run import Run
+from .sources import sources_of
 from .tracker import Tracker
 from .workflows import resolve_workflow
 
@@ -47,7 +48,7 @@ def start_run(
         client = shared_client(api_url, api_key)
     wf = workflow if isinstance(workflow, Workflow) else resolve_workflow(client, str(workflow))
     job = client.run_workflow(wf.id, files=[f.item for f in chosen])
-    started = Run(job, client, files=[f.name for f in chosen], workflow=wf, poll=poll)
+    started = Run(job, client, files=[f.name for f in chosen], sources=sources_of(chosen), workflow=wf, poll=poll)
     return started.track() if track else started
 
 
