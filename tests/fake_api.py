@@ -3,6 +3,9 @@
 ``FakeAPI`` holds workflows, jobs and outputs and answers every endpoint like the platform
 (202 on run, bare JSON arrays for lists, collections with a trailing slash). It records
 every request and can script answers (errors, delays, Retry-After) ahead of its own.
+With ``on_demand_limits`` set it enforces the platform's on-demand limits on ``POST /jobs/``
+(files per job, bytes per file, 429 for a launch too soon after the previous one) and
+records each launch's time and how many on-demand jobs were running (``launches``).
 
 - ``fake.client()`` is a real :class:`~unstructured_nb.client.Client` on httpx's
   ``MockTransport``: no network, synchronous, deterministic (runs, tracker, panel tests).
@@ -34,6 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from unstructured_nb.client import Client
+from unstructured_nb.runs.limits import OnDemandLimits
 
 BASE_URL = "http://fake-platform.test"
 DEFAULT_NODES = [{"id": "n-partition", "name": "Partitioner", "type": "partition", "subtype": "fast"}]
@@ -114,6 +118,9 @@ class FakeAPI:
         self.requests: list[Recorded] = []
         self.progress = list(progress) if progress else None
         self.clock = clock
+        self.on_demand_limits: OnDemandLimits | None = None
+        self.launches: list[Launch] = []  # accepted on-demand launches
+        self.refused: list[Reply] = []  # on-demand launches refused for a limit
         self.lock = threading.RLock()
         self._scripted: dict[tuple[str, str], deque[Reply]] = defaultdict(deque)
 
@@ -278,8 +285,16 @@ class FakeAPI:
             parts = req.parts()
             if not any(x.name == "request_data" for x in parts):
                 return _missing("body", "request_data")
-            files = [x.filename or "" for x in parts if x.name in ("input_files", "input_files[]")]
-            return Reply(200, self.add_job(None, files, job_type="ephemeral"))
+            uploads = [x for x in parts if x.name in ("input_files", "input_files[]")]
+            refused = self._check_limits(req, uploads)
+            if refused is not None:
+                self.refused.append(refused)
+                return refused
+            running = sum(1 for j in self.jobs.values() if j["job_type"] == "ephemeral" and j["status"] in _LIVE)
+            job = self.add_job(None, [x.filename or "" for x in uploads], job_type="ephemeral")
+            job["request_data"] = json.loads(next(x.data for x in parts if x.name == "request_data"))
+            self.launches.append(Launch(req.at, running, job["id"], len(uploads)))
+            return Reply(200, {k: v for k, v in job.items() if k != "request_data"})
         if mt := re.fullmatch(r"/api/v1/jobs/([^/]+)(?:/(cancel|details|failed-files|download|file-status))?", p):
             job = self.jobs.get(mt.group(1))
             if job is None:
@@ -292,6 +307,19 @@ class FakeAPI:
                 return Reply(404, {"detail": "Template not found"})
             return Reply(200, {**_TEMPLATE, "nodes": []})
         return Reply(404, {"detail": "Not Found"})
+
+    def _check_limits(self, req: Recorded, uploads: list[Part]) -> Reply | None:
+        limits = self.on_demand_limits
+        if limits is None:
+            return None
+        if len(uploads) > limits.files_per_job:
+            return Reply(400, {"detail": f"At most {limits.files_per_job} files per on-demand job, got {len(uploads)}"})
+        big = [x.filename for x in uploads if len(x.data) > limits.bytes_per_file]
+        if big:
+            return Reply(413, {"detail": f"Files over {limits.bytes_per_file} bytes: {big}"})
+        if self.launches and req.at - self.launches[-1].at < limits.launch_interval:
+            return Reply(429, {"detail": "Too many requests: wait between on-demand job launches"})
+        return None
 
     def _job_endpoint(self, job: dict[str, Any], m: str, sub: str | None, q: dict[str, str]) -> Reply:
         if sub is None and m == "GET":
@@ -345,6 +373,19 @@ class FakeAPI:
             default = [{"type": "Title", "element_id": "e1", "text": q["file_id"], "metadata": {"node_id": q.get("node_id")}}]
             return Reply(200, self.outputs.get(key, default))
         return Reply(405, {"detail": "Method Not Allowed"})
+
+
+_LIVE = ("SCHEDULED", "IN_PROGRESS")
+
+
+@dataclass
+class Launch:
+    """An accepted on-demand launch: when it arrived, how many on-demand jobs were running then, the job, its files."""
+
+    at: float
+    running: int
+    job_id: str
+    files: int
 
 
 _TEMPLATE = {"id": "hi_res_and_enrichment", "name": "High res", "description": "d", "version": "1", "last_updated": "2026-01-01"}

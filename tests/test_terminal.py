@@ -146,3 +146,22 @@ def test_help_renders_cleanly(capsys: pytest.CaptureFixture[str]):
             main([*command, "--help"])
         text = capsys.readouterr().out
         assert "::" not in text and "``" not in text and text.startswith("usage: unstructured-nb")
+
+
+def test_on_demand_run_and_templates_in_the_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    from unstructured_nb.cli import build_parser
+
+    fake = FakeAPI(progress=["IN_PROGRESS", "COMPLETED"])
+    client = fake.client()
+    monkeypatch.setattr(terminal, "shared_client", lambda *a, **k: client)
+    out = io.StringIO()
+    args = build_parser().parse_args(["run", "--strategy", "fast", "--chunk", "by_page", str(DATA), "--out", str(tmp_path)])
+    assert run_command(args, out=out) == 0
+    text = out.getvalue()
+    assert "Started 1 on-demand job(s)" in text and "partition fast -> chunk_by_page" in text and "COMPLETED" in text
+    (post,) = fake.calls("POST", "/api/v1/jobs/")
+    assert [n["type"] for n in json.loads(post.parts()[0].data)["job_nodes"]] == ["partition", "chunk"]
+    assert len(list(tmp_path.iterdir())) == 5
+    listing = io.StringIO()
+    assert terminal.templates_command(build_parser().parse_args(["templates"]), out=listing) == 0
+    assert "hi_res_and_enrichment" in listing.getvalue()

@@ -1,7 +1,7 @@
 """unstructured_nb: run Unstructured document-processing workflows from a notebook.
 
-Importing the package is cheap: the client (httpx), runs, pandas and the panel
-(ipywidgets) load on first use. ``%load_ext unstructured_nb`` registers the magics.
+Importing the package is cheap: the client (httpx), runs, pandas, the panel and the
+page viewer (ipywidgets, anywidget, pypdfium2) load on first use. ``%load_ext unstructured_nb`` registers the magics.
 """
 
 from __future__ import annotations
@@ -38,12 +38,17 @@ _LAZY = {
     "Client": "client",
     "AsyncClient": "client",
     "Run": "runs",
+    "BatchRun": "runs",
+    "OnDemandLimits": "runs",
+    "PLATFORM_LIMITS": "runs",
     "run": "runs",
     "attach": "runs",
     "panel": "notebook.panel",
     "login": "notebook.login",
     "logout": "notebook.login",
     "Panel": "notebook.panel",
+    "view": "notebook.viewer",
+    "Viewer": "notebook.viewer",
     **dict.fromkeys(
         (
             "Job",
@@ -61,11 +66,13 @@ _LAZY = {
 }
 
 __all__ = [
+    "PLATFORM_LIMITS",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
     "AuthenticationError",
+    "BatchRun",
     "Client",
     "ConfigurationError",
     "FailedFile",
@@ -80,6 +87,7 @@ __all__ = [
     "NodeFile",
     "NodeStats",
     "NotFoundError",
+    "OnDemandLimits",
     "Panel",
     "RateLimitError",
     "Run",
@@ -87,6 +95,7 @@ __all__ = [
     "UnstructuredError",
     "UsageError",
     "ValidationError",
+    "Viewer",
     "WaitInterrupted",
     "WaitTimeoutError",
     "Workflow",
@@ -100,6 +109,7 @@ __all__ = [
     "panel",
     "run",
     "unload_ipython_extension",
+    "view",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +117,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
     from .notebook.login import login, logout
     from .notebook.panel import Panel, panel
-    from .runs import Run, attach, run
+    from .notebook.viewer import Viewer, view
+    from .runs import PLATFORM_LIMITS, BatchRun, OnDemandLimits, Run, attach, run
 
 
 def __getattr__(name: str) -> Any:
@@ -142,7 +153,9 @@ def _display_run(run: Any) -> None:
 def _display_runs_live(shell: Any) -> None:
     """In IPython, a ``Run`` left as a cell's value shows its live table (looked up by name: nothing is imported now)."""
     if shell is not None:
-        shell.display_formatter.ipython_display_formatter.for_type_by_name("unstructured_nb.runs.run", "Run", _display_run)
+        formatter = shell.display_formatter.ipython_display_formatter
+        formatter.for_type_by_name("unstructured_nb.runs.run", "Run", _display_run)
+        formatter.for_type_by_name("unstructured_nb.runs.batch", "BatchRun", _display_run)
 
 
 if "IPython" in sys.modules:  # imported inside IPython: runs display live even without %load_ext

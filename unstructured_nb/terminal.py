@@ -1,8 +1,9 @@
-"""``unstructured-nb run WORKFLOW PATH... [--out DIR]`` (or ``--attach JOB_ID``): a workflow run in the terminal.
+"""``unstructured-nb run WORKFLOW PATH... [--out DIR]`` (or ``--attach JOB_ID``) and ``templates``: runs in the terminal.
 
-The same tracking as the notebook magic: start the run, redraw one status table in place
-while it runs (plain final table only when stdout is not a terminal), print the final
-table, and write each file's output elements as JSON under ``--out``.
+The same tracking as the notebook magic: start the run (a workflow's, or on-demand jobs
+with ``--template``/``--nodes``/``--strategy``/``--chunk``/``--embed``), redraw one status
+table in place while it runs (plain final table only when stdout is not a terminal), print
+the final table, and write each file's output elements as JSON under ``--out``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import UnstructuredError, WaitTimeoutError, user_message
-from .render.text import runs_text
-from .runs import Run, attach, expand, shared_client, start_run
+from .render.tables import templates_table
+from .render.text import runs_text, table_text
+from .runs import Followable, attach, expand, shared_client, start_job, start_run
+
+_ON_DEMAND = ("template", "nodes", "strategy", "chunk", "max_characters", "new_after", "overlap", "embed", "embed_model")
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_ERROR, EXIT_TIMEOUT, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 EXIT_CODES = (
@@ -36,8 +40,20 @@ def add_run_parser(subparsers: Any) -> argparse.ArgumentParser:
         "existing job instead (find one with `unstructured-nb jobs`).",
         epilog=EXIT_CODES,
     )
-    parser.add_argument("workflow", nargs="?", help="workflow id or exact name")
+    parser.add_argument("workflow", nargs="?", help="workflow id or exact name (none with the on-demand options)")
     parser.add_argument("paths", nargs="*", help="files, globs (quoted: 'data/*.pdf') or directories")
+    demand = parser.add_argument_group(
+        "on-demand jobs (no workflow; many files become as many jobs as the platform's limits need, followed as one run)"
+    )
+    demand.add_argument("--template", default=None, help="a template id or name (`unstructured-nb templates` lists them)")
+    demand.add_argument("--nodes", default=None, help="a JSON file with the job's nodes")
+    demand.add_argument("--strategy", default=None, help="partition strategy: fast, hi_res, auto, vlm, ocr_only")
+    demand.add_argument("--chunk", default=None, help="then chunk: by_title, by_character, by_page, by_similarity")
+    demand.add_argument("--max-characters", type=int, default=None, help="the chunker's hard maximum")
+    demand.add_argument("--new-after", type=int, default=None, help="the chunker's soft maximum")
+    demand.add_argument("--overlap", type=int, default=None, help="characters of overlap between chunks")
+    demand.add_argument("--embed", action="store_true", help="then embed the chunks (the local model on the local engine)")
+    demand.add_argument("--embed-model", default=None, help="the embedder as PROVIDER[/MODEL] (implies --embed)")
     parser.add_argument("--out", type=Path, default=None, help="write <input file>.json outputs into this directory")
     parser.add_argument("--attach", metavar="JOB_ID", default=None, help="follow an existing job instead of starting one")
     parser.add_argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine)")
@@ -55,11 +71,20 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Entry point of ``unstructured-nb run``; returns the exit code."""
     stream = out or sys.stdout
     try:
+        run: Followable
         if args.attach:
             if args.workflow or args.paths:
                 _err("--attach follows an existing job: give it a job id and no workflow or paths.")
                 return EXIT_ERROR
             run = attach(args.attach, client=shared_client(args.api_url), poll=args.poll)
+        elif any(getattr(args, name, None) not in (None, False) for name in _ON_DEMAND):
+            paths = [args.workflow, *args.paths] if args.workflow else list(args.paths)
+            if not paths:
+                _err("Give at least one file: unstructured-nb run --template NAME PATH [PATH ...] [--out DIR].")
+                return EXIT_ERROR
+            inputs = expand(paths)
+            inputs.check()
+            run = start_job(inputs, client=shared_client(args.api_url), poll=args.poll, **_job_options(args))
         else:
             if not args.workflow or not args.paths:
                 _err("Give a workflow and at least one file: unstructured-nb run WORKFLOW PATH [PATH ...] [--out DIR].")
@@ -73,11 +98,13 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     live = stream.isatty()
     if not live:
+        jobs = getattr(run, "job_ids", None)
+        what = (
+            f"{len(run.snapshot().jobs)} on-demand job(s), the first {run.job_id}," if jobs is not None else f"job {run.job_id}"
+        )
         verb = "Following" if args.attach else "Started"
         files = len(run.files)
-        print(
-            f"{verb} job {run.job_id} of workflow {run.workflow_name!r} on {files} file{'s' if files != 1 else ''}.", file=stream
-        )
+        print(f"{verb} {what} of {run.workflow_name!r} on {files} file{'s' if files != 1 else ''}.", file=stream)
         stream.flush()
     try:
         _follow(run, stream, live=live, timeout=args.timeout)
@@ -105,7 +132,43 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return EXIT_OK if snapshot.status == "COMPLETED" else EXIT_JOB_FAILED
 
 
-def _follow(run: Run, stream: TextIO, *, live: bool, timeout: float | None) -> None:
+def _job_options(args: argparse.Namespace) -> dict[str, Any]:
+    embed: str | bool | None = args.embed_model or (True if args.embed else None)
+    options = {
+        "template": args.template,
+        "nodes": args.nodes,
+        "strategy": args.strategy,
+        "chunk": args.chunk,
+        "max_characters": args.max_characters,
+        "new_after_n_chars": args.new_after,
+        "overlap": args.overlap,
+        "embed": embed,
+    }
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def add_templates_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``templates`` subcommand: the templates ``run --template`` takes."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "templates", help="list the templates of on-demand jobs", description="List the templates `run --template` takes."
+    )
+    parser.add_argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine)")
+    parser.set_defaults(func=templates_command)
+    return parser
+
+
+def templates_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Entry point of ``unstructured-nb templates``."""
+    try:
+        templates = shared_client(args.api_url).list_templates()
+    except Exception as exc:
+        _err(user_message(exc))
+        return EXIT_ERROR
+    print(table_text(templates_table(templates), max_chars=70), file=out or sys.stdout)
+    return EXIT_OK
+
+
+def _follow(run: Followable, stream: TextIO, *, live: bool, timeout: float | None) -> None:
     """Redraw one status table in place while the run goes on (only the final one when not a terminal)."""
     drawn = 0
     try:
@@ -141,7 +204,7 @@ def _safe_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_outputs(run: Run, out_dir: Path) -> list[Path]:
+def write_outputs(run: Followable, out_dir: Path) -> list[Path]:
     """Write each input file's final elements to ``out_dir/<file>.json``; returns the paths (files that failed have none)."""
     outputs = run.outputs()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -64,7 +64,7 @@ def test_input_is_not_mutated_and_unknown_settings_are_kept() -> None:
 @pytest.mark.parametrize(
     ("nodes", "message"),
     [
-        ([PARTITION, {"type": "embed", "subtype": "openai"}], r"node 2: embed nodes run on the Unstructured Platform only"),
+        ([PARTITION, {"type": "embed", "subtype": "openai"}], r"node 2: unknown embedding provider 'openai'"),
         (
             [PARTITION, {"type": "prompter", "subtype": "openai_image_description"}],
             r"prompter nodes run on the Unstructured Platform only",
@@ -146,7 +146,9 @@ def test_run_node_validates_and_returns_node_output(tmp_path: Path) -> None:
     )
     assert [c["type"] for c in chunks.elements] == ["CompositeElement"]
     with pytest.raises(ValueError, match="run on the Unstructured Platform only"):
-        run_node({"type": "embed", "subtype": "x"}, out.elements, filename="notes.txt")
+        run_node({"type": "prompter", "subtype": "x"}, out.elements, filename="notes.txt")
+    embedded = run_node({"type": "embed", "subtype": "local"}, chunks.elements, filename="notes.txt")
+    assert [len(e["embeddings"]) for e in embedded.elements] == [256] and embedded.warnings == []
 
 
 def test_prepare_nodes_gives_ids_names_and_subtypes() -> None:

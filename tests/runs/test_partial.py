@@ -129,16 +129,24 @@ def test_cancel_says_what_it_did(fake: FakeAPI, client: Client):
 def test_ctrl_c_in_wait_is_one_paragraph_and_the_job_goes_on(fake: FakeAPI, client: Client):
     job = fake.add_job(workflow(fake), ["a.txt"], status="IN_PROGRESS")
     run = Run(Job.from_api(job), client, tracker=quick_tracker())
-    original = run.wait_finished
-    calls = []
 
-    def interrupted(timeout=None):  # Ctrl-C arrives while the waiting thread sleeps
-        calls.append(timeout)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return original(timeout)
+    class Interrupting:  # Ctrl-C arrives while the waiting thread sleeps on the run's event
+        def __init__(self, event: threading.Event) -> None:
+            self.event, self.waits = event, 0
 
-    run.wait_finished = interrupted  # type: ignore[method-assign]  # the test stands in for the signal
+        def is_set(self) -> bool:
+            return self.event.is_set()
+
+        def set(self) -> None:
+            self.event.set()
+
+        def wait(self, timeout: float | None = None) -> bool:
+            self.waits += 1
+            if self.waits == 2:
+                raise KeyboardInterrupt
+            return self.event.wait(timeout)
+
+    run._finished = Interrupting(run._finished)  # type: ignore[assignment]  # the test stands in for the signal
     with pytest.raises(WaitInterrupted) as info:
         run.wait()
     assert isinstance(info.value, KeyboardInterrupt) and info.value.__cause__ is None

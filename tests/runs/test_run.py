@@ -135,3 +135,14 @@ def test_tracker_thread_is_a_daemon_and_idles_when_nothing_is_tracked(fake: Fake
     sent = len(fake.requests)
     time.sleep(0.3)  # dozens of poll intervals: an idle tracker sends nothing
     assert len(fake.requests) == sent
+
+
+def test_two_files_of_the_same_name_keep_their_own_outputs(fake: FakeAPI, client: Client):
+    job = fake.add_job(workflow(fake), ["report.pdf", "report.pdf"], status="COMPLETED")
+    for i, file_id in enumerate(job["input_file_ids"]):
+        fake.outputs[(file_id, "n-partition")] = [{"type": "Title", "text": f"copy {i}", "metadata": {"filename": "report.pdf"}}]
+    run = Run(Job.from_api(job), client, files=["report.pdf", "report.pdf"])
+    run.finish()
+    out = run.outputs()
+    assert list(out) == ["report.pdf", "report.pdf (2)"]
+    assert [els[0]["text"] for by_node in out.values() for els in by_node.values()] == ["copy 0", "copy 1"]

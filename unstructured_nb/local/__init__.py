@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..quotas import OnDemandLimits
 from .limits import DEFAULT_MAX_UPLOAD_BYTES
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def serve(
     *,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     file_delay: float = 0.0,
+    on_demand_limits: OnDemandLimits | None = None,
 ) -> EngineServer:
     """Start a local engine in this process and return once it answers.
 
@@ -74,7 +76,8 @@ def serve(
     (:func:`unstructured_nb.local.discovery.default_data_dir`); ``workers`` defaults to the
     CPU count; ``max_upload_bytes`` caps each uploaded file (413 above it); ``file_delay``
     makes every file take at least that many seconds (a demo/testing knob to watch
-    progress and Cancel).
+    progress and Cancel); ``on_demand_limits`` are the limits ``POST /jobs/`` enforces (the
+    platform's by default).
     """
     # imported here, not at the top: they bring FastAPI, uvicorn and the partitioners
     from .discovery import default_data_dir
@@ -88,6 +91,7 @@ def serve(
         workers=workers,
         max_upload_bytes=max_upload_bytes,
         file_delay=file_delay,
+        on_demand_limits=on_demand_limits,
     )
     try:
         url = url_for(sock)

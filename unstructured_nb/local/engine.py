@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import LocalEngineError
+from ..quotas import OnDemandLimits
 from .jobs import JobManager
 from .limits import DEFAULT_MAX_UPLOAD_BYTES
 from .nodes import prepare_nodes
+from .on_demand import OnDemandQueue
 from .state_file import EngineState, read_state, remove_state, write_state
 from .store import Store
 
@@ -58,7 +60,9 @@ class Engine:
         workers: int | None = None,
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         file_delay: float = 0.0,
+        on_demand_limits: OnDemandLimits | None = None,
     ) -> None:
+        self.on_demand = OnDemandQueue(on_demand_limits)
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.api_key = api_key or None
         self.workers = int(workers or os.cpu_count() or 1)
@@ -107,7 +111,9 @@ class Engine:
                     f"The local engine's database {self.data_dir / 'engine.db'} cannot be used: {exc}.",
                     hint="Move the data dir aside (your outputs are under its jobs/ folder) or pass another --data-dir.",
                 ) from None
-            self._jobs = JobManager(self._store, self.data_dir, self.workers, file_delay=self.file_delay)
+            self._jobs = JobManager(
+                self._store, self.data_dir, self.workers, file_delay=self.file_delay, on_demand=self.on_demand
+            )
             self._jobs.start()
         except BaseException:
             self.close()

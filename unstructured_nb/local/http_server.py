@@ -13,6 +13,7 @@ import uvicorn
 
 from ..config import ENV_SERVER_KEY
 from ..errors import LocalEngineError
+from ..quotas import OnDemandLimits
 from .api import create_app
 from .engine import Engine
 
@@ -66,6 +67,7 @@ def open_engine(
     workers: int | None,
     max_upload_bytes: int,
     file_delay: float,
+    on_demand_limits: OnDemandLimits | None = None,
 ) -> tuple[Engine, socket.socket]:
     """An opened engine and the socket it will listen on; nothing is left open on failure.
 
@@ -73,7 +75,14 @@ def open_engine(
     dir is locked or any worker starts.
     """
     _check_host(host, api_key)
-    engine = Engine(Path(data_dir), api_key=api_key, workers=workers, max_upload_bytes=max_upload_bytes, file_delay=file_delay)
+    engine = Engine(
+        Path(data_dir),
+        api_key=api_key,
+        workers=workers,
+        max_upload_bytes=max_upload_bytes,
+        file_delay=file_delay,
+        on_demand_limits=on_demand_limits,
+    )
     sock = _bind(host, port)
     try:
         engine.open()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .on_demand import OnDemandQueue
 from .rows import FileRow, JobRow
 from .store import Store
 from .worker import FileTask, WorkerPool
@@ -27,11 +28,14 @@ CANCELLED_MESSAGE = "Stopped by a cancel request."
 class JobManager:
     """Feeds jobs to a :class:`WorkerPool` and writes what happens to the :class:`Store`."""
 
-    def __init__(self, store: Store, data_dir: Path, workers: int, *, file_delay: float = 0.0) -> None:
+    def __init__(
+        self, store: Store, data_dir: Path, workers: int, *, file_delay: float = 0.0, on_demand: OnDemandQueue | None = None
+    ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
         self.file_delay = float(file_delay)
         self.pool = WorkerPool(workers, self)
+        self.on_demand = on_demand or OnDemandQueue()
 
     # -- layout: every path is built from engine-generated ids, never from user input ----
 
@@ -82,6 +86,15 @@ class JobManager:
             if entry.is_dir() and entry.name not in known:
                 shutil.rmtree(entry, ignore_errors=True)
 
+    def enqueue_on_demand(self, job: JobRow) -> None:
+        """An on-demand job: run now if fewer than ``max_running`` run, else it waits SCHEDULED for its turn."""
+        if self.on_demand.admit(job):
+            self.enqueue(job)
+
+    def _release(self, job_id: str) -> None:
+        for job in self.on_demand.finished(job_id):
+            self.enqueue(job)
+
     def enqueue(self, job: JobRow) -> None:
         for f in self.store.pending_files(job.id):
             self.pool.submit(self._task(job, f))
@@ -102,6 +115,7 @@ class JobManager:
         changed = self.store.finish_job(job_id, "STOPPED", CANCELLED_MESSAGE)
         self.store.stop_pending_files(job_id, "Not processed: the job was cancelled.")
         self.pool.cancel(job_id)
+        self._release(job_id)
         return changed
 
     # -- TaskHandler (called from the pool's manager threads) ----------------------------------
@@ -142,3 +156,4 @@ class JobManager:
         failed = sum(1 for f in files if f.status == "failure")
         status = "FAILED" if ok == 0 and failed > 0 else "COMPLETED"
         self.store.finish_job(job_id, status, only_if=("IN_PROGRESS", "SCHEDULED"))
+        self._release(job_id)

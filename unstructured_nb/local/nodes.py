@@ -1,4 +1,4 @@
-"""Workflow nodes the local engine can run: the Partitioner and the Chunker.
+"""Workflow nodes the local engine can run: the Partitioner, the Chunker and the Embedder (``embed_node``).
 
 The server validates a workflow's nodes with :func:`validate_workflow_nodes` when it is created
 or updated (a ``ValueError`` becomes a 422 with its message), and the worker runs each node on
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .chunking import ChunkOptions, chunk_elements
+from .embed_node import EMBED_SUBTYPES, check_chunk_size, embed_elements, embed_settings
 from .partition import FileProcessingError, PartitionSettings, partition_file, supported_extensions
 
 __all__ = [
@@ -57,10 +58,8 @@ EXCLUDABLE_ELEMENT_TYPES: frozenset[str] = frozenset(
 PARTITION_SUBTYPES = frozenset({"unstructured_api", "vlm", "fast", "hi_res", "auto"})
 STRATEGIES = frozenset({"fast", "hi_res", "auto", "ocr_only", "vlm"})
 CHUNK_SUBTYPES = frozenset({"chunk_by_character", "chunk_by_title", "chunk_by_page"})
-PLATFORM_ONLY_TYPES = frozenset(
-    {"embed", "prompter", "enrich", "enrichment", "extract", "image_description", "table_description", "ner"}
-)
-_DEFAULT_NAMES = {"partition": "Partitioner", "chunk": "Chunker"}
+PLATFORM_ONLY_TYPES = frozenset({"prompter", "enrich", "enrichment", "extract", "image_description", "table_description", "ner"})
+_DEFAULT_NAMES = {"partition": "Partitioner", "chunk": "Chunker", "embed": "Embedder"}
 
 _PARTITION_BOOLS = {
     "include_page_breaks": False,
@@ -114,9 +113,11 @@ def validate_workflow_nodes(nodes: Any) -> list[dict[str, Any]]:
             if index != 0:
                 raise ValueError(f"{where}: the Partitioner must be the first node of the workflow; move it to the front")
             partitioner_at = index
-        elif clean["type"] == "chunk" and partitioner_at is None:
-            raise ValueError(f"{where}: a Chunker needs elements from a Partitioner before it; add a partition node first")
+        elif clean["type"] in ("chunk", "embed") and partitioner_at is None:
+            kind = "a Chunker" if clean["type"] == "chunk" else "an Embedder"
+            raise ValueError(f"{where}: {kind} needs elements from a Partitioner before it; add a partition node first")
         normalized.append(clean)
+    check_chunk_size(normalized)
     return normalized
 
 
@@ -139,8 +140,10 @@ def _validate_node(node: Any, index: int) -> dict[str, Any]:
             f"{where}: {node_type} nodes run on the Unstructured Platform only (they need remote models); "
             "the local engine runs partition and chunk nodes. Remove it, or run the workflow on the platform"
         )
-    if node_type not in ("partition", "chunk"):
-        raise ValueError(f"{where}: unknown node type {node_type!r}; the local engine runs 'partition' and 'chunk' nodes")
+    if node_type not in ("partition", "chunk", "embed"):
+        raise ValueError(
+            f"{where}: unknown node type {node_type!r}; the local engine runs 'partition', 'chunk' and 'embed' nodes"
+        )
     if subtype is None and node_type == "partition":
         subtype = "unstructured_api"
     if not isinstance(subtype, str) or not subtype:
@@ -162,6 +165,8 @@ def _validate_node(node: Any, index: int) -> dict[str, Any]:
         if subtype not in PARTITION_SUBTYPES:
             raise ValueError(f"{where}: unknown partitioner subtype {subtype!r} ({_subtypes_hint('partition')})")
         clean["settings"] = _partition_settings(settings, subtype, where)
+    elif node_type == "embed":
+        clean["settings"] = embed_settings(settings, subtype, where)
     else:
         if subtype == "chunk_by_similarity":
             raise ValueError(
@@ -175,6 +180,8 @@ def _validate_node(node: Any, index: int) -> dict[str, Any]:
 
 
 def _subtypes_hint(node_type: str) -> str:
+    if node_type == "embed":
+        return f"an embedding provider: {', '.join(EMBED_SUBTYPES)}"
     if node_type == "partition":
         return "use 'unstructured_api' with a strategy fast, hi_res or auto, or 'vlm'"
     return "use chunk_by_title, chunk_by_character or chunk_by_page"
@@ -320,7 +327,10 @@ def run_node(
         )
         return NodeOutput(elements=elements, warnings=warnings + file_warnings)
     if not isinstance(data, list):
-        raise TypeError("a chunk node takes the previous node's elements (a list of dicts)")
+        raise TypeError("chunk and embed nodes take the previous node's elements (a list of dicts)")
+    if clean["type"] == "embed":
+        embedded, warnings = embed_elements(clean, data)
+        return NodeOutput(elements=embedded, warnings=warnings)
     options = ChunkOptions(
         strategy=clean["subtype"],
         max_characters=settings["max_characters"],

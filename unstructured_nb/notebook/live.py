@@ -26,7 +26,7 @@ from .. import hints
 from ..render.html import runs_html
 from ..render.style import format_seconds
 from ..render.text import runs_text
-from ..runs import Run
+from ..runs import BatchRun, Followable, Run
 
 __all__ = ["RunsView", "display_run", "in_kernel", "mark_stale", "register", "show_final", "show_live"]
 
@@ -45,7 +45,7 @@ class RunsView:
     table without any JavaScript.
     """
 
-    def __init__(self, runs: Sequence[Run], *, max_rows: int = 50) -> None:
+    def __init__(self, runs: Sequence[Followable], *, max_rows: int = 50) -> None:
         self.runs = list(runs)
         self.max_rows = max_rows
         self.stale: str | None = None  # why the table stopped updating (its kernel stopped)
@@ -57,7 +57,8 @@ class RunsView:
         html = runs_html(snapshots, max_rows=self.max_rows)
         waiting = [s for s in snapshots if not s.finished and not s.stale]
         if waiting:
-            slowest = max((r.poll_interval or 0.0 for r in self.runs), default=0.0)  # a run polled rarely redraws rarely
+            # a run polled rarely redraws rarely
+            slowest = max((getattr(r, "poll_interval", None) or 0.0 for r in self.runs), default=0.0)
             html += _quiet_note(waiting[0].job_id, max(QUIET_SECONDS, int(3 * slowest)))
         return {"text/plain": runs_text(snapshots, max_rows=self.max_rows), "text/html": html}
 
@@ -87,7 +88,7 @@ def in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def show_live(runs: Sequence[Run], *, max_rows: int = 50) -> Callable[[], None]:
+def show_live(runs: Sequence[Followable], *, max_rows: int = 50) -> Callable[[], None]:
     """Display the runs' table once and keep it updated in place until they all end.
 
     In terminal IPython the table is printed once. Returns a function that redraws the
@@ -111,7 +112,7 @@ def show_live(runs: Sequence[Run], *, max_rows: int = 50) -> Callable[[], None]:
     unsubscribes: list[Callable[[], None]] = []
     last: list[dict[str, str]] = []
 
-    def update(_: Run) -> None:
+    def update(_: Followable) -> None:
         with lock:
             bundle = view._repr_mimebundle_()
             if not last or bundle != last[0]:
@@ -137,7 +138,7 @@ def show_live(runs: Sequence[Run], *, max_rows: int = 50) -> Callable[[], None]:
     return lambda: update(pending[0])
 
 
-def show_final(runs: Sequence[Run], *, max_rows: int = 50) -> None:
+def show_final(runs: Sequence[Followable], *, max_rows: int = 50) -> None:
     """Display the runs' table once, as it is now (no updates): CI builds and terminals."""
     from IPython.display import display
 
@@ -149,7 +150,7 @@ def show_final(runs: Sequence[Run], *, max_rows: int = 50) -> None:
         print(repr(view))
 
 
-def display_run(run: Run) -> None:
+def display_run(run: Followable) -> None:
     """IPython's display of a ``Run``: its live table, unless this cell's magic already shows it."""
     if id(run) in _SHOWN_IN_CELL:
         return
@@ -190,6 +191,7 @@ def register(shell: Any) -> None:
     _REGISTERED.add(id(shell))
     formatter = shell.display_formatter.ipython_display_formatter
     formatter.for_type(Run, display_run)
+    formatter.for_type(BatchRun, display_run)
     shell.events.register("post_run_cell", _end_of_cell)
     kernel = getattr(shell, "kernel", None)
     if kernel is not None and callable(getattr(kernel, "do_shutdown", None)):

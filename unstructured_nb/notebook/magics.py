@@ -1,4 +1,4 @@
-"""``%unstructured_run``, ``%unstructured_jobs``, ``%unstructured_workflows`` and ``%unstructured_login``: the IPython skin.
+"""The magics (``%unstructured_run``, ``_jobs``, ``_workflows``, ``_templates``, ``_login``): the IPython skin.
 
 Parsing and presentation only: runs are started and followed by ``runs``, drawn by
 ``render`` through ``live``. Loading this module imports neither pandas, ipywidgets nor httpx.
@@ -20,7 +20,13 @@ from ..errors import UnstructuredError, UsageError, WaitTimeoutError, user_messa
 
 __all__ = ["UnstructuredMagics", "load_ipython_extension", "unload_ipython_extension"]
 
-_RUN_USAGE = "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S]; %unstructured_run --help lists every option"
+_RUN_USAGE = (
+    "%unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S], or with no workflow "
+    "%unstructured_run --template NAME PATH ... / --strategy S --chunk by_title --embed PATH ... / --nodes nodes.json PATH ...; "
+    "%unstructured_run --help lists every option"
+)
+# the options that make a run an on-demand job (no workflow): the first positional is then a path
+_ON_DEMAND = ("template", "nodes", "strategy", "chunk", "max_characters", "new_after", "overlap", "embed", "embed_model")
 
 
 def _one_paragraph(exc: BaseException) -> UsageError | UnstructuredError:
@@ -33,6 +39,13 @@ def _one_paragraph(exc: BaseException) -> UsageError | UnstructuredError:
 def _usage(exc: BaseException, usage: str) -> UsageError:
     text = str(exc).strip().rstrip(".")
     return UsageError(f"{text[:1].upper()}{text[1:]}. Usage: {usage}")
+
+
+def _unquote(value: str | None) -> str | None:
+    """IPython's argument parser keeps quotes: 'High res' is the name High res."""
+    if value and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
 def noninteractive() -> bool:
@@ -104,8 +117,19 @@ class UnstructuredMagics(Magics):
 
     # -- %unstructured_run --------------------------------------------------------------------
     @magic_arguments()
-    @argument("workflow", nargs="?", help="Workflow id or exact name.")
+    @argument("workflow", nargs="?", help="Workflow id or exact name (none with the on-demand options below).")
     @argument("paths", nargs="*", help="Files, globs (data/*.pdf) or folders.")
+    @argument(
+        "--template", default=None, help="On-demand job from this template (id or name; %%unstructured_templates lists them)."
+    )
+    @argument("--nodes", default=None, help="On-demand job with these nodes: a JSON file, or the name of a Python list variable.")
+    @argument("--strategy", default=None, help="On-demand job: partition with this strategy (fast, hi_res, auto, vlm, ocr_only).")
+    @argument("--chunk", default=None, help="On-demand job: then chunk (by_title, by_character, by_page, by_similarity).")
+    @argument("--max-characters", type=int, default=None, help="The chunker's hard maximum chunk size.")
+    @argument("--new-after", type=int, default=None, help="The chunker's soft maximum (new_after_n_chars).")
+    @argument("--overlap", type=int, default=None, help="Characters of overlap between chunks.")
+    @argument("--embed", action="store_true", help="On-demand job: then embed the chunks (local model locally).")
+    @argument("--embed-model", default=None, help="The embedder: PROVIDER[/MODEL], e.g. voyageai/voyage-3 (implies --embed).")
     @argument("--wait", action="store_true", help="Block until the job ends.")
     @argument("--timeout", type=float, default=None, help="With --wait: stop waiting after this many seconds.")
     @argument("--poll", type=float, default=None, help="Seconds between status polls (default: adaptive).")
@@ -114,10 +138,13 @@ class UnstructuredMagics(Magics):
     @argument("-h", "--help", action="store_true", help="Show this help.")
     @line_magic
     def unstructured_run(self, line: str = "") -> Any:
-        """Start a workflow on files and show its live status table; returns the Run.
+        """Start a workflow, or on-demand jobs, on files and show the live status table; returns the run.
 
         Usage: run = %unstructured_run WORKFLOW PATH [PATH ...] [--wait] [--timeout S].
-        With no arguments, shows the panel. --attach JOB_ID follows an existing job.
+        On-demand jobs, with no workflow: --template NAME_OR_ID, --nodes nodes.json, or
+        --strategy/--chunk/--max-characters/--embed; many files become as many jobs as the
+        platform's limits need, shown and followed as one run. With no arguments, shows the
+        panel. --attach JOB_ID follows an existing job.
         """
         try:
             args = parse_argstring(self.unstructured_run, line)
@@ -126,16 +153,28 @@ class UnstructuredMagics(Magics):
         if args.help:
             print(_help(self.unstructured_run))
             return None
-        if not args.workflow and not args.attach:
+        on_demand = any(getattr(args, name) not in (None, False) for name in _ON_DEMAND)
+        if not args.workflow and not args.attach and not on_demand:
             return self._panel()
         from .. import runs
 
         poll = args.poll if args.poll is not None else self.poll_interval
+        run: Any
         try:
             if args.attach:
                 if args.workflow or args.paths:
                     raise UsageError("--attach follows an existing job: give it a job id and no workflow or paths")
                 run = runs.attach(args.attach, client=self._client(args.api_url), poll=poll)
+            elif on_demand:
+                paths = [args.workflow, *args.paths] if args.workflow else list(args.paths)
+                if not paths:
+                    raise UsageError(
+                        "No input files for the on-demand job. Usage: %unstructured_run --template NAME PATH [PATH ...]; "
+                        "a PATH may be a file, a glob such as data/*.pdf, or a folder"
+                    )
+                inputs = runs.expand(paths)
+                inputs.check()
+                run = runs.start_job(inputs, client=self._client(args.api_url), poll=poll, **self._job_options(args))
             else:
                 if not args.paths:
                     raise UsageError(
@@ -154,6 +193,25 @@ class UnstructuredMagics(Magics):
         except KeyboardInterrupt:  # Ctrl-C while the table was being shown: same answer as during --wait
             _interrupted(run)
         return run
+
+    def _job_options(self, args: Any) -> dict[str, Any]:
+        """The on-demand options as ``runs.start_job`` takes them; ``--nodes`` may name a list variable."""
+        nodes: Any = _unquote(args.nodes)
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        if isinstance(nodes, str) and nodes.isidentifier() and isinstance(namespace.get(nodes), (list, tuple)):
+            nodes = namespace[nodes]
+        embed: str | bool | None = args.embed_model or (True if args.embed else None)
+        options = {
+            "template": _unquote(args.template),
+            "nodes": nodes,
+            "strategy": args.strategy,
+            "chunk": args.chunk,
+            "max_characters": args.max_characters,
+            "new_after_n_chars": args.new_after,
+            "overlap": args.overlap,
+            "embed": embed,
+        }
+        return {k: v for k, v in options.items() if v is not None}
 
     def _present(self, run: Any, *, wait: bool, timeout: float | None) -> None:
         from . import live
@@ -251,6 +309,28 @@ class UnstructuredMagics(Magics):
             raise _one_paragraph(exc) from None
         return workflows_frame(workflows)
 
+    # -- %unstructured_templates ------------------------------------------------------------------
+    @magic_arguments()
+    @argument("--api-url", default=None, help="API URL (default: UNSTRUCTURED_API_URL, else the local engine).")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
+    @line_magic
+    def unstructured_templates(self, line: str = "") -> Any:
+        """List the templates an on-demand job can use (%unstructured_run --template ID_OR_NAME PATH ...)."""
+        try:
+            args = parse_argstring(self.unstructured_templates, line)
+        except Exception as exc:
+            raise _usage(exc, "%unstructured_templates [--api-url URL]") from None
+        if args.help:
+            print(_help(self.unstructured_templates))
+            return None
+        from ..render.frames import templates_frame
+
+        try:
+            templates = self._client(args.api_url).list_templates()
+        except Exception as exc:
+            raise _one_paragraph(exc) from None
+        return templates_frame(templates)
+
     # -- %unstructured_login ---------------------------------------------------------------------
     @magic_arguments()
     @argument("--api-url", default=None, help="Also set the API URL (UNSTRUCTURED_API_URL) for this session.")
@@ -289,5 +369,11 @@ def load_ipython_extension(ipython: Any) -> None:
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    for name in ("unstructured_run", "unstructured_jobs", "unstructured_workflows", "unstructured_login"):
+    for name in (
+        "unstructured_run",
+        "unstructured_jobs",
+        "unstructured_workflows",
+        "unstructured_templates",
+        "unstructured_login",
+    ):
         ipython.magics_manager.magics["line"].pop(name, None)

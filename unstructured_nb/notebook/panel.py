@@ -51,8 +51,9 @@ class Panel(PanelLayout):
     :class:`~.upload.ChunkedUpload`), ``paths`` (kernel-side paths and globs; None when
     paths are not allowed), ``clear_button``, ``files_view``; ``run_button`` ("Run"),
     ``cancel_button`` ("Cancel"), ``retry_button`` ("Retry failed files"), ``status_line``,
-    ``error_area``, ``table`` (the live status table) and ``preview`` (the latest results)
-    inside ``preview_area``.
+    ``error_area``, ``table`` (the live status table), ``preview`` (the latest results) and
+    ``results`` (the preview's tabs: Elements, and View with the page viewer of the run's
+    files) inside ``preview_area``.
 
     ``panel.state`` holds what it shows as plain values; ``panel.runs`` lists the
     :class:`~unstructured_nb.runs.Run` of every job started from it, oldest first.
@@ -314,6 +315,7 @@ class Panel(PanelLayout):
             # downloaded): a note where the preview would be, not an error
             preview = Preview(f"No preview for job {short_id(run.job_id)}", note=user_message(exc))
         self.state.preview_done(preview)
+        self.results.show_run(run)
         self.redraw()
 
     # --- drawing the state ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..filetypes import PLATFORM_EXTENSIONS
+from .panel_results import Results
 from .upload import ChunkedUpload
 
 __all__ = ["PanelLayout"]
@@ -88,7 +89,8 @@ class PanelLayout(widgets.VBox):
         self.preview = widgets.HTML(layout=wide)
         self.workflow_row = _row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info, flex_flow="row wrap")
         file_controls = [self.upload, *([self.paths] if self.paths is not None else []), self.clear_button]
-        self.preview_area = widgets.VBox([self.preview], layout=wide)  # more views of the results go here
+        self.results = Results(self.preview)  # the preview, and a "View" tab with the page viewer
+        self.preview_area = widgets.VBox([self.results.tabs], layout=wide)  # more views of the results go here
         super().__init__(
             [
                 self.title,

@@ -142,10 +142,10 @@ class PanelState:
         """The latest run, when it ended with failed files this panel can send again."""
         with self.lock:
             run = self.runs[-1] if self.runs else None
-        if run is None or not run.finished or not run.inputs:
+        if run is None or not run.finished or not run.sources:
             return None
         failed = {os.path.basename(f.document) for f in run.failed_files or ()}
-        return run if failed & {f.name for f in run.inputs} else None
+        return run if failed & {os.path.basename(name) for name in run.sources} else None
 
     @property
     def running(self) -> list[Run]:
@@ -193,7 +193,7 @@ class PanelState:
     def files_in_use(self) -> set[Path]:
         """Uploaded files some run may send again (retry): kept on disk when the choice is cleared."""
         with self.lock:
-            return {f.path for r in self.runs for f in r.inputs if f.path is not None}
+            return {Path(v) for r in self.runs for v in r.sources.values() if isinstance(v, Path)}
 
     def inputs_changed(self) -> None:
         """A choice changed: an error about the old inputs (or a Run refused for them) no longer applies."""

@@ -1,28 +1,35 @@
-"""The DataFrame views: the status, progress, failed-files, jobs and workflows tables, and ``run.elements()``.
+"""The DataFrame views: the status, progress, failed-files, jobs and workflows tables, and ``run.elements()`` (and back).
 
 pandas is imported when a frame is first built (importing the package stays cheap).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..models import Job, Workflow
+from .search_result import SearchResult
 from .snapshot import RunSnapshot
-from .tables import Table, failed_table, jobs_table, progress_table, status_table, workflows_table
+from .tables import Table, failed_table, jobs_table, progress_table, status_table, templates_table, workflows_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 __all__ = [
     "ELEMENT_COLUMNS",
+    "SEARCH_COLUMNS",
+    "SearchNote",
     "element_row",
     "elements_frame",
+    "elements_of_frame",
     "failed_frame",
     "jobs_frame",
     "progress_frame",
+    "search_frame",
     "status_frame",
+    "templates_frame",
     "workflows_frame",
 ]
 
@@ -65,6 +72,11 @@ def jobs_frame(jobs: Sequence[Job], limit: int | None = None, final_nodes: Mappi
 def workflows_frame(workflows: Sequence[Workflow]) -> pandas.DataFrame:
     """Workflows by name (``%unstructured_workflows``)."""
     return _frame(workflows_table(workflows))
+
+
+def templates_frame(templates: Sequence[Mapping[str, Any]]) -> pandas.DataFrame:
+    """Templates by name (``%unstructured_templates``)."""
+    return _frame(templates_table(templates))
 
 
 def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
@@ -118,3 +130,79 @@ def elements_frame(outputs: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]
         frame["page_number"] = pages.astype("Int64")  # 3, not 3.0, and <NA> where a format has no pages
     rest = [c for c in frame.columns if c not in ELEMENT_COLUMNS]
     return frame[[*ELEMENT_COLUMNS, *rest]]
+
+
+#: The columns of ``run.search()``.
+SEARCH_COLUMNS = ("score", "file", "page", "text", "element_id")
+
+
+def search_frame(result: SearchResult) -> pandas.DataFrame:
+    """The best chunks of a search, best first; ``attrs`` says how they were ranked (``method``) and why (``note``).
+
+    A note (BM25 used instead of embeddings, and why) is also given as a :class:`SearchNote` warning.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame([[h.score, h.file, h.page, h.text, h.element_id] for h in result.hits], columns=list(SEARCH_COLUMNS))
+    frame["page"] = frame["page"].astype("Int64")
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="rank")
+    frame.attrs.update(question=result.question, method=result.method, note=result.note)
+    if result.note:
+        warnings.warn(result.note, SearchNote, stacklevel=3)
+    return frame
+
+
+class SearchNote(UserWarning):
+    """How a search ranked its chunks, when it could not use the output's embeddings (shown every time)."""
+
+
+warnings.simplefilter("always", SearchNote)  # a note belongs to each search, not only to the first one
+
+
+def _plain(value: Any) -> tuple[bool, Any]:
+    """(present, value as plain Python): pandas' missing markers are absent, numpy scalars become numbers."""
+    if isinstance(value, (list, tuple, dict, str)):
+        return True, value
+    if value is None or (isinstance(value, float) and value != value):
+        return False, None
+    import pandas as pd
+
+    try:
+        if pd.isna(value):
+            return False, None
+    except (TypeError, ValueError):  # an array-like cell: present
+        return True, value.tolist() if hasattr(value, "tolist") else value
+    return True, value.item() if hasattr(value, "item") else value
+
+
+def elements_of_frame(frame: pandas.DataFrame) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The element dicts behind rows of ``run.elements()`` (or any frame with its columns), as ``{file: {node: [...]}}``.
+
+    The inverse of :func:`element_row`: the flattened metadata columns (``coordinates.points``,
+    ``data_source.url``...) are nested again; missing cells are left out.
+    """
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for record in frame.to_dict("records"):
+        element: dict[str, Any] = {}
+        metadata: dict[str, Any] = {}
+        for key, raw in record.items():
+            present, value = _plain(raw)
+            if not present:
+                continue
+            name = str(key)
+            if name in ("type", "element_id", "text"):
+                element[name] = value
+            elif name == "metadata" and isinstance(value, dict):  # a frame of raw element dicts
+                metadata.update(value)
+            elif name != "node":
+                target = metadata
+                *parents, leaf = name.split(".")
+                for parent in parents:
+                    nested = target.setdefault(parent, {})
+                    target = nested if isinstance(nested, dict) else {}
+                target[leaf] = value
+        element["metadata"] = metadata
+        filename = str(metadata.get("filename") or "(no file name)")
+        node = record.get("node")
+        out.setdefault(filename, {}).setdefault(str(node) if isinstance(node, str) and node else "output", []).append(element)
+    return out

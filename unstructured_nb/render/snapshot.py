@@ -2,7 +2,8 @@
 
 Like tqdm's ``format_dict``: a run is read once, under its lock, into plain values, and
 every view draws from those values, so the live table, the panel and the terminal can
-never disagree on counts, names or statuses. The one derived state every view shows
+never disagree on counts, names or statuses. A batch (an on-demand run cut into several
+jobs) is one snapshot too: its totals, with one snapshot per job in ``jobs``. The one derived state every view shows
 (:attr:`RunSnapshot.state`, :attr:`RunSnapshot.status_text`) is computed here too: a job
 that COMPLETED with failed files is "COMPLETED, 5 of 6 files failed" (state ``PARTIAL``)
 in the text, the HTML, the DataFrame, the panel and the terminal alike.
@@ -67,6 +68,7 @@ class RunSnapshot:
     failed: tuple[FileFailure, ...]
     message: str | None  # the server's note on the job (a strategy it emulated, say)
     problem: str | None  # the latest polling error, as its one paragraph
+    jobs: tuple[RunSnapshot, ...] = ()  # a batch's jobs (and the ones still waiting to be launched)
     failed_count: int = 0  # input files that failed (from the failed-files list, else the node counts)
     stale: str | None = None  # why this picture no longer updates (its kernel stopped), if it does not
 
@@ -96,7 +98,66 @@ class RunSnapshot:
 
     def marked_stale(self, reason: str) -> RunSnapshot:
         """This picture, marked as no longer updating (the kernel that drew it is stopping)."""
-        return replace(self, stale=reason)
+        return replace(self, stale=reason, jobs=tuple(j.marked_stale(reason) for j in self.jobs))
+
+    @property
+    def is_batch(self) -> bool:
+        return bool(self.jobs)
+
+    @classmethod
+    def waiting(cls, workflow: str, files: Sequence[str], status: str) -> RunSnapshot:
+        """A job of a batch that is not launched yet (``WAITING``), or never will be (``NOT SENT``)."""
+        return cls(
+            job_id="",
+            workflow=workflow,
+            status=status,
+            done=status != "WAITING",
+            finished=status != "WAITING",
+            created_at=None,
+            elapsed=None,
+            last_polled=None,
+            files=tuple(files),
+            outputs=0,
+            progress=(),
+            failed=(),
+            message=None,
+            problem=None,
+        )
+
+    @classmethod
+    def of_batch(
+        cls,
+        jobs: Sequence[RunSnapshot],
+        *,
+        workflow: str,
+        status: str,
+        done: bool,
+        finished: bool,
+        elapsed: float | None,
+        problem: str | None,
+    ) -> RunSnapshot:
+        """The totals of a batch over its jobs' snapshots (launched or not)."""
+        created = [j.created_at for j in jobs if j.created_at is not None]
+        polled = [j.last_polled for j in jobs if j.last_polled is not None]
+        launched = sum(1 for j in jobs if j.job_id)
+        return cls(
+            job_id=f"{launched}/{len(jobs)} jobs",
+            workflow=workflow,
+            status=status,
+            done=done,
+            finished=finished,
+            created_at=min(created) if created else None,
+            elapsed=elapsed,
+            last_polled=max(polled) if polled else None,
+            files=tuple(f for j in jobs for f in j.files),
+            outputs=sum(j.outputs for j in jobs),
+            progress=(),
+            failed=tuple(f for j in jobs for f in j.failed),
+            message=None,
+            problem=problem,
+            jobs=tuple(jobs),
+            failed_count=sum(j.failed_count for j in jobs),
+        )
 
     @classmethod
     def of(

@@ -7,7 +7,7 @@ names and counts. No pandas here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from ..models import Job, Workflow
@@ -23,6 +23,7 @@ __all__ = [
     "jobs_table",
     "progress_table",
     "status_table",
+    "templates_table",
     "workflows_table",
 ]
 
@@ -63,22 +64,38 @@ def _outputs_cell(n: int, done: bool) -> str:
     return "none" if done else ""
 
 
-def status_table(snapshots: Sequence[RunSnapshot]) -> Table:
-    """One row per run; the status is the snapshot's ``status_text`` (``COMPLETED, 5 of 6 files failed``)."""
-    rows = tuple(
-        (
-            s.job_id,
-            s.workflow,
-            s.status_text,
-            format_time(s.created_at),
-            format_seconds(s.elapsed),
-            _files_cell(s.files),
-            _outputs_cell(s.outputs, s.done),
-            format_time(s.last_polled),
-        )
-        for s in snapshots
+def _status_row(s: RunSnapshot, job_id: str | None = None) -> tuple[str, ...]:
+    return (
+        s.job_id if job_id is None else job_id,
+        s.workflow,
+        s.status_text,
+        format_time(s.created_at),
+        format_seconds(s.elapsed),
+        _files_cell(s.files) if not s.is_batch else f"{len(s.files)} files",
+        _outputs_cell(s.outputs, s.done),
+        format_time(s.last_polled),
     )
-    return Table(STATUS_COLUMNS, rows, states=tuple(s.state for s in snapshots))
+
+
+def status_table(snapshots: Sequence[RunSnapshot]) -> Table:
+    """One row per run; a batch has one row per job, then a row of totals (``total: 3/20 jobs``).
+
+    The status is the snapshot's ``status_text`` (``COMPLETED, 5 of 6 files failed``), coloured by its ``state``.
+    """
+    rows: list[tuple[str, ...]] = []
+    states: list[str] = []
+    for s in snapshots:
+        if s.is_batch:
+            # every job row names what the batch runs (the server's name of an on-demand job says little)
+            rows.extend(_status_row(replace(j, workflow=s.workflow), j.job_id or f"({j.status.lower()})") for j in s.jobs)
+            states.extend(j.state for j in s.jobs)
+            if len(s.jobs) > 1:
+                rows.append(_status_row(s, f"total: {s.job_id}"))
+                states.append(s.state)
+        else:
+            rows.append(_status_row(s))
+            states.append(s.state)
+    return Table(STATUS_COLUMNS, tuple(rows), states=tuple(states))
 
 
 def progress_table(s: RunSnapshot) -> Table | None:
@@ -99,21 +116,51 @@ def failed_table(s: RunSnapshot) -> Table | None:
 
 
 def extra_blocks(snapshots: Sequence[RunSnapshot]) -> list[Block]:
-    """Progress of running jobs, failed files, the server's notes and polling problems, in that order per run."""
+    """Progress of running jobs, failed files, the server's notes and polling problems, in that order per run.
+
+    A batch's jobs are shown like runs of their own, except that a note several of them share
+    is shown once, naming them all.
+    """
     blocks: list[Block] = []
     for s in snapshots:
-        progress = progress_table(s)
-        if progress is not None and (not s.done or (s.failed and len(snapshots) == 1)):
-            blocks.append(Block("table", progress.title, progress, progress=s.progress))
-        failed = failed_table(s)
-        if failed is not None:
-            blocks.append(Block("table", failed.title, failed))
-        if s.message:
-            blocks.append(Block("note", f"Job {s.short_id}", text=s.message))
-        if s.problem:
-            blocks.append(Block("problem", f"Job {s.short_id}: polling problem (still trying)", text=s.problem))
-        if s.stale and not s.finished:
-            blocks.append(Block("problem", f"Job {s.short_id}: this table is not updating", text=s.stale))
+        if s.is_batch:
+            launched = [j for j in s.jobs if j.job_id]
+            for j in launched:
+                blocks.extend(_run_blocks(j, single=False, notes=False))
+            blocks.extend(_shared_notes(launched))
+            if s.problem:
+                blocks.append(Block("problem", f"Batch {s.workflow}", text=s.problem))
+        else:
+            blocks.extend(_run_blocks(s, single=len(snapshots) == 1, notes=True))
+    return blocks
+
+
+def _run_blocks(s: RunSnapshot, *, single: bool, notes: bool) -> list[Block]:
+    blocks: list[Block] = []
+    progress = progress_table(s)
+    if progress is not None and (not s.done or (s.failed and single)):
+        blocks.append(Block("table", progress.title, progress, progress=s.progress))
+    failed = failed_table(s)
+    if failed is not None:
+        blocks.append(Block("table", failed.title, failed))
+    if s.message and notes:
+        blocks.append(Block("note", f"Job {s.short_id}", text=s.message))
+    if s.problem:
+        blocks.append(Block("problem", f"Job {s.short_id}: polling problem (still trying)", text=s.problem))
+    if s.stale and not s.finished:
+        blocks.append(Block("problem", f"Job {s.short_id}: this table is not updating", text=s.stale))
+    return blocks
+
+
+def _shared_notes(jobs: Sequence[RunSnapshot]) -> list[Block]:
+    by_text: dict[str, list[str]] = {}
+    for j in jobs:
+        if j.message:
+            by_text.setdefault(j.message, []).append(j.short_id)
+    blocks = []
+    for text, ids in by_text.items():
+        title = f"Job {ids[0]}" if len(ids) == 1 else f"Jobs {_files_cell(ids, limit=4)}"
+        blocks.append(Block("note", title, text=text))
     return blocks
 
 
@@ -157,3 +204,12 @@ def workflows_table(workflows: Sequence[Workflow]) -> Table:
         for wf in sorted(workflows, key=lambda w: (w.name.lower(), w.id))
     )
     return Table(("name", "id", "nodes", "type", "status"), rows)
+
+
+def templates_table(templates: Sequence[Mapping[str, object]]) -> Table:
+    """Templates by name (``%unstructured_templates``): what ``--template`` takes, id or name."""
+    rows = tuple(
+        tuple(str(t.get(k) or "") for k in ("id", "name", "description", "version", "last_updated"))
+        for t in sorted(templates, key=lambda t: (str(t.get("name") or "").lower(), str(t.get("id"))))
+    )
+    return Table(("id", "name", "description", "version", "last_updated"), rows)

@@ -35,8 +35,10 @@ def download_outputs(
     """Every output file of ``job``, keyed by its file name and then by its node's name.
 
     Nodes come in the order of ``nodes`` (the workflow's), so the last one of each file is
-    the final output. A file is named by the ``filename`` its elements carry, else its id.
-    ``final_only``: leave out files whose final node has no output yet (a running job).
+    the final output. A file is named by the ``filename`` its elements carry, else its id;
+    a second file of the same name (``a/report.pdf`` and ``b/report.pdf``) is
+    ``report.pdf (2)``, so no file's elements replace another's. ``final_only``: leave out
+    files whose final node has no output yet (a running job).
     """
     labels = {node.id: node.name or node.type for node in nodes if node.id}
     order = list(labels)
@@ -65,7 +67,7 @@ def download_outputs(
             store[key] = list(downloaded) if isinstance(downloaded, list) else []
         elements = store[key]
         if file_id not in names:
-            names[file_id] = _filename_of(elements) or file_id
+            names[file_id] = _unique(_filename_of(elements) or file_id, set(names.values()))
         result.setdefault(names[file_id], {})[label] = elements
     return result
 
@@ -123,6 +125,14 @@ def _not_complete(job: Job, total: int, failed: int) -> JobNotCompletedError:
     return JobNotCompletedError(
         f"Job {job.id} ended {job.status.value}", hint="Without strict=True you get the elements of the files it finished"
     )
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
 
 
 def _filename_of(elements: list[dict[str, Any]]) -> str | None:

@@ -10,37 +10,27 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import hints
 from ..client.protocol import ClientProtocol
-from ..errors import UnstructuredError, WaitInterrupted
+from ..errors import UnstructuredError, WaitTimeoutError
 from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, Workflow, WorkflowNode
-from ..render.frames import elements_frame, status_frame
-from ..render.html import runs_html
 from ..render.snapshot import RunSnapshot
-from ..render.text import runs_text
-from . import waiting
 from .cancel import CancelOutcome, cancel
-from .inputs import InputFile
+from .following import Followable
 from .outputs import Cache, Outputs, collect
 from .tracker import RunUpdate, Tracker, default_tracker
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas
 
 __all__ = ["Run"]
 
 log = logging.getLogger("unstructured_nb.runs")
 
-Callback = Callable[["Run"], None]
 
-
-class Run:
+class Run(Followable):
     """A workflow job being followed: its latest state, results and controls.
 
     ``run.status`` and ``run.job`` are refreshed in the background by the tracker;
@@ -54,17 +44,17 @@ class Run:
         client: ClientProtocol,
         *,
         files: Sequence[str] = (),
+        sources: Mapping[str, Any] | None = None,
         workflow: Workflow | None = None,
         poll: float | None = None,
         tracker: Tracker | None = None,
-        inputs: Sequence[InputFile] = (),
     ) -> None:
-        self._lock = threading.RLock()
+        super().__init__()
         self._job = job
         self._client = client
         self._workflow = workflow
-        self._inputs = tuple(inputs)
-        self._files = list(files) or [f.name for f in self._inputs]
+        self._files = list(files)
+        self.sources = dict(sources or {})
         self._poll = poll
         self._tracker = tracker
         self._details: JobDetails | None = None
@@ -73,8 +63,6 @@ class Run:
         self._last_polled: datetime | None = None
         self._started = time.monotonic()
         self._ended: float | None = self._started if job.done else None
-        self._callbacks: list[Callback] = []
-        self._finished = threading.Event()
         self._cache: Cache = {}  # downloaded outputs by (file id, node id)
 
     # -- state ---------------------------------------------------------------------------
@@ -97,11 +85,6 @@ class Run:
         return self._job.done
 
     @property
-    def finished(self) -> bool:
-        """True once tracking has ended (job over and its final details fetched, or job lost)."""
-        return self._finished.is_set()
-
-    @property
     def workflow_name(self) -> str:
         if self._job.workflow_name:
             return self._job.workflow_name
@@ -111,11 +94,6 @@ class Run:
     def files(self) -> list[str]:
         """Input file names (or ids, for an attached job whose names are unknown)."""
         return list(self._files) if self._files else list(self._job.input_file_ids)
-
-    @property
-    def inputs(self) -> tuple[InputFile, ...]:
-        """The files this run sent, as given (empty for an attached job): what ``retry_failed()`` sends again."""
-        return self._inputs
 
     @property
     def workflow(self) -> Workflow | None:
@@ -231,32 +209,7 @@ class Run:
                 self._ended = time.monotonic()
         self._finished.set()
 
-    def notify(self) -> None:
-        """Call every ``on_change`` callback (on the caller's thread)."""
-        with self._lock:
-            callbacks = list(self._callbacks)
-        for callback in callbacks:
-            try:
-                callback(self)
-            except Exception:  # a broken display must not stop the tracker
-                log.exception("on_change callback %r failed", callback)
-
     # -- subscription and following -----------------------------------------------------------
-    def on_change(self, callback: Callback) -> Callable[[], None]:
-        """Call ``callback(run)`` after every observed change and once at the end.
-
-        Callbacks run on the tracker thread; keep them short. Returns an unsubscribe function.
-        """
-        with self._lock:
-            self._callbacks.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._callbacks:
-                    self._callbacks.remove(callback)
-
-        return unsubscribe
-
     def track(self, tracker: Tracker | None = None) -> Run:
         """Have the tracker follow this run (the shared one by default); no-op once finished."""
         if self._finished.is_set():
@@ -268,37 +221,12 @@ class Run:
         self._tracker.track(self)
         return self
 
-    def wait(self, timeout: float | None = None) -> Run:
-        """Block until the job ends (and its final details are in); returns the run.
-
-        Raises ``WaitTimeoutError`` after ``timeout`` seconds (the job keeps running), and
-        the polling error if the job can no longer be followed. Ctrl-C stops waiting, not
-        the job, and says so in one paragraph (``WaitInterrupted``, a KeyboardInterrupt).
-        """
-        try:
-            for _ in self.follow(interval=0.2, timeout=timeout):
-                pass
-        except KeyboardInterrupt:
-            raise WaitInterrupted(self.interrupted_message()) from None
-        return self
-
-    def interrupted_message(self) -> str:
-        """The paragraph for Ctrl-C while waiting: the same from ``run.wait()``, ``--wait`` and the CLI."""
-        return hints.stopped_waiting(self.job_id, self.status.value, self.done)
-
-    def follow(self, interval: float = 0.5, timeout: float | None = None) -> Iterator[RunSnapshot]:
-        """Yield a snapshot now and then every ``interval`` seconds until tracking ends, then the final one.
-
-        Raises ``WaitTimeoutError`` after ``timeout`` seconds, and the polling error if the job was lost.
-        """
-        return waiting.follow(self, interval, timeout)
-
-    def wait_finished(self, timeout: float | None = None) -> bool:
-        """Block until tracking ends or ``timeout`` seconds pass; True if it ended."""
-        return self._finished.wait(timeout)
-
-    def __await__(self) -> Generator[Any, None, Run]:
-        return waiting.wait_async(self).__await__()
+    def _wait_timeout(self, timeout: float) -> WaitTimeoutError:
+        return WaitTimeoutError(
+            f"Stopped waiting for job {self.job_id} after {timeout:g} s; it is still {self.status.value}",
+            hint=f"Wait longer with run.wait(), cancel it with {hints.cancel(self.job_id)}, or follow it later "
+            f"with {hints.attach(self.job_id)}",
+        )
 
     def cancel(self) -> CancelOutcome:
         """Ask the server to stop the job; says what it did (nothing is sent for a job that already ended)."""
@@ -313,10 +241,10 @@ class Run:
     def retry_failed(self, **kwargs: Any) -> Run:
         """Start a new job of the same workflow with only the files that failed; returns its Run.
 
-        Needs the files this run sent (``run.inputs``): an attached job's files are not at
-        hand, and the error names them. ``kwargs`` go to ``start_run`` (``poll=``, say).
+        Needs what this run sent (``run.sources``): an attached job's files are not at hand,
+        and the error names them. ``kwargs`` go to ``start_run`` (``poll=``, say).
         """
-        from .start import retry_failed
+        from .again import retry_failed
 
         return retry_failed(self, **kwargs)
 
@@ -348,17 +276,6 @@ class Run:
         """
         return self._collect(strict=strict, all_nodes=True)
 
-    def elements(self, all_nodes: bool = False, strict: bool = False, *, quiet: bool = False) -> pandas.DataFrame:
-        """All output elements as one DataFrame, one row per element.
-
-        Columns: filename, node, type, element_id, text, page_number, then the rest of the
-        metadata flattened (``metadata.data_source.url`` becomes ``data_source.url``).
-        By default only each file's final node output; ``all_nodes=True`` includes every node.
-        A running or partly failed job gives what is there with a one-line note (``strict=True``:
-        the short error instead; ``quiet=True``: no note, for a front end that says it itself).
-        """
-        return elements_frame(self._collect(strict=strict, all_nodes=all_nodes, quiet=quiet), all_nodes)
-
     def _collect(self, *, strict: bool, all_nodes: bool, quiet: bool = False) -> Outputs:
         snap, nodes = self.snapshot(), self._workflow_nodes()
         outputs, note = collect(
@@ -375,10 +292,6 @@ class Run:
             print(note, file=sys.stderr)
         return outputs
 
-    def to_dataframe(self) -> pandas.DataFrame:
-        """The status table of this run (one row)."""
-        return status_frame([self.snapshot()])
-
     def _workflow_nodes(self) -> tuple[WorkflowNode, ...]:
         workflow = self._workflow
         if workflow is None:
@@ -387,11 +300,3 @@ class Run:
             except UnstructuredError:
                 return ()
         return workflow.workflow_nodes
-
-    # -- reprs: a static snapshot (the notebook layer shows a live one) -----------------------
-    def __repr__(self) -> str:
-        return runs_text([self.snapshot()])
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        snapshot = [self.snapshot()]
-        return {"text/plain": runs_text(snapshot), "text/html": runs_html(snapshot)}

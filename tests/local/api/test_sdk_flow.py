@@ -176,7 +176,7 @@ def test_malformed_ids_are_422_for_the_sdk(sdk: Any) -> None:
 
 def test_templates_and_on_demand_job(sdk: Any, http: httpx.Client) -> None:
     templates = sdk.templates.list_templates(request={}).response_list_templates
-    assert {t.id for t in templates} == {"partition", "partition-and-chunk"}
+    assert {t.id for t in templates} == {"partition", "partition-and-chunk", "chunk-and-embed"}
     detail = sdk.templates.get_template(request={"template_id": "partition-and-chunk"}).template_detail
     assert [n.type for n in detail.nodes] == ["partition", "chunk"]
     job = sdk.jobs.create_job(

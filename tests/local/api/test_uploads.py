@@ -105,7 +105,10 @@ def test_a_refused_on_demand_job_leaves_nothing(engine: EngineServer, http: http
     before = files_under(engine.data_dir / "jobs")
     r = http.post(
         "/api/v1/jobs/",
-        files={"request_data": (None, json.dumps({"job_nodes": [{"type": "embed"}]})), "input_files": ("a.txt", sample(".txt"))},
+        files={
+            "request_data": (None, json.dumps({"job_nodes": [{"type": "prompter"}]})),
+            "input_files": ("a.txt", sample(".txt")),
+        },
     )
     assert r.status_code == 422 and "Unstructured Platform only" in r.json()["detail"][0]["msg"]
     assert files_under(engine.data_dir / "jobs") == before

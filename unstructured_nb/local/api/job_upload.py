@@ -44,22 +44,30 @@ class StagedJob:
         if not self.upload.files:
             raise ApiError(400, message)
 
-    async def start(self, workflow: WorkflowRow, nodes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """Store the job (SCHEDULED) with its files, queue them, and return its platform JSON."""
-        return await run_in_threadpool(self._start, workflow, nodes)
+    async def start(
+        self, workflow: WorkflowRow, nodes: list[dict[str, Any]] | None = None, *, on_demand: bool = False
+    ) -> dict[str, Any]:
+        """Store the job (SCHEDULED) with its files, queue them (an on-demand job: when its turn comes), return its JSON."""
+        return await run_in_threadpool(self._start, workflow, nodes, on_demand)
 
-    def _start(self, workflow: WorkflowRow, nodes: list[dict[str, Any]] | None) -> dict[str, Any]:
+    def _start(self, workflow: WorkflowRow, nodes: list[dict[str, Any]] | None, on_demand: bool) -> dict[str, Any]:
         engine = self._engine
         rows = [(f.file_id, f.name, str(f.path.relative_to(engine.data_dir)), f.size) for f in self.upload.files]
         job = engine.store.create_job(job_id=self.job_id, workflow=workflow, files=rows, nodes=nodes)
         self.stored = True  # from here on the folder belongs to the job
-        engine.jobs.enqueue(job)
+        if on_demand:
+            engine.jobs.enqueue_on_demand(job)
+        else:
+            engine.jobs.enqueue(job)
         return job_json(job, engine.store.job_files(job.id))
 
 
 @asynccontextmanager
-async def staged_job(request: Request, engine: Engine) -> AsyncIterator[StagedJob]:
-    """Receive the request's files for a new job; unless :meth:`StagedJob.start` stored it, remove them on exit."""
+async def staged_job(request: Request, engine: Engine, *, max_file_bytes: int | None = None) -> AsyncIterator[StagedJob]:
+    """Receive the request's files for a new job; unless :meth:`StagedJob.start` stored it, remove them on exit.
+
+    ``max_file_bytes`` lowers the engine's per-file limit (on-demand jobs have their own).
+    """
     job_id = str(uuid.uuid4())
     job_dir = engine.jobs.job_dir(job_id)
     staged: StagedJob | None = None
@@ -69,7 +77,7 @@ async def staged_job(request: Request, engine: Engine) -> AsyncIterator[StagedJo
                 request.headers.get("content-type"),
                 request.stream(),
                 job_dir / "inputs",
-                max_file_bytes=engine.max_upload_bytes,
+                max_file_bytes=min(engine.max_upload_bytes, max_file_bytes or engine.max_upload_bytes),
             )
         except OSError as exc:  # disk full, data dir gone or read-only: say so, keep nothing half-written
             raise ApiError(

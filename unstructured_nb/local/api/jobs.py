@@ -10,6 +10,7 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..nodes import prepare_nodes
+from ..on_demand import LimitRefused
 from ..rows import WorkflowRow, utcnow
 from .deps import EngineDep, JobDep, JobsDep, StoreDep, find_job
 from .errors import ApiError, invalid
@@ -33,9 +34,15 @@ def list_jobs(store: StoreDep, workflow_id: UUID | None = None, status: str | No
 
 @collection(router, "/jobs", ["POST"])
 async def create_job(request: Request, engine: EngineDep) -> JSONResponse:
-    """On-demand job: a ``request_data`` form field with ``template_id`` or ``job_nodes``, plus files (200)."""
+    """On-demand job: a ``request_data`` form field with ``template_id`` or ``job_nodes``, plus files (200).
+
+    The platform's on-demand limits apply (``engine.on_demand``): too many files is a 400, a
+    file over the per-file limit a 413, a launch too soon after the previous one a 429 with
+    Retry-After; beyond ``max_running`` jobs, new ones wait SCHEDULED.
+    """
     # the files stream first, into the job's folder; request_data decides its nodes afterwards
-    async with staged_job(request, engine) as staged:
+    queue = engine.on_demand
+    async with staged_job(request, engine, max_file_bytes=queue.limits.bytes_per_file) as staged:
         raw = staged.fields.get("request_data")
         if raw is None:
             raise invalid(["body", "request_data"], "Field required", "missing")
@@ -61,6 +68,15 @@ async def create_job(request: Request, engine: EngineDep) -> JSONResponse:
         staged.require_files(
             "No input files were sent: attach one or more files as multipart/form-data parts named 'input_files'."
         )
+        try:
+            queue.check_upload([f.size for f in staged.upload.files])
+            queue.launch()
+        except LimitRefused as refused:
+            if refused.retry_after is None:
+                raise ApiError(refused.status, refused.detail) from None
+            return JSONResponse(
+                {"detail": refused.detail}, status_code=refused.status, headers={"Retry-After": f"{refused.retry_after:g}"}
+            )
         # an on-demand job has no stored workflow: it is its own, named after the template
         workflow = WorkflowRow(
             id=staged.job_id,
@@ -73,7 +89,7 @@ async def create_job(request: Request, engine: EngineDep) -> JSONResponse:
             created_at=utcnow(),
             updated_at=None,
         )
-        return JSONResponse(await staged.start(workflow, nodes), status_code=200)
+        return JSONResponse(await staged.start(workflow, nodes, on_demand=True), status_code=200)
 
 
 @router.get("/jobs/{job_id}", response_model=None)

@@ -103,9 +103,21 @@ def encode_orig(elements: list[Mapping[str, Any]]) -> str:
     return base64.b64encode(zlib.compress(payload)).decode("ascii")
 
 
-def decode_orig_elements(value: str) -> list[dict[str, Any]]:
-    """Inverse of the ``orig_elements`` encoding (zlib-deflated JSON in base64)."""
-    elements: list[dict[str, Any]] = json.loads(zlib.decompress(base64.b64decode(value)).decode("utf-8"))
+def decode_orig_elements(value: str, max_bytes: int | None = None) -> list[dict[str, Any]]:
+    """Inverse of the ``orig_elements`` encoding (zlib-deflated JSON in base64).
+
+    ``max_bytes`` bounds the inflated JSON (a ``ValueError`` past it), for values that came
+    from elsewhere: a few kilobytes of deflated data can inflate to gigabytes.
+    """
+    data = base64.b64decode(value)
+    if max_bytes is None:
+        payload = zlib.decompress(data)
+    else:
+        inflater = zlib.decompressobj()
+        payload = inflater.decompress(data, max_bytes + 1)
+        if len(payload) > max_bytes or inflater.unconsumed_tail:
+            raise ValueError(f"orig_elements inflates to more than {max_bytes} bytes")
+    elements: list[dict[str, Any]] = json.loads(payload.decode("utf-8"))
     return elements
 
 
