@@ -114,6 +114,7 @@ class FakeAPI:
         self.outputs: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
         self.failed: dict[str, list[dict[str, str]]] = {}
         self.details: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, list[str]] = {}  # job id -> its input files' names (what /file-status reports)
         self.requests: list[Recorded] = []
         self.progress = list(progress) if progress else None
         self.clock = clock
@@ -170,6 +171,7 @@ class FakeAPI:
         }
         with self.lock:
             self.jobs[job["id"]] = job
+            self.names[job["id"]] = list(files)
             if self.progress and status is None:
                 self.statuses[job["id"]] = list(self.progress)
         return job
@@ -330,6 +332,7 @@ class FakeAPI:
             if job["id"] in self.details:
                 return Reply(200, self.details[job["id"]])
             n = len(job["input_file_ids"])
+            failed = len(self.failed.get(job["id"], []))  # files listed as failed count as failures of the node
             done = job["status"] in ("COMPLETED", "FAILED", "STOPPED")
             stats = [
                 {
@@ -338,16 +341,29 @@ class FakeAPI:
                     "node_subtype": "fast",
                     "ready": 0 if done else n,
                     "in_progress": 0,
-                    "success": n if done else 0,
-                    "failure": 0,
+                    "success": n - failed if done else 0,
+                    "failure": failed if done else 0,
                 }
             ]
-            status = "SUCCESS" if done else job["status"]
+            status = ("COMPLETED_WITH_ERRORS" if failed else "SUCCESS") if job["status"] == "COMPLETED" else job["status"]
             return Reply(200, {"id": job["id"], "processing_status": status, "node_stats": stats, "message": None})
         if sub == "failed-files" and m == "GET":
             return Reply(200, {"failed_files": self.failed.get(job["id"], [])})
         if sub == "file-status" and m == "GET":
-            return Reply(200, {"id": job["id"], "files": [], "truncated": False, "index_finished": True, "generated_at": now()})
+            failed = {f["document"]: f["error"] for f in self.failed.get(job["id"], [])}
+            done = job["status"] in ("COMPLETED", "FAILED", "STOPPED")
+            files = [
+                {
+                    "record_id": file_id,
+                    "document": name,
+                    "status": "FAILURE" if name in failed else "SUCCESS" if done else "IN_PROGRESS",
+                    "error": failed.get(name),
+                }
+                for file_id, name in zip(job["input_file_ids"], self.names.get(job["id"], []), strict=False)
+            ]
+            return Reply(
+                200, {"id": job["id"], "files": files, "truncated": False, "index_finished": True, "generated_at": now()}
+            )
         if sub == "download" and m == "GET":
             if "file_id" not in q:
                 return _missing("query", "file_id")

@@ -16,8 +16,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "unstructured_nb"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 400
 
-# Which packages each layer may import (besides the shared data: errors, config, models, filetypes, embedders, quotas, version).
-SHARED = {"errors", "config", "models", "filetypes", "embedders", "quotas", "times", "version"}
+# Which packages each layer may import (besides the shared data: errors, config, models, filetypes,
+# embedders, hints, quotas, version).
+SHARED = {"errors", "config", "models", "filetypes", "embedders", "hints", "quotas", "times", "version"}
 LAYERS = {
     "client": {"client", "local"},  # the client starts the local engine when no URL is set
     "render": {"render"},

@@ -81,6 +81,73 @@ def test_tty_redraws_one_table_in_place(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert "FAILED" in last and last.count("job_id") == 1
 
 
+@pytest.fixture(autouse=True)
+def _words_reset() -> Iterator[None]:
+    """main() says the process is the CLI: the other tests' words come back afterwards."""
+    from unstructured_nb import hints
+
+    yield
+    hints.speak("auto")
+
+
+@pytest.fixture
+def fake_cli(monkeypatch: pytest.MonkeyPatch) -> FakeAPI:
+    """The CLI's commands on the fake API."""
+    from unstructured_nb import commands
+
+    fake = FakeAPI()
+    fake.add_workflow("partition")
+    client = fake.client()
+    monkeypatch.setattr(terminal, "shared_client", lambda *a, **k: client)
+    monkeypatch.setattr(commands, "shared_client", lambda *a, **k: client)
+    return fake
+
+
+def _main(*argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from unstructured_nb.cli import main
+
+    code = main(list(argv))
+    got = capsys.readouterr()
+    return code, got.out, got.err
+
+
+def test_workflows_jobs_and_cancel_commands(fake_cli: FakeAPI, capsys: pytest.CaptureFixture[str]):
+    wf = next(iter(fake_cli.workflows.values()))
+    running = fake_cli.add_job(wf, ["a.txt", "b.txt"], status="IN_PROGRESS")
+    code, out, _ = _main("workflows", capsys=capsys)
+    assert code == 0 and out.splitlines()[0].split()[:2] == ["name", "id"] and "partition" in out
+    code, out, _ = _main("jobs", capsys=capsys)
+    assert code == 0 and running["id"] in out and "IN_PROGRESS" in out and "elapsed" in out.splitlines()[0]
+    code, out, _ = _main("cancel", running["id"], capsys=capsys)
+    assert code == 0 and out.startswith(f"Cancel requested for job {running['id']} (it was IN_PROGRESS).")
+    code, out, _ = _main("cancel", running["id"], capsys=capsys)
+    assert code == 0 and "already ended STOPPED; nothing to cancel" in out
+    code, _, err = _main("jobs", "--workflow", "partiton", capsys=capsys)
+    assert code == 2 and "Did you mean 'partition'?" in err and "`unstructured-nb workflows`" in err and "%" not in err
+
+
+def test_attach_shows_names_and_a_partial_completion_exits_4(fake_cli: FakeAPI, capsys: pytest.CaptureFixture[str]):
+    wf = next(iter(fake_cli.workflows.values()))
+    job = fake_cli.add_job(wf, ["good.md", "bad.pdf"], status="COMPLETED")
+    fake_cli.failed[job["id"]] = [{"document": "bad.pdf", "error": "PDF has no text layer"}]
+    code, out, err = _main("run", "--attach", job["id"], capsys=capsys)
+    assert code == 4, err
+    assert f"Following job {job['id']}" in out and "Started" not in out
+    assert "good.md, bad.pdf" in out and "file-0-" not in out  # names, not ids
+    assert "COMPLETED, 1 of 2 files failed" in out and "PDF has no text layer" in out
+    assert "COMPLETED, 1 of 2 files failed" in err
+
+
+def test_help_renders_cleanly(capsys: pytest.CaptureFixture[str]):
+    from unstructured_nb.cli import main
+
+    for command in ([], ["run"], ["jobs"], ["cancel"], ["workflows"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        text = capsys.readouterr().out
+        assert "::" not in text and "``" not in text and text.startswith("usage: unstructured-nb")
+
+
 def test_on_demand_run_and_templates_in_the_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     from unstructured_nb.cli import build_parser
 

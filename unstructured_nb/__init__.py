@@ -26,6 +26,7 @@ from .errors import (
     UnstructuredError,
     UsageError,
     ValidationError,
+    WaitInterrupted,
     WaitTimeoutError,
     WorkflowLookupError,
 )
@@ -43,6 +44,8 @@ _LAZY = {
     "run": "runs",
     "attach": "runs",
     "panel": "notebook.panel",
+    "login": "notebook.login",
+    "logout": "notebook.login",
     "Panel": "notebook.panel",
     "view": "notebook.viewer",
     "Viewer": "notebook.viewer",
@@ -93,6 +96,7 @@ __all__ = [
     "UsageError",
     "ValidationError",
     "Viewer",
+    "WaitInterrupted",
     "WaitTimeoutError",
     "Workflow",
     "WorkflowLookupError",
@@ -100,6 +104,8 @@ __all__ = [
     "__version__",
     "attach",
     "load_ipython_extension",
+    "login",
+    "logout",
     "panel",
     "run",
     "unload_ipython_extension",
@@ -109,6 +115,7 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from .client import AsyncClient, Client
     from .models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, NodeFile, NodeStats, Workflow, WorkflowNode
+    from .notebook.login import login, logout
     from .notebook.panel import Panel, panel
     from .notebook.viewer import Viewer, view
     from .runs import PLATFORM_LIMITS, BatchRun, OnDemandLimits, Run, attach, run

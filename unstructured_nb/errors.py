@@ -25,6 +25,7 @@ __all__ = [
     "ServerError",
     "UnstructuredError",
     "ValidationError",
+    "WaitInterrupted",
     "WorkflowLookupError",
 ]
 
@@ -136,6 +137,24 @@ class WaitTimeoutError(UnstructuredError, TimeoutError):
     """``run.wait(timeout=...)`` (or ``--timeout``) gave up; the job itself is still running."""
 
 
+class WaitInterrupted(KeyboardInterrupt):
+    """Ctrl-C while waiting for a job (``run.wait()``): waiting stopped, the job did not.
+
+    A ``KeyboardInterrupt``, so ``except Exception`` does not swallow it, and IPython shows
+    its one paragraph instead of a traceback through threading internals.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _render_traceback_(self) -> list[str]:
+        return [self.message]
+
+
 class UsageError(UnstructuredError):
     """A magic or command was called wrongly (a missing argument, an unknown option, a bad value)."""
 
@@ -149,6 +168,8 @@ def user_message(exc: BaseException) -> str:
     """
     if isinstance(exc, UnstructuredError):
         return str(exc)
+    if isinstance(exc, WaitInterrupted):
+        return exc.message
     if isinstance(exc, KeyboardInterrupt):
         return "Interrupted."
     if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):

@@ -1,4 +1,4 @@
-"""``unstructured-nb run WORKFLOW PATH... [--out DIR]`` and ``unstructured-nb templates``: runs in the terminal.
+"""``unstructured-nb run WORKFLOW PATH... [--out DIR]`` (or ``--attach JOB_ID``) and ``templates``: runs in the terminal.
 
 The same tracking as the notebook magic: start the run (a workflow's, or on-demand jobs
 with ``--template``/``--nodes``/``--strategy``/``--chunk``/``--embed``), redraw one status
@@ -22,7 +22,12 @@ from .runs import Followable, attach, expand, shared_client, start_job, start_ru
 
 _ON_DEMAND = ("template", "nodes", "strategy", "chunk", "max_characters", "new_after", "overlap", "embed", "embed_model")
 
-EXIT_OK, EXIT_JOB_FAILED, EXIT_ERROR, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_JOB_FAILED, EXIT_ERROR, EXIT_TIMEOUT, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_CODES = (
+    "exit status: 0 the job COMPLETED with every file; 1 it FAILED or was STOPPED; 2 a usage, input or server error "
+    "(nothing was started, or following failed); 3 --timeout passed (the job goes on); 4 it COMPLETED but some files "
+    "failed (they are listed with their errors); 130 interrupted with Ctrl-C (the job goes on)"
+)
 
 
 def add_run_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -31,7 +36,9 @@ def add_run_parser(subparsers: Any) -> argparse.ArgumentParser:
         "run",
         help="run a workflow on files and follow it",
         description="Run a workflow (id or exact name) on files, globs or directories; show a live status "
-        "table and write each file's output elements as JSON under --out.",
+        "table and write each file's output elements as JSON under --out. With --attach JOB_ID, follow an "
+        "existing job instead (find one with `unstructured-nb jobs`).",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("workflow", nargs="?", help="workflow id or exact name (none with the on-demand options)")
     parser.add_argument("paths", nargs="*", help="files, globs (quoted: 'data/*.pdf') or directories")
@@ -95,16 +102,14 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
         what = (
             f"{len(run.snapshot().jobs)} on-demand job(s), the first {run.job_id}," if jobs is not None else f"job {run.job_id}"
         )
-        print(f"Started {what} of {run.workflow_name!r} on {len(run.files)} file(s).", file=stream)
+        verb = "Following" if args.attach else "Started"
+        files = len(run.files)
+        print(f"{verb} {what} of {run.workflow_name!r} on {files} file{'s' if files != 1 else ''}.", file=stream)
         stream.flush()
     try:
         _follow(run, stream, live=live, timeout=args.timeout)
     except KeyboardInterrupt:
-        _err(
-            f"\nStopped waiting. Job {run.job_id} is still running on the server. Follow it again with "
-            f"`unstructured-nb run --attach {run.job_id}`, or cancel it from Python with "
-            f"unstructured_nb.Client().cancel_job({run.job_id!r})."
-        )
+        _err("\n" + run.interrupted_message())
         return EXIT_INTERRUPTED
     except WaitTimeoutError as exc:
         _err(user_message(exc))
@@ -119,8 +124,12 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except Exception as exc:
             _err(user_message(exc))
             return EXIT_ERROR
-        print(f"Wrote {len(written)} output file(s) to {args.out}", file=stream)
-    return EXIT_OK if run.status.value == "COMPLETED" else EXIT_JOB_FAILED
+        print(f"Wrote {len(written)} output file{'s' if len(written) != 1 else ''} to {args.out}", file=stream)
+    snapshot = run.snapshot()
+    if snapshot.partial:
+        _err(f"{snapshot.status_text} (see the failed files above).")
+        return EXIT_PARTIAL
+    return EXIT_OK if snapshot.status == "COMPLETED" else EXIT_JOB_FAILED
 
 
 def _job_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -174,7 +183,8 @@ def _follow(run: Followable, stream: TextIO, *, live: bool, timeout: float | Non
     except WaitTimeoutError:
         raise WaitTimeoutError(
             f"Stopped waiting for job {run.job_id} after {timeout:g} s; it is still {run.status.value}",
-            hint=f"Follow it again with `unstructured-nb run --attach {run.job_id}`",
+            hint=f"Follow it again with `unstructured-nb run --attach {run.job_id}`, or stop it with "
+            f"`unstructured-nb cancel {run.job_id}`",
         ) from None
 
 
@@ -195,7 +205,7 @@ def _safe_name(name: str, taken: set[str]) -> str:
 
 
 def write_outputs(run: Followable, out_dir: Path) -> list[Path]:
-    """Write each input file's final elements to ``out_dir/<file>.json``; returns the paths."""
+    """Write each input file's final elements to ``out_dir/<file>.json``; returns the paths (files that failed have none)."""
     outputs = run.outputs()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -16,7 +16,7 @@ from tests.local.engine_http import child_env, process_alive
 from unstructured_nb.config import ENV_DATA_DIR, ENV_URL
 from unstructured_nb.errors import LocalEngineError
 from unstructured_nb.local import serve
-from unstructured_nb.local.discovery import default_data_dir, ensure_local_engine, resolve_data_dir, stop_local_engine
+from unstructured_nb.local.discovery import default_data_dir, ensure_local_engine, resolve_data_dir, shown_path, stop_local_engine
 
 PROBE = "from unstructured_nb.local.discovery import ensure_local_engine as e; x = e({d!r}); print('ENGINE', x.url, x.pid)"
 
@@ -52,8 +52,8 @@ def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.Cap
     second = ensure_local_engine(data_dir)
     assert first == second and first.pid and first.pid != os.getpid()
     out = capsys.readouterr().out
-    assert out.count("unstructured_nb: using the local engine at") == 1
-    assert f"{first.url} (data in {first.data_dir})" in out and ENV_URL in out
+    assert out.count("unstructured_nb: using the local engine on this machine") == 1
+    assert f"(data in {shown_path(first.data_dir)})" in out and ENV_URL in out and first.url not in out
     assert httpx.get(first.url + "/api/v1/workflows/").status_code == 200
     assert (data_dir / "engine.log").exists()
 

@@ -28,6 +28,7 @@ from tests.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "02_panel.ipynb"
+APP = REPO / "notebooks" / "03_class_app.ipynb"
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -99,16 +100,19 @@ def write_samples(root: Path, slow_files: int) -> dict[str, Path]:
     return {"alpha": a, "beta": b, "slow": slow}
 
 
-def notebook_copy(root: Path) -> Path:
-    """A copy of notebooks/02_panel.ipynb without outputs (stale widget views would show
-    'model not found' placeholders), with the tutorial's data folder next to it."""
-    nb = json.loads(NOTEBOOK.read_text())
+def notebook_copy(root: Path, source: Path = NOTEBOOK, *, replace: tuple[str, str] | None = None) -> Path:
+    """A copy of a tutorial notebook (02_panel.ipynb by default) without outputs (stale widget views
+    would show 'model not found' placeholders), with the tutorial's data folder next to it.
+    ``replace``: one (old, new) text replacement in its code (an app with options, say)."""
+    nb = json.loads(source.read_text())
     for cell in nb["cells"]:
+        if replace and cell["cell_type"] == "code":
+            cell["source"] = "".join(cell["source"]).replace(*replace)
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
     nb.get("metadata", {}).pop("widgets", None)
-    target = root / NOTEBOOK.name
+    target = root / (source.name if replace is None else f"{source.stem}-custom.ipynb")
     target.write_text(json.dumps(nb, indent=1))
     data = NOTEBOOK.parent / "data"
     if data.is_dir():

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ._servers import WebServer, jupyter_env, notebook_copy, start_jupyter, start_voila, stop_process, write_samples
+from ._browser import T, _expect, button, choose_upload_and_run, run_all_cells, wait_for_kernel
+from ._servers import APP, WebServer, jupyter_env, notebook_copy, start_jupyter, start_voila, stop_process, write_samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SLOW_FILES = 80  # x FILE_DELAY each on 2 workers: ~10 s, so the job is still running when Cancel is clicked
-T = 60_000  # ms, for steps that wait on the kernel or a job
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def site(engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     samples = write_samples(root, SLOW_FILES)
     notebook = notebook_copy(root)
     jenv = jupyter_env(tmp_path_factory.mktemp("panel-jupyter"), engine.url)
-    return {"root": root, "notebook": notebook, "env": jenv, **samples}
+    return {"root": root, "notebook": notebook, "app": notebook_copy(root, APP), "env": jenv, **samples}
 
 
 @contextmanager
@@ -56,64 +56,11 @@ def notebook7(chromium, site) -> Iterator[WebServer]:
 @pytest.fixture
 def voila(chromium, site) -> Iterator[WebServer]:
     root: Path = site["root"]  # type: ignore[assignment]
-    server = start_voila(root, site["notebook"], site["env"], root.parent / "voila.log")  # type: ignore[arg-type]
+    server = start_voila(root, site["app"], site["env"], root.parent / "voila.log")  # type: ignore[arg-type]
     try:
         yield server
     finally:
         stop_process(server.proc)
-
-
-def button(panel, label: str):
-    """A widget button by its exact label."""
-    return panel.locator("button.widget-button", has_text=re.compile(rf"^\s*{label}\s*$"))
-
-
-def _expect():
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def choose_upload_and_run(page, panel, files: list[Path]) -> None:
-    """The user's flow: choose the workflow, upload files through the file chooser, click Run."""
-    expect = _expect()
-    panel.locator(".widget-dropdown select").select_option(label="partition")
-    expect(panel.locator(".unb-row").first).to_contain_text("id ")
-    with page.expect_file_chooser() as chooser:
-        panel.locator(".widget-upload").click()
-    chooser.value.set_files([str(f) for f in files])
-    expect(panel.locator(".widget-upload")).to_contain_text(f"({len(files)})", timeout=T)
-    for f in files:
-        expect(panel).to_contain_text(f.name)
-    run = button(panel, "Run")
-    expect(run).to_be_enabled()
-    run.click()
-
-
-def wait_for_kernel(page) -> None:
-    """JupyterLab and Notebook 7 share these toolbar items. The execution indicator says idle
-    before the kernel has started, so the kernel's name comes first."""
-    expect = _expect()
-    expect(page.locator(".jp-Toolbar-kernelName").first).to_contain_text("Python 3", timeout=T)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_visible(timeout=T)
-
-
-def run_all_cells(page):
-    """Run > Run All Cells (JupyterLab's and Notebook 7's menu bar), then wait until every
-    cell has run; returns the panel, untouched so far."""
-    expect = _expect()
-    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-
-    panel = page.locator(".jp-OutputArea-output .unb-panel").first
-    expect(panel).to_be_attached(timeout=T)
-    panel.scroll_into_view_if_needed()
-    expect(panel).to_be_visible(timeout=T)
-    expect(button(panel, "Run")).to_be_disabled()
-    expect(button(panel, "Cancel")).to_be_disabled()
-    # the code-driven demo further down the notebook finished, so every cell has run
-    expect(page.locator(".jp-OutputArea-output", has_text="COMPLETED: 1 run")).to_be_attached(timeout=T)
-    return panel
 
 
 def check_completed_with_preview(panel, rows: int) -> None:
@@ -182,12 +129,11 @@ def test_notebook7_upload_run_complete(notebook7: WebServer, site, page, artifac
 
 
 def test_voila_upload_run_complete(voila: WebServer, site, page, artifacts: Path):
+    """notebooks/03_class_app.ipynb, the README's Voila app."""
     expect = _expect()
     page.goto(f"{voila.base}/?token={voila.token}")
     panel = page.locator(".unb-panel").first
     expect(panel).to_be_visible(timeout=T)
-    # Voila shows the page once every cell has run: the demo's printed line is there
-    expect(page.get_by_text("COMPLETED: 1 run")).to_be_visible(timeout=T)
     choose_upload_and_run(page, panel, [site["alpha"], site["beta"]])  # type: ignore[list-item]
     check_completed_with_preview(panel, rows=1)
     expect(panel.locator(".unb-error")).to_have_count(0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -30,13 +29,13 @@ def names(p: Panel) -> list[str]:
     return [f.name for f in p.state.files]
 
 
-def upload_value(*files: tuple[str, bytes]) -> tuple[dict, ...]:
-    """What the browser puts into FileUpload.value (ipywidgets 8)."""
-    now = datetime.now(timezone.utc)
-    return tuple(
-        {"name": name, "type": "text/plain", "size": len(data), "content": memoryview(data), "last_modified": now}
-        for name, data in files
-    )
+def upload(p: Panel, *files: tuple[str, bytes], chunk: int = 7) -> None:
+    """What the browser's upload button sends: each file announced, then in chunks of ``chunk`` bytes."""
+    for i, (name, data) in enumerate(files):
+        upload_id = f"u{i}-{name}"
+        p.upload.receive({"kind": "begin", "id": upload_id, "name": name, "size": len(data)})
+        for offset in range(0, len(data), chunk):
+            p.upload.receive({"kind": "chunk", "id": upload_id, "offset": offset}, [memoryview(data[offset : offset + chunk])])
 
 
 def labels(p: Panel) -> dict[str, str]:
@@ -77,19 +76,24 @@ def test_layout_labels_and_run_enabled_only_with_a_workflow_and_files(made):
     p.workflow.value = labels(p)["partition"]
     assert p.run_button.disabled
     assert p.state.workflow_info() == "id " + labels(p)["partition"]  # the id is at hand
-    p.upload.value = upload_value(("a.txt", b"hello"))
+    upload(p, ("a.txt", b"hello"))
     assert not p.run_button.disabled
     assert p.state.status_text() == "Ready to run 'partition' on 1 file (5 B)."
     assert [(f.name, f.size, f.shown) for f in p.state.files] == [("a.txt", 5, "uploaded")]
 
     p.workflow.value = None
     assert p.run_button.disabled
-    p.workflow_id.value = "some-id-typed-by-hand"  # a free-typed id also counts as a choice
-    assert not p.run_button.disabled
-    assert p.chosen_workflow() == "some-id-typed-by-hand"
+    p.workflow_id.value = "partiton"  # checked against the list as it is typed: no request, no Run needed
+    assert p.run_button.disabled and "Did you mean 'partition'" in p.state.workflow_info()
+    assert "unb-warn" in p.workflow_info.value and p.state.status_text().endswith("Fix the workflow name (see above).")
+    p.workflow_id.value = "partition"
+    assert not p.run_button.disabled and p.state.workflow_info().startswith("✓ partition (id ")
+    unknown = "0b6b2b3c-0000-4000-8000-000000000000"  # an id beyond the listed page is asked for on Run
+    p.workflow_id.value = unknown
+    assert not p.run_button.disabled and p.chosen_workflow() == unknown
 
     p.clear_button.click()
-    assert p.upload.value == () and p.run_button.disabled
+    assert p.upload.uploads == [] and p.state.files == [] and p.run_button.disabled
 
 
 def test_click_run_sends_uploads_and_kernel_files_and_shows_completed_and_a_preview(made, engine, tmp_path):
@@ -97,12 +101,15 @@ def test_click_run_sends_uploads_and_kernel_files_and_shows_completed_and_a_prev
     (tmp_path / "skip.bin").write_bytes(b"\0")
     p = made()
     p.workflow.value = labels(p)["partition"]
-    p.upload.value = upload_value(
+    upload(
+        p,
         ("up-a.txt", b"Upload A talks about a green teapot.\n"),
         ("up-b.md", b"# Upload B\n\nA second uploaded file mentions orange kites.\n"),
     )
     p.paths.value = str(tmp_path / "*.md")
     assert names(p) == ["up-a.txt", "up-b.md", "disk-one.md"]
+    p.state.code_name = "demo"  # as if the notebook had assigned the panel to `demo` (tests run outside IPython)
+    p.state.code_hints = True
 
     p.run_button.click()
     run = p.wait(timeout=TIMEOUT)
@@ -115,7 +122,7 @@ def test_click_run_sends_uploads_and_kernel_files_and_shows_completed_and_a_prev
     assert preview is not None and preview.title.startswith("Results of run 1") and preview.title.endswith("from 3 files")
     texts = " ".join(row[preview.columns.index("text")] for row in preview.rows)
     assert "green teapot" in texts and "orange kites" in texts
-    assert "panel.runs[0].elements()" in preview.hint
+    assert "demo.runs[0].elements()" in preview.hint  # the hint names the variable that exists
     assert p.error == ""
 
     # what the server received: one job of that workflow with exactly these three files
@@ -171,12 +178,13 @@ def test_cancel_stops_a_running_job_and_history_accumulates(made, engine, tmp_pa
 def test_errors_show_one_paragraph_and_the_panel_stays_usable(made, tmp_path):
     (tmp_path / "doc.txt").write_text("Some text.\n")
     p = made(files=str(tmp_path / "doc.txt"))
-    p.workflow_id.value = "no-such-workflow"
+    missing = "0b6b2b3c-0000-4000-8000-000000000000"  # not in the list, so only the server can say
+    p.workflow_id.value = missing
     p.run_button.click()
     until(lambda: p.error, "the error area to show the lookup error")
     p.wait(timeout=TIMEOUT)
     assert p.runs == []
-    assert "no-such-workflow" in p.error and "Traceback" not in p.error
+    assert missing in p.error and "Traceback" not in p.error
     assert p.error_area.layout.display != "none"
     assert not p.run_button.disabled  # usable again
 
@@ -197,7 +205,7 @@ def test_errors_show_one_paragraph_and_the_panel_stays_usable(made, tmp_path):
 
 def test_size_limit_warning(made):
     p = made(size_limit_mb=0.001)
-    p.upload.value = upload_value(("big.txt", b"x" * 1500), ("small.txt", b"y"))
+    upload(p, ("big.txt", b"x" * 1500), ("small.txt", b"y"))
     assert [f.name for f in p.state.files if (f.size or 0) > p.state.size_limit_bytes] == ["big.txt"]
     assert "Over the 1.0 kB size limit: big.txt." in p.files_view.value  # the widget draws the state
 
@@ -242,7 +250,7 @@ def test_the_key_never_reaches_the_page_or_the_reprs(tmp_path):
         bad = panel(api_url=server.url, api_key="wrong-" + key[::-1])
         try:
             good.select_workflow("partition")
-            good.upload.value = upload_value(("k.txt", b"Key test.\n"))
+            upload(good, ("k.txt", b"Key test.\n"))
             good.run_button.click()
             assert str(good.wait(timeout=TIMEOUT).status) == "COMPLETED"
             assert bad.workflow.options == () and bad.error  # 401, said in one paragraph
@@ -276,7 +284,7 @@ def test_mimebundle_carries_the_widget_view_and_html_and_text_snapshots(made, tm
     assert "Workflow: 'partition' (id " in bundle["text/plain"] and "Runs: none yet" in bundle["text/plain"]
     assert 'class="unb-panel"' in bundle["text/html"] and "partition" in bundle["text/html"]
 
-    p.upload.value = upload_value(("snap.txt", b"Snapshot text.\n"))
+    upload(p, ("snap.txt", b"Snapshot text.\n"))
     p.run()
     p.wait(timeout=TIMEOUT)
     bundle = p._repr_mimebundle_()
@@ -329,7 +337,7 @@ def test_losing_the_server_mid_run_is_shown_and_recovered_from(tmp_path):
 
 def test_a_file_the_server_cannot_process_is_listed_under_the_table(made):
     p = made(workflow="partition")
-    p.upload.value = upload_value(("good.txt", b"A fine text file.\n"), ("broken.pdf", b"%PDF-1.7 this is not a PDF"))
+    upload(p, ("good.txt", b"A fine text file.\n"), ("broken.pdf", b"%PDF-1.7 this is not a PDF"))
     p.run_button.click()
     run = p.wait(timeout=TIMEOUT)
     assert run.failed_files and [f.document for f in run.failed_files] == ["broken.pdf"]
@@ -344,12 +352,12 @@ def test_a_preview_that_cannot_be_downloaded_is_a_note_not_an_error(made, monkey
     from unstructured_nb.errors import JobNotCompletedError
     from unstructured_nb.runs import Run
 
-    def elements(self, all_nodes=False):
+    def elements(self, all_nodes=False, strict=False, quiet=False):
         raise JobNotCompletedError("Job abc has no downloadable outputs", hint="Its outputs went to the workflow's destination")
 
     monkeypatch.setattr(Run, "elements", elements)
     p = made(workflow="partition")
-    p.upload.value = upload_value(("x.txt", b"Some text.\n"))
+    upload(p, ("x.txt", b"Some text.\n"))
     run = p.run()
     p.wait(timeout=TIMEOUT)
     assert p.state.preview is not None

@@ -19,7 +19,7 @@ def test_files_listing_shows_sizes_total_and_a_warning_above_the_limit():
     out = view.files_html(files, [], None, limit=10_000_000)
     assert "3 files" in out and "1.2 kB" in out and "25.0 MB" in out and "/data/disk.md" in out
     assert "Over the 10.0 MB size limit: huge.pdf" in out
-    assert "kernel's disk" in out  # an upload above the limit: advice to use the kernel's disk
+    assert "Over the" not in view.files_html(files, [], None, limit=10_000_000, remote=False)  # the local engine's own limit
     assert "huge.pdf  25.0 MB  (uploaded)  ⚠ over the size limit" in view.files_text(files, [], 10_000_000)
     assert "Over the" not in view.files_html(files[:1], [], None, 10_000_000)
 

@@ -105,3 +105,32 @@ def test_a_bad_path_sends_nothing(fake: FakeAPI, client: Client, data: Path):
     with pytest.raises(InputFileError):
         start_run("partition", [str(data / "missing.pdf")], client=client)
     assert fake.requests == []
+
+
+def test_a_root_confines_every_path_glob_and_symlink(tmp_path: Path):
+    from unstructured_nb.runs import expand
+
+    course = tmp_path / "course"
+    (course / "week1").mkdir(parents=True)
+    (course / "week1" / "notes.md").write_text("# Notes")
+    (course / "syllabus.txt").write_text("syllabus")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("token=abc")
+    (course / "leak.txt").symlink_to(secret)  # a symlink out of the root
+    (course / "week1" / "passwd").symlink_to("/etc/passwd")
+    (course / "inner.txt").symlink_to(course / "syllabus.txt")  # a symlink that stays inside is fine
+
+    got = expand(["syllabus.txt", "week1/notes.md", "inner.txt"], root=course)
+    assert [f.name for f in got.files] == ["syllabus.txt", "notes.md"] and not got.problems  # inner.txt is syllabus.txt again
+    assert [f.shown for f in got.files] == ["syllabus.txt", "week1/notes.md"]
+
+    assert expand(["~/.bashrc"], root=course).problems == ("~/.bashrc (not found)",)  # ~ is a name in the root, not home
+    for entry in ("/etc/passwd", "../secret.txt", "leak.txt", "week1/passwd", str(secret), "/etc/nothing-here"):
+        refused = expand([entry], root=course)
+        assert not refused.files, entry
+        assert len(refused.problems) == 1 and "outside the folder files may come from" in refused.problems[0], entry
+    assert expand(["/etc/*"], root=course).problems == ("/etc/* (outside the folder files may come from)",)
+    globbed = expand(["*", "week1/*", "/etc/*"], root=course)
+    real = sorted(str(Path(f.path).resolve()) for f in globbed.files if f.path)
+    assert real == sorted(str(p.resolve()) for p in (course / "week1" / "notes.md", course / "syllabus.txt"))
+    assert all("token" not in p and "root:" not in p for p in globbed.problems)

@@ -30,15 +30,26 @@ def test_start_run_and_wait_with_the_real_thread(fake: FakeAPI, client: Client, 
 
 def test_await_run_in_async_code(fake: FakeAPI, client: Client):
     run = job_run(fake, client, ["IN_PROGRESS", "COMPLETED"], tracker=quick_tracker())
-    result = asyncio.run(asyncio.wait_for(run._wait_async(), 10))
+
+    async def waited() -> Run:
+        return await run
+
+    result = asyncio.run(asyncio.wait_for(waited(), 10))
     assert result is run and run.status == JobStatus.COMPLETED
 
 
 def test_wait_timeout_says_the_job_still_runs_and_cancel_stops_it(fake: FakeAPI, client: Client):
+    from unstructured_nb import hints
+
     run = job_run(fake, client, ["IN_PROGRESS"], tracker=quick_tracker())
-    with pytest.raises(WaitTimeoutError) as info:
-        run.wait(timeout=0.3)
-    assert "still" in str(info.value) and "run.cancel()" in str(info.value) and f"--attach {run.job_id}" in str(info.value)
+    hints.speak("python")
+    try:
+        with pytest.raises(WaitTimeoutError) as info:
+            run.wait(timeout=0.3)
+    finally:
+        hints.speak("auto")
+    assert "still" in str(info.value) and "run.cancel()" in str(info.value)
+    assert f"unstructured_nb.attach({run.job_id!r})" in str(info.value)  # plain Python's words (no IPython here)
     run.cancel()
     run.wait(timeout=10)
     assert run.status == JobStatus.STOPPED
@@ -91,10 +102,10 @@ def test_outputs_are_cached_and_elements_flattened(fake: FakeAPI, client: Client
     assert df["node"].unique().tolist() == ["Partitioner"]
 
 
-def test_outputs_of_a_running_job_is_a_clear_error(fake: FakeAPI, client: Client):
+def test_outputs_of_a_running_job_strict_is_a_clear_error(fake: FakeAPI, client: Client):
     run = job_run(fake, client, ["IN_PROGRESS"])
     with pytest.raises(JobNotCompletedError) as info:
-        run.outputs()
+        run.outputs(strict=True)
     assert "run.wait()" in str(info.value)
 
 
@@ -104,7 +115,7 @@ def test_status_dataframe_and_static_reprs(fake: FakeAPI, client: Client):
     assert tuple(df.columns) == STATUS_COLUMNS
     row = df.iloc[0]
     assert (row["status"], row["elapsed"], row["outputs"], row["input files"]) == ("COMPLETED", "2.5 s", "1 file", "a.pdf")
-    assert "COMPLETED" in repr(run) and 'data-status="COMPLETED"' in run._repr_html_()
+    assert "COMPLETED" in repr(run) and 'data-status="COMPLETED"' in run._repr_mimebundle_()["text/html"]
     assert set(run._repr_mimebundle_()) == {"text/plain", "text/html"}
 
 

@@ -34,6 +34,7 @@ from .http_errors import (
 )
 from .retry import RetryPolicy
 from .secret import Secret, hidden
+from .session import session_key
 
 __all__ = ["DEFAULT_TIMEOUT", "KEY_HEADER", "ClientBase"]
 
@@ -66,7 +67,7 @@ def as_secret(key: str | Secret | None) -> Secret | None:
     if secret is not None and not all(33 <= ord(c) <= 126 for c in secret.reveal()):
         raise AuthenticationError(
             "The API key contains spaces, line breaks or non-ASCII characters, so it cannot be sent",
-            hint="Copy the key again from the Unstructured UI and set UNSTRUCTURED_API_KEY (or api_key) to exactly that value",
+            hint="Copy the key again and give exactly that value (unstructured_nb.login() asks for it without showing it)",
         )
     return secret
 
@@ -91,6 +92,8 @@ class ClientBase:
         local_data_dir: str | os.PathLike[str] | None,
     ) -> None:
         # The argument is rebound first, so no frame of a traceback from here on holds the key as text.
+        if api_key is None:  # the key given with login() comes before the environment's
+            api_key = session_key()
         explicit = api_key is not None
         api_key = as_secret(api_key if isinstance(api_key, Secret) else resolve_api_key(api_key))
         url = resolve_api_url(api_url)

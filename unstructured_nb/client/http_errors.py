@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from .. import hints
 from ..config import ENV_KEY, ENV_URL
 from ..errors import (
     APIConnectionError,
@@ -147,9 +148,9 @@ def running_job_error(call: Call[Any], response: httpx.Response, ctx: Context) -
 
 def _not_found_hint(call: Call[Any], detail: str, ctx: Context) -> str:
     if call.resource == "workflow":
-        hint = "Check the workflow id: list your workflows with %unstructured_workflows or client.list_workflows()"
+        hint = f"Check the workflow id: list your workflows with {hints.list_workflows()}"
     elif call.resource == "job":
-        hint = "Check the job id: list jobs with client.list_jobs() (or %unstructured_jobs)"
+        hint = f"Check the job id: list jobs with {hints.list_jobs()}"
     elif call.resource == "download":
         hint = (
             "Use a file_id from job.input_file_ids, or a file_id/node_id pair from job.output_node_files; outputs can "
@@ -174,17 +175,29 @@ def _not_found_hint(call: Call[Any], detail: str, ctx: Context) -> str:
 
 
 def _auth_hint(status: int, ctx: Context) -> str:
+    if ctx.is_local:
+        # a local engine's key is the one it was started with; there is no UI listing it
+        if ctx.key is None:
+            return (
+                f"This local engine ({display_url(ctx.api_url)}) was started with an API key and none was sent. "
+                f"Give it the key it was started with: {hints.login()}"
+            )
+        return (
+            f"The key that was sent is not the one this local engine ({display_url(ctx.api_url)}) was started with. "
+            f"Give it that key with {hints.login()}, or restart the engine without --api-key"
+        )
     if ctx.key is None:
         return (
-            f"No API key was sent. Set it before creating the client, e.g. %env {ENV_KEY}=<your key> in the notebook "
-            f"or export {ENV_KEY}=<your key> in the shell, or pass Client(api_key=...)"
+            f"No API key was sent. Give your Unstructured API key with {hints.login()}; or set {ENV_KEY} in the "
+            "environment before starting Python, or pass Client(api_key=...)"
         )
     hint = (
-        f"The API key that was sent was not accepted by {display_url(ctx.api_url)}. Check that {ENV_KEY} (or the api_key "
-        "argument) holds a current key for this server; keys are listed in the Unstructured UI under API Keys"
+        f"The API key that was sent was not accepted by {display_url(ctx.api_url)}. Check that the key (given with "
+        f"login() or in {ENV_KEY}) is a current key for this server (keys are listed in the Unstructured UI under "
+        f"API Keys), and give it again with {hints.login()}"
     )
     if status == 403:
-        hint += ", and that the key's account may use this workflow or job"
+        hint += "; check too that the key's account may use this workflow or job"
     return hint
 
 

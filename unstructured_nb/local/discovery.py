@@ -35,6 +35,7 @@ __all__ = [
     "default_data_dir",
     "ensure_local_engine",
     "resolve_data_dir",
+    "shown_path",
     "stop_local_engine",
 ]
 
@@ -150,11 +151,22 @@ def _announce(engine: SharedEngine) -> None:
     if key in _announced:
         return
     _announced.add(key)
+    # No port (it changes on every start) and ~ for the home folder: the line reads the same
+    # in every saved notebook; client.api_url has the URL.
     print(
-        f"unstructured_nb: using the local engine at {engine.url} (data in {engine.data_dir}). "
+        f"unstructured_nb: using the local engine on this machine (data in {shown_path(engine.data_dir)}). "
         f"Set {ENV_URL} to use the Unstructured Platform.",
         flush=True,
     )
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as shown to a user: ``~/...`` inside the home folder."""
+    home = Path.home()
+    try:
+        return "~/" + str(Path(path).relative_to(home)) if Path(path) != home else "~"
+    except ValueError:
+        return str(path)
 
 
 def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> SharedEngine:

@@ -1,4 +1,4 @@
-"""``%unstructured_run``, ``%unstructured_jobs``, ``%unstructured_workflows`` and ``%unstructured_templates``: the IPython skin.
+"""The magics (``%unstructured_run``, ``_jobs``, ``_workflows``, ``_templates``, ``_login``): the IPython skin.
 
 Parsing and presentation only: runs are started and followed by ``runs``, drawn by
 ``render`` through ``live``. Loading this module imports neither pandas, ipywidgets nor httpx.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from typing import Any
 
 from IPython.core.magic import Magics, line_magic, magics_class
@@ -53,22 +54,17 @@ def noninteractive() -> bool:
 
 
 def _interrupted(run: Any) -> None:
-    if hasattr(run, "job_ids"):  # a batch of on-demand jobs
-        print(
-            "Stopped waiting. The batch's jobs keep running on the server (and the launches go on) while its table "
-            "keeps updating. Stop them all with run.cancel() (run being the variable you assigned).",
-            file=sys.stderr,
-        )
-        return
-    if run.done:
-        print(f"Stopped waiting. Job {run.job_id} already ended {run.status.value}.", file=sys.stderr)
-        return
-    print(
-        f"Stopped waiting. Job {run.job_id} is still running on the server and its table keeps updating. "
-        f"Cancel it with run.cancel() (run being the variable you assigned), or follow it again later with "
-        f"%unstructured_run --attach {run.job_id}.",
-        file=sys.stderr,
-    )
+    """Ctrl-C during --wait: the same paragraph as Ctrl-C in run.wait()."""
+    print(run.interrupted_message(), file=sys.stderr)
+
+
+def _help(magic: Any) -> str:
+    """A magic's --help as plain text: IPython's parser starts it with the reST marker ``::`` and indents the usage."""
+    text = str(magic.parser.format_help())
+    if text.startswith("::"):
+        head, _, rest = text[2:].lstrip("\n").partition("\n\n")
+        text = "usage: " + textwrap.dedent(head).strip() + "\n\n" + rest
+    return text.replace("``", "")
 
 
 def _positive(proposal: Any, what: str) -> Any:
@@ -155,7 +151,7 @@ class UnstructuredMagics(Magics):
         except Exception as exc:  # the argument parser's error: one paragraph
             raise _usage(exc, _RUN_USAGE) from None
         if args.help:
-            print(self.unstructured_run.parser.format_help())
+            print(_help(self.unstructured_run))
             return None
         on_demand = any(getattr(args, name) not in (None, False) for name in _ON_DEMAND)
         if not args.workflow and not args.attach and not on_demand:
@@ -275,18 +271,21 @@ class UnstructuredMagics(Magics):
         except Exception as exc:
             raise _usage(exc, "%unstructured_jobs [--workflow W] [--status S] [--limit N]") from None
         if args.help:
-            print(self.unstructured_jobs.parser.format_help())
+            print(_help(self.unstructured_jobs))
             return None
         from ..render.frames import jobs_frame
         from ..runs import resolve_workflow
 
         try:
             client = self._client(args.api_url)
+            workflows = client.list_workflows()
             workflow_id = resolve_workflow(client, args.workflow).id if args.workflow else None
             jobs = client.list_jobs(workflow_id=workflow_id, status=args.status.upper() if args.status else None)
         except Exception as exc:
             raise _one_paragraph(exc) from None
-        return jobs_frame(jobs, limit=max(0, args.limit))
+        # outputs are counted at each workflow's final node, as in the status table
+        finals = {wf.id: wf.workflow_nodes[-1].id or "" for wf in workflows if wf.workflow_nodes}
+        return jobs_frame(jobs, limit=max(0, args.limit), final_nodes=finals)
 
     # -- %unstructured_workflows ------------------------------------------------------------------
     @magic_arguments()
@@ -300,7 +299,7 @@ class UnstructuredMagics(Magics):
         except Exception as exc:
             raise _usage(exc, "%unstructured_workflows [--api-url URL]") from None
         if args.help:
-            print(self.unstructured_workflows.parser.format_help())
+            print(_help(self.unstructured_workflows))
             return None
         from ..render.frames import workflows_frame
 
@@ -322,7 +321,7 @@ class UnstructuredMagics(Magics):
         except Exception as exc:
             raise _usage(exc, "%unstructured_templates [--api-url URL]") from None
         if args.help:
-            print(self.unstructured_templates.parser.format_help())
+            print(_help(self.unstructured_templates))
             return None
         from ..render.frames import templates_frame
 
@@ -332,6 +331,37 @@ class UnstructuredMagics(Magics):
             raise _one_paragraph(exc) from None
         return templates_frame(templates)
 
+    # -- %unstructured_login ---------------------------------------------------------------------
+    @magic_arguments()
+    @argument("--api-url", default=None, help="Also set the API URL (UNSTRUCTURED_API_URL) for this session.")
+    @argument("--forget", action="store_true", help="Forget the key given earlier in this session.")
+    @argument("-h", "--help", action="store_true", help="Show this help.")
+    @line_magic
+    def unstructured_login(self, line: str = "") -> Any:
+        """Ask for your Unstructured API key in a password box and keep it in memory for this session.
+
+        The key never appears in the notebook, its outputs or the environment. Type it in the
+        box, not on this line: whatever is on the line is saved with the notebook.
+        """
+        try:
+            args = parse_argstring(self.unstructured_login, line)
+        except Exception:  # never echo the line: it may hold a key typed by mistake
+            raise UsageError(
+                "%unstructured_login takes no key on its line (the line is saved with the notebook). Run "
+                "%unstructured_login alone and paste the key into the password box; if you typed a key here, delete "
+                "this cell's text and revoke that key"
+            ) from None
+        if args.help:
+            print(_help(self.unstructured_login))
+            return None
+        from .login import login, logout
+
+        if args.forget:
+            logout()
+            print("Forgot the key given with %unstructured_login; runs fall back to UNSTRUCTURED_API_KEY, if set.")
+            return None
+        return login(args.api_url or None)
+
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register the magics (``%load_ext unstructured_nb``)."""
@@ -339,5 +369,11 @@ def load_ipython_extension(ipython: Any) -> None:
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    for name in ("unstructured_run", "unstructured_jobs", "unstructured_workflows", "unstructured_templates"):
+    for name in (
+        "unstructured_run",
+        "unstructured_jobs",
+        "unstructured_workflows",
+        "unstructured_templates",
+        "unstructured_login",
+    ):
         ipython.magics_manager.magics["line"].pop(name, None)

@@ -6,10 +6,19 @@
 display handles) carry every live update, because that is what JupyterLab, Notebook 7
 *and* Voila all apply after the page has loaded. Where widgets cannot render, the
 panel's output bundle also carries an HTML and a plain-text snapshot.
+
+Uploads of any size go through :class:`~.upload.ChunkedUpload`. Served by Voila, the
+panel is safe to hand out: no path field (unless the teacher gives a ``root`` folder that
+confines it), no code hints, no server paths. Its parts are containers others can extend:
+``workflow_row`` takes more controls beside the workflow picker, ``preview_area`` more
+views of the results.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shlex
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -17,56 +26,47 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .. import hints
 from ..client.protocol import ClientProtocol
 from ..client.secret import Secret, hidden
 from ..errors import UnstructuredError, user_message
-from ..filetypes import PLATFORM_EXTENSIONS
 from ..models import Workflow
 from ..render.style import short_id
 from ..runs import Run, shared_client, start_run
+from . import context
 from . import panel_view as view
-from .panel_results import Results
+from .panel_layout import PanelLayout
 from .panel_state import PanelState, Preview
+from .upload import ChunkedUpload
 
 __all__ = ["Panel", "panel"]
 
-_LABEL_WIDTH = "76px"
 
-
-def _row(*children: widgets.Widget, **layout: Any) -> widgets.HBox:
-    box = widgets.HBox(list(children), layout=widgets.Layout(**layout))
-    box.add_class("unb-row")
-    return box
-
-
-def _fixed() -> widgets.Layout:
-    return widgets.Layout(width=_LABEL_WIDTH, min_width=_LABEL_WIDTH, flex="0 0 auto", margin="0 4px 0 4px")
-
-
-def _label(text: str) -> widgets.HTML:
-    label = widgets.HTML(text, layout=_fixed())
-    label.add_class("unb-label")
-    return label
-
-
-class Panel(widgets.VBox):
+class Panel(PanelLayout):
     """A point-and-click front end to run workflows from a notebook (or a Voila page).
 
     Parts (all public, so a notebook can pre-fill or drive them): ``workflow`` (Dropdown
-    described "Workflow"), ``refresh_button``, ``workflow_id`` (a free-typed id or name),
-    ``upload`` (FileUpload), ``paths`` (kernel-side paths and globs), ``files_view``,
-    ``run_button`` ("Run"), ``cancel_button`` ("Cancel"), ``status_line``, ``error_area``,
-    ``table`` (the live status table), ``preview`` (the latest results) and ``results``
-    (the preview's tabs: Elements, and View with the page viewer of the run's files).
+    described "Workflow"), ``refresh_button``, ``workflow_id`` (a free-typed id or name,
+    checked against the list as it is typed), all in ``workflow_row``; ``upload`` (a
+    :class:`~.upload.ChunkedUpload`), ``paths`` (kernel-side paths and globs; None when
+    paths are not allowed), ``clear_button``, ``files_view``; ``run_button`` ("Run"),
+    ``cancel_button`` ("Cancel"), ``retry_button`` ("Retry failed files"), ``status_line``,
+    ``error_area``, ``table`` (the live status table), ``preview`` (the latest results) and
+    ``results`` (the preview's tabs: Elements, and View with the page viewer of the run's
+    files) inside ``preview_area``.
 
     ``panel.state`` holds what it shows as plain values; ``panel.runs`` lists the
     :class:`~unstructured_nb.runs.Run` of every job started from it, oldest first.
 
     ``workflow`` pre-selects a workflow by name or id and ``files`` pre-fills the path field
     (kernel-side paths or globs). With no ``client``, one is made from ``api_url`` /
-    ``api_key`` or the environment (``UNSTRUCTURED_API_URL`` / ``UNSTRUCTURED_API_KEY``),
-    falling back to the local engine. Files above ``size_limit_mb`` get a warning. Display
-    it by leaving it as a cell's last value, or with ``display()``.
+    ``api_key``, else the key given with login() and the environment
+    (``UNSTRUCTURED_API_URL`` / ``UNSTRUCTURED_API_KEY``), falling back to the local engine.
+    Files above ``size_limit_mb`` get a warning (the platform's limit); browser uploads above
+    ``max_upload_mb`` are refused with a message. ``allow_paths`` (default: yes, except
+    under Voila) shows the field for paths on the kernel's disk; ``root`` confines those
+    paths to one folder (symlinks included), which is how a Voila app may offer them.
+    Display it by leaving it as a cell's last value, or with ``display()``.
     """
 
     def __init__(
@@ -78,79 +78,47 @@ class Panel(widgets.VBox):
         api_url: str | None = None,
         api_key: str | Secret | None = None,
         size_limit_mb: float = 10.0,
+        max_upload_mb: float = 200.0,
         preview_rows: int = 10,
         poll: float | None = None,
+        allow_paths: bool | None = None,
+        root: str | os.PathLike[str] | None = None,
     ) -> None:
         api_key = hidden(api_key)  # first: no frame below holds the key as text
         self.__api_key = api_key
-        self.state = PanelState(size_limit_bytes=int(size_limit_mb * 1_000_000), preview_rows=preview_rows)
+        self.app = context.in_voila()
+        if self.app:
+            hints.speak("app")  # this kernel serves visitors who cannot run code
+        allow_paths = context.paths_allowed(allow_paths, root, files, app=self.app)
+        self.state = PanelState(
+            size_limit_bytes=int(size_limit_mb * 1_000_000),
+            preview_rows=preview_rows,
+            allow_paths=allow_paths,
+            root=root,
+            code_hints=context.can_run_code(),
+        )
         self._client = client
         self._api_url = api_url
         self._poll = poll
         self._unsubscribe: list[Callable[[], None]] = []
 
-        desc = {"description_width": _LABEL_WIDTH}
-        self.title = widgets.HTML()
-        self.workflow = widgets.Dropdown(description="Workflow", options=[], value=None, style=desc, layout={"width": "360px"})
-        self.refresh_button = widgets.Button(icon="refresh", tooltip="Reload the workflows list", layout={"width": "40px"})
-        self.workflow_id = widgets.Text(placeholder="…or type a workflow id or name", layout={"width": "280px"})
-        self.workflow_info = widgets.HTML()
-        self.upload = widgets.FileUpload(
-            accept=",".join(PLATFORM_EXTENSIONS),
-            multiple=True,
-            description="Upload",
-            layout={"width": "auto"},
-            # Jupyter drops browser messages above 10 MiB, and an upload is one message
-            tooltip="Choose files on your computer (about 10 MB in all at most; type paths on the kernel's disk for bigger ones)",
-        )
-        self.paths = widgets.Text(
-            placeholder="…or paths on the kernel's disk: data/*.pdf reports/",
-            continuous_update=False,
-            layout={"flex": "1 1 auto", "width": "auto", "max_width": "520px"},
-        )
-        self.clear_button = widgets.Button(icon="times", tooltip="Clear the chosen files", layout={"width": "40px"})
-        self.files_view = widgets.HTML()
-        self.run_button = widgets.Button(
-            description="Run", icon="play", button_style="primary", disabled=True, tooltip="Start a job of the chosen workflow"
-        )
-        self.cancel_button = widgets.Button(
-            description="Cancel", icon="stop", button_style="danger", disabled=True, tooltip="Stop the running job(s)"
-        )
-        for button in (self.run_button, self.cancel_button):
-            button.add_class("unb-main-button")
-        self.status_line = widgets.HTML(layout={"margin": "0 0 0 8px"})
-        self.error_area = widgets.HTML(layout={"display": "none"})
-        wide = {"flex": "1 1 auto", "min_width": "0", "overflow": "auto"}  # wide tables scroll rather than squeeze
-        self.table = widgets.HTML(layout=wide)
-        self.preview = widgets.HTML(layout=wide)
-        self.results = Results(self.preview)  # the preview, and a "View" tab with the page viewer
-        super().__init__(
-            [
-                self.title,
-                _row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info, flex_flow="row wrap"),
-                _row(_label("Files"), self.upload, self.paths, self.clear_button, flex_flow="row wrap"),
-                _row(widgets.HTML(layout=_fixed()), self.files_view),
-                _row(widgets.HTML(layout=_fixed()), self.run_button, self.cancel_button, self.status_line, margin="6px 0 0 0"),
-                _row(widgets.HTML(layout=_fixed()), self.error_area),
-                _row(widgets.HTML(layout=_fixed()), self.table),
-                _row(widgets.HTML(layout=_fixed()), self.results.tabs),
-            ]
-        )
-        self.add_class("unb-panel")
+        super().__init__(allow_paths=allow_paths, root=root, max_upload_mb=max_upload_mb)
 
         self.workflow.observe(self._on_workflow, names="value")
         self.workflow_id.observe(self._on_workflow, names="value")
-        self.upload.observe(self._on_upload, names="value")
-        self.paths.observe(self._on_paths, names="value")
+        self.upload.on_change(lambda _u: self._on_upload(None))
+        if self.paths is not None:
+            self.paths.observe(self._on_paths, names="value")
         self.refresh_button.on_click(lambda _b: self.refresh_workflows())
         self.clear_button.on_click(lambda _b: self.clear_files())
         self.run_button.on_click(lambda _b: self._start_in_background())
         self.cancel_button.on_click(lambda _b: self.cancel())
+        self.retry_button.on_click(lambda _b: self._start_in_background(retry=True))
 
         self.refresh_workflows()
         if workflow:
             self.select_workflow(workflow)
-        if files:
+        if files and self.paths is not None:
             self.paths.value = files if isinstance(files, str) else shlex.join(str(f) for f in files)
         self.redraw()
 
@@ -181,8 +149,11 @@ class Panel(widgets.VBox):
     # --- client and workflows ------------------------------------------------------------
     def _get_client(self) -> ClientProtocol:
         if self._client is None:
-            self._client = shared_client(self._api_url, self.__api_key)  # one connection pool with the magic
-            self.state.api_label = f"local engine at {self._client.api_url}" if self._client.is_local else self._client.api_url
+            with contextlib.redirect_stdout(io.StringIO()) if self.app else contextlib.nullcontext():
+                # a Voila page does not show students the engine's data folder
+                self._client = shared_client(self._api_url, self.__api_key)  # one connection pool with the magic
+        self.state.api_label = "local engine" if self._client.is_local else self._client.api_url
+        self.state.remote = not self._client.is_local
         return self._client
 
     def refresh_workflows(self) -> list[Workflow]:
@@ -208,9 +179,11 @@ class Panel(widgets.VBox):
 
     # --- files ---------------------------------------------------------------------------
     def clear_files(self) -> None:
-        """Forget the uploaded files and empty the path field."""
-        self.upload.value = ()
-        self.paths.value = ""
+        """Forget the uploaded files (stopping uploads in flight) and empty the path field."""
+        self.upload.clear(keep=self.state.files_in_use())
+        self.state.set_uploads(())
+        if self.paths is not None:
+            self.paths.value = ""
         self._on_paths(None)
 
     def _on_workflow(self, _change: Any) -> None:
@@ -220,12 +193,12 @@ class Panel(widgets.VBox):
         self.redraw()
 
     def _on_upload(self, _change: Any) -> None:
-        self.state.set_uploads(self.upload.value or ())
+        self.state.set_browser_uploads(self.upload.uploads)
         self.state.inputs_changed()
         self.redraw()
 
     def _on_paths(self, _change: Any) -> None:
-        self.state.set_paths(self.paths.value)
+        self.state.set_paths(self.paths.value if self.paths is not None else "")
         self.state.inputs_changed()
         self.redraw()
 
@@ -236,11 +209,15 @@ class Panel(widgets.VBox):
         Errors are shown in the panel's error area and raised.
         """
         state = self.state
-        state.set_paths(self.paths.value)  # re-expand: files may have appeared or gone since the path was typed
+        state.set_paths(self.paths.value if self.paths is not None else "")  # files may have come or gone since
         workflow, files, problems = state.chosen_workflow, state.files, state.path_problems
         try:
+            if state.uploading:
+                raise UnstructuredError("Wait until the uploads have arrived (their progress is shown), then click Run")
             if not workflow:
                 raise UnstructuredError("Choose a workflow first: pick one in the Workflow list or type its id")
+            if state.workflow_problem():
+                raise UnstructuredError(state.workflow_problem())
             if problems:
                 raise UnstructuredError("Fix the path field first: " + " ".join(problems))
             if not files:
@@ -250,25 +227,41 @@ class Panel(widgets.VBox):
             self.redraw()
             raise
         try:
-            run = start_run(workflow, [f.item for f in files], client=self._get_client(), poll=self._poll)
+            run = start_run(workflow, list(files), client=self._get_client(), poll=self._poll)
         except Exception as exc:
             state.show_error(exc, source="run")
             self.redraw()
             raise
-        state.add_run(run)
+        return self._follow(run)
+
+    def retry_failed(self) -> Run:
+        """Start a new job with only the files that failed in the latest run (what "Retry failed files" does)."""
+        previous = self.state.retry_candidate()
+        try:
+            if previous is None:
+                raise UnstructuredError("No run of this panel has failed files to send again")
+            run = previous.retry_failed(client=self._get_client(), poll=self._poll)
+        except Exception as exc:
+            self.state.show_error(exc, source="run")
+            self.redraw()
+            raise
+        return self._follow(run)
+
+    def _follow(self, run: Run) -> Run:
+        self.state.add_run(run)
         self._unsubscribe.append(run.on_change(self._on_run_change))
         self._on_run_change(run)
         return run
 
-    def _start_in_background(self) -> None:
-        """Run's click handler: upload and start in a thread so the page stays responsive."""
+    def _start_in_background(self, *, retry: bool = False) -> None:
+        """Run's (and Retry's) click handler: upload and start in a thread so the page stays responsive."""
         if not self.state.begin_start():
             return
         self.redraw()
 
         def start() -> None:
             try:
-                self.run()
+                self.retry_failed() if retry else self.run()
             except Exception:
                 pass  # already shown in the error area
             finally:
@@ -290,7 +283,7 @@ class Panel(widgets.VBox):
         if cancelled:
             noun = "job" if len(cancelled) == 1 else "jobs"
             ids = ", ".join(short_id(r.job_id) for r in cancelled)
-            self.state.notice = f"Cancel requested for {noun} {ids}; waiting for the server…"
+            self.state.notice = f"Cancel requested for {noun} {ids}; waiting for the server to stop it…"
         self.redraw()
         return cancelled
 
@@ -329,11 +322,17 @@ class Panel(widgets.VBox):
     def redraw(self) -> None:
         """Draw the state into the widgets (any thread)."""
         state = self.state
+        if state.code_hints and state.code_name is None:
+            state.code_name = context.variable_name(self)
+        retry = state.retry_candidate()
         with state.lock:
             self.title.value = view.title_html(state.api_label)
-            self.workflow_info.value = view.notice_html(state.workflow_info(), muted=True)
-            self.files_view.value = view.files_html(state.files, state.path_problems, state.path_note, state.size_limit_bytes)
+            problem = bool(state.workflow_problem())
+            self.workflow_info.value = view.notice_html(state.workflow_info(), muted=not problem, warn=problem)
+            self.files_view.value = view.state_files_html(state)
             self.run_button.disabled = not state.can_run
+            self.retry_button.layout.display = None if retry is not None else "none"
+            self.retry_button.disabled = retry is None or state.starting
             self.cancel_button.disabled = not state.running
             self.status_line.value = view.notice_html(state.status_text())
             self.error_area.value = view.error_html(state.error)
@@ -364,9 +363,11 @@ class Panel(widgets.VBox):
 
     def close(self) -> None:
         """Stop listening to the runs and close the widgets (jobs keep running on the server)."""
-        for unsubscribe in self._unsubscribe:
+        for unsubscribe in getattr(self, "_unsubscribe", ()):  # a panel whose options were refused has none
             unsubscribe()
-        self._unsubscribe.clear()
+        self._unsubscribe = []
+        if isinstance(getattr(self, "upload", None), ChunkedUpload):
+            self.upload.close()  # its temporary files go too
         for child in _walk(self):
             if child is not self:
                 child.close()

@@ -8,18 +8,23 @@ it.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ..errors import WaitTimeoutError, user_message
+from ..errors import WaitTimeoutError, WorkflowLookupError, user_message
 from ..models import Workflow
 from ..render.style import format_size, short_id
-from ..runs import InputFile, Run, expand, split_field
+from ..runs import InputFile, Run, expand, lookup, split_field
+from .upload_store import Upload
 
 __all__ = ["PanelState", "Preview"]
+
+_UUID_CHARS = frozenset("0123456789abcdefABCDEF-")
 
 
 @dataclass(frozen=True)
@@ -46,18 +51,43 @@ def upload_files(values: Iterable[Mapping[str, Any]]) -> tuple[InputFile, ...]:
     return tuple(out)
 
 
-class PanelState:
-    """Everything the panel shows, as values, and the transitions between them."""
+def uploaded_files(uploads: Iterable[Upload]) -> tuple[InputFile, ...]:
+    """Complete browser uploads as input files: paths on the kernel's disk, streamed like any other."""
+    return tuple(InputFile(u.name, u.path, u.size, u.path, "uploaded") for u in uploads if u.status == "done" and u.path)
 
-    def __init__(self, *, size_limit_bytes: int, preview_rows: int) -> None:
+
+class PanelState:
+    """Everything the panel shows, as values, and the transitions between them.
+
+    ``allow_paths``: whether the path field exists (not in Voila unless a ``root`` is
+    given); ``root``: the only folder typed paths may name. ``code_hints``: whether code
+    can run next to the panel, so hints may name it (``code_name`` is its variable).
+    """
+
+    def __init__(
+        self,
+        *,
+        size_limit_bytes: int,
+        preview_rows: int,
+        allow_paths: bool = True,
+        root: str | os.PathLike[str] | None = None,
+        code_hints: bool = True,
+    ) -> None:
         self.size_limit_bytes = size_limit_bytes
         self.preview_rows = preview_rows
+        self.allow_paths = allow_paths
+        self.root = os.path.realpath(os.fspath(root)) if root is not None else None
+        self.code_hints = code_hints
+        self.code_name: str | None = None  # the notebook variable holding the panel, when known
+        self.remote = False  # the server is the platform (not a local engine): its size limits apply
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.workflows: list[Workflow] = []
         self.picked: str | None = None  # the workflow id chosen in the list
         self.typed = ""  # a workflow id or name typed by hand
         self.uploads: tuple[InputFile, ...] = ()
+        self.uploading = 0  # browser uploads still arriving
+        self.upload_problems: tuple[str, ...] = ()  # refused or failed uploads, each in one sentence
         self.kernel_files: tuple[InputFile, ...] = ()
         self.path_problems: tuple[str, ...] = ()
         self.path_note: str | None = None
@@ -85,7 +115,37 @@ class PanelState:
 
     @property
     def can_run(self) -> bool:
-        return not self.starting and bool(self.chosen_workflow) and bool(self.files) and not self.path_problems
+        return (
+            not self.starting
+            and not self.uploading
+            and bool(self.chosen_workflow)
+            and not self.workflow_problem()
+            and bool(self.files)
+            and not self.path_problems
+        )
+
+    def workflow_problem(self) -> str:
+        """Why the typed workflow cannot be run, checked against the list as the user types ('' when it can)."""
+        typed = self.typed.strip()
+        if not typed or not self.workflows:
+            return ""
+        try:
+            lookup(self.workflows, typed)
+        except WorkflowLookupError as exc:
+            if set(typed) <= _UUID_CHARS and len(typed) >= 32:
+                return ""  # an id beyond the listed page: the server is asked on Run
+            close = (exc.hint or "").split(" List them with", 1)[0].strip()  # the list is right here
+            return f"{exc.message}. {close}".strip()
+        return ""
+
+    def retry_candidate(self) -> Run | None:
+        """The latest run, when it ended with failed files this panel can send again."""
+        with self.lock:
+            run = self.runs[-1] if self.runs else None
+        if run is None or not run.finished or not run.sources:
+            return None
+        failed = {os.path.basename(f.document) for f in run.failed_files or ()}
+        return run if failed & {os.path.basename(name) for name in run.sources} else None
 
     @property
     def running(self) -> list[Run]:
@@ -109,20 +169,36 @@ class PanelState:
         ]
 
     def set_paths(self, text: str) -> None:
-        """Expand the path field (the same rules as the magic and the terminal)."""
-        inputs = expand(split_field(text))
+        """Expand the path field (the same rules as the magic and the terminal), inside ``root`` when there is one."""
+        if not self.allow_paths:
+            text = ""
+        inputs = expand(split_field(text), root=self.root)
         with self.lock:
             self.kernel_files = inputs.files
             self.path_problems = inputs.problems
             self.path_note = inputs.note
 
     def set_uploads(self, values: Iterable[Mapping[str, Any]]) -> None:
+        """``FileUpload.value`` entries (a panel driven from code), sent from memory."""
         with self.lock:
             self.uploads = upload_files(values)
 
+    def set_browser_uploads(self, uploads: Sequence[Upload]) -> None:
+        """The upload button's files: complete ones can be sent, the others are counted or explained."""
+        with self.lock:
+            self.uploads = uploaded_files(uploads)
+            self.uploading = sum(1 for u in uploads if u.status == "sending")
+            self.upload_problems = tuple(u.message for u in uploads if u.status in ("refused", "failed") and u.message)
+
+    def files_in_use(self) -> set[Path]:
+        """Uploaded files some run may send again (retry): kept on disk when the choice is cleared."""
+        with self.lock:
+            return {Path(v) for r in self.runs for v in r.sources.values() if isinstance(v, Path)}
+
     def inputs_changed(self) -> None:
-        """A choice changed: an error about the old inputs no longer applies."""
+        """A choice changed: an error about the old inputs (or a Run refused for them) no longer applies."""
         self.clear_error("input")
+        self.clear_error("run")
         with self.lock:
             self.notice = None
 
@@ -168,6 +244,7 @@ class PanelState:
                 self.show_error(run.last_error, source="poll")
             else:
                 self.clear_error("poll")
+            # a completion with failed files is previewed too: the elements of the files that worked
             load = (finished or run.done) and run.status.value == "COMPLETED" and run.job_id not in self._previewed
             if load:
                 self._previewed.add(run.job_id)
@@ -190,7 +267,7 @@ class PanelState:
 
     def preview_of(self, run: Run) -> Preview | None:
         """The results area for ``run`` (downloads its outputs), or None when a newer result is shown."""
-        elements = run.elements()
+        elements = run.elements(quiet=True)  # the table above already says which files failed
         with self.lock:
             index = self.runs.index(run) if run in self.runs else len(self.runs) - 1
             completed = [i for i, r in enumerate(self.runs) if r.done and r.status.value == "COMPLETED"]
@@ -207,10 +284,9 @@ class PanelState:
             f"Results of run {index + 1} (job {short_id(run.job_id)}): {len(elements)} elements from {n_files} "
             f"file{'s' if n_files != 1 else ''}"
         )
-        hint = (
-            f"First {min(len(elements), self.preview_rows)} shown. All of them: panel.runs[{index}].elements() "
-            "(or panel.runs[-1] for the latest run)."
-        )
+        hint = f"First {min(len(elements), self.preview_rows)} shown."
+        if self.code_hints and self.code_name:  # only where code can run, naming a variable that exists
+            hint += f" All of them: {self.code_name}.runs[{index}].elements() (or {self.code_name}.runs[-1] for the latest run)."
         return Preview(title, tuple(columns), rows, "" if len(elements) else "No elements.", hint)
 
     def wait(self, timeout: float | None = None) -> Run | None:
@@ -231,7 +307,13 @@ class PanelState:
     def workflow_info(self) -> str:
         typed = self.typed.strip()
         if typed:
-            return "" if typed in {wf.id for wf in self.workflows} else "typed id or name: checked when you click Run"
+            problem = self.workflow_problem()
+            if problem:
+                return problem
+            for wf in self.workflows:
+                if typed in (wf.id, wf.name):
+                    return f"✓ {wf.name} (id {wf.id})"
+            return "an id not in the list: checked when you click Run"
         if self.picked:
             return f"id {self.picked}"
         return f"{len(self.workflows)} workflows" if self.workflows else ""
@@ -259,8 +341,15 @@ class PanelState:
                 took = r.elapsed_seconds()
                 last = f"Run {len(self.runs)} {r.status.value}" + (f" in {took:.1f} s" if took is not None else "") + ". "
             workflow, files = self.chosen_workflow, self.files
+            if self.uploading:
+                n = self.uploading
+                return (
+                    last + f"Uploading {n} file{'s' if n != 1 else ''}… Run is ready once {'they' if n != 1 else 'it'} arrived."
+                )
             if self.path_problems:
                 return last + "Fix the path field (see above)."
+            if workflow and self.workflow_problem():
+                return last + "Fix the workflow name (see above)."
             if not workflow and not files:
                 return last + "Choose a workflow and at least one file."
             if not workflow:

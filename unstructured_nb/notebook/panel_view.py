@@ -26,6 +26,7 @@ __all__ = [
     "runs_table_html",
     "snapshot_html",
     "snapshot_text",
+    "state_files_html",
     "title_html",
 ]
 
@@ -55,10 +56,11 @@ PANEL_CSS = """
 </style>
 """
 
-_UPLOAD_NOTE = (
-    "No files chosen yet: upload files (about 10 MB in all at most: Jupyter limits the size of one browser message), "
-    "or type paths on the kernel's disk for bigger ones."
-)
+
+def _empty_note(allow_paths: bool) -> str:
+    if allow_paths:
+        return "No files chosen yet: upload files from your computer, or type paths of files on the kernel's disk."
+    return "No files chosen yet: upload files from your computer."
 
 
 def title_html(api_label: str) -> str:
@@ -69,8 +71,9 @@ def title_html(api_label: str) -> str:
     )
 
 
-def notice_html(text: str, *, muted: bool = False) -> str:
-    return f'<span class="{"unb-muted" if muted else "unb-notice"}">{esc(text)}</span>'
+def notice_html(text: str, *, muted: bool = False, warn: bool = False) -> str:
+    kind = "unb-warn" if warn else "unb-muted" if muted else "unb-notice"
+    return f'<span class="{kind}">{esc(text)}</span>'
 
 
 def error_html(paragraph: str) -> str:
@@ -84,17 +87,31 @@ def _too_big(f: InputFile, limit: int) -> bool:
     return f.size is not None and f.size > limit
 
 
-def files_html(files: Sequence[InputFile], problems: Sequence[str], note: str | None, limit: int, max_rows: int = 8) -> str:
-    """The chosen-files list with sizes, a warning for files above the limit, and path problems.
+def files_html(
+    files: Sequence[InputFile],
+    problems: Sequence[str],
+    note: str | None,
+    limit: int,
+    max_rows: int = 8,
+    *,
+    allow_paths: bool = True,
+    remote: bool = True,
+    show_paths: bool = True,
+) -> str:
+    """The chosen-files list with sizes, a warning for files above the platform's limit, and problems.
 
     At most ``max_rows`` files are listed (files above the limit first); the others are counted.
+    ``remote``: the server is the platform, whose size limit applies. ``show_paths``: put the
+    kernel-side path in a tooltip (not in Voila, whose visitors need not know the server's folders).
     """
-    parts = [f'<div class="unb-warn">✗ {esc(p)}</div>' for p in problems]
+    if not remote:
+        limit = 1 << 62  # the local engine has its own, larger limit and says so itself
+    parts = [f'<div class="unb-warn" role="alert">✗ {esc(p)}</div>' for p in problems]
     if note:
         parts.append(f'<div class="unb-muted">{esc(note)}</div>')
     if not files:
         if not problems:
-            parts.append(f'<span class="unb-muted">{esc(_UPLOAD_NOTE)}</span>')
+            parts.append(f'<span class="unb-muted">{esc(_empty_note(allow_paths))}</span>')
         return "".join(parts)
     keep = {id(f) for f in sorted(files, key=lambda f: not _too_big(f, limit))[:max_rows]}
     rows = []
@@ -102,10 +119,9 @@ def files_html(files: Sequence[InputFile], problems: Sequence[str], note: str | 
         size = esc(format_size(f.size))
         if _too_big(f, limit):
             size = f'<span class="unb-warn">{size} ⚠</span>'
-        rows.append(
-            f'<tr><td>{esc(f.name)}</td><td style="text-align:right">{size}</td>'
-            f'<td class="unb-muted" title="{attr(f.path or "")}">{esc(f.shown)}</td></tr>'
-        )
+        tip = f' title="{attr(f.path)}"' if show_paths and f.path and f.shown != "uploaded" else ""
+        shown = f'<td class="unb-muted"{tip}>{esc(f.shown)}</td>'
+        rows.append(f'<tr><td>{esc(f.name)}</td><td style="text-align:right">{size}</td>{shown}</tr>')
     if len(files) > len(keep):
         rows.append(f'<tr><td class="unb-muted" colspan="3">… and {len(files) - len(keep)} more</td></tr>')
     noun = "file" if len(files) == 1 else "files"
@@ -117,15 +133,9 @@ def files_html(files: Sequence[InputFile], problems: Sequence[str], note: str | 
     big = [f for f in files if _too_big(f, limit)]
     if big:
         names = ", ".join(f.name for f in big[:5]) + (" …" if len(big) > 5 else "")
-        advice = (
-            " Large uploads travel through the browser and the kernel's memory: put such files on the kernel's disk"
-            " and type their paths instead."
-            if any(f.path is None for f in big)
-            else ""
-        )
         parts.append(
             f'<div class="unb-warn">⚠ Over the {esc(format_size(limit))} size limit: {esc(names)}. '
-            f"The Unstructured Platform may refuse files this big.{esc(advice)}</div>"
+            "The Unstructured Platform may refuse files this big.</div>"
         )
     return "".join(parts)
 
@@ -173,6 +183,19 @@ def runs_table_html(runs: Sequence[RunSnapshot]) -> str:
     return ('<div class="unb-h">Runs from this panel</div>' + runs_html(runs)) if runs else ""
 
 
+def state_files_html(state: PanelState) -> str:
+    """:func:`files_html` of the panel's state: uploads that failed or were refused first, then the files."""
+    return files_html(
+        state.files,
+        (*state.upload_problems, *state.path_problems),
+        state.path_note,
+        state.size_limit_bytes,
+        allow_paths=state.allow_paths,
+        remote=state.remote,
+        show_paths=state.code_hints,
+    )
+
+
 def _workflow_line(state: PanelState) -> tuple[str, str]:
     wf = state.chosen_workflow
     if wf and wf not in {w.id for w in state.workflows}:
@@ -186,7 +209,7 @@ def _workflow_line(state: PanelState) -> tuple[str, str]:
 def snapshot_html(state: PanelState, runs: Sequence[RunSnapshot]) -> str:
     """The whole panel as static HTML, for exported notebooks and front ends without widgets."""
     head, line = _workflow_line(state)
-    files = files_html(state.files, state.path_problems, state.path_note, state.size_limit_bytes)
+    files = state_files_html(state)
     sections = [
         f"<b>{esc(head)}:</b> {esc(line)}",
         f"<b>Files:</b> {files}",

@@ -64,9 +64,9 @@ def failed_frame(snapshot: RunSnapshot) -> pandas.DataFrame | None:
     return None if table is None else _frame(table)
 
 
-def jobs_frame(jobs: Sequence[Job], limit: int | None = None) -> pandas.DataFrame:
-    """Jobs, newest first (``%unstructured_jobs``)."""
-    return _frame(jobs_table(jobs, limit), ("input files",))
+def jobs_frame(jobs: Sequence[Job], limit: int | None = None, final_nodes: Mapping[str, str] | None = None) -> pandas.DataFrame:
+    """Jobs, newest first (``%unstructured_jobs``); ``final_nodes`` as for :func:`~.tables.jobs_table`."""
+    return _frame(jobs_table(jobs, limit, final_nodes), ("input files",))
 
 
 def workflows_frame(workflows: Sequence[Workflow]) -> pandas.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import datetime, timezone
 
 from .snapshot import NodeProgress, RunSnapshot
 from .style import status_colours
@@ -16,14 +17,17 @@ from .tables import Table, extra_blocks, status_table
 __all__ = ["attr", "esc", "progress_html", "runs_html", "status_badge", "table_html"]
 
 _TABLE = "border-collapse:collapse;font-size:12px;margin:2px 0 6px 0"
-_TH = "text-align:left;font-weight:600;padding:4px 10px;border-bottom:1px solid #d0d7de;white-space:nowrap"
-_TD = "text-align:left;padding:3px 10px;border-bottom:1px solid #eaeef2;vertical-align:top"
+_TH = "text-align:left;font-weight:600;padding:4px 7px;border-bottom:1px solid #d0d7de;white-space:nowrap"
+_TD = "text-align:left;padding:3px 7px;border-bottom:1px solid #eaeef2;vertical-align:top"
 _NOWRAP = ";white-space:nowrap"
-_WRAP = ";white-space:normal;min-width:160px;max-width:520px"
+_WRAP = ";white-space:normal;min-width:120px;max-width:360px"
 _BADGE = "display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:11px;white-space:nowrap"
-# Columns whose long texts wrap instead of widening the table; id columns are shown short.
+# Columns whose long texts wrap instead of widening the table; id columns are shown short,
+# and times of today without their date (the whole value is in the tooltip), so the status
+# table fits a 1024-pixel projector.
 _WRAP_COLUMNS = frozenset({"text", "input files", "error", "file"})
 _ID_COLUMNS = frozenset({"job_id", "element_id"})
+_TIME_COLUMNS = frozenset({"created", "last polled"})
 
 
 def esc(value: object) -> str:
@@ -36,18 +40,24 @@ def attr(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def status_badge(status: str) -> str:
-    """A coloured pill for a job status."""
-    fg, bg = status_colours(status)
-    return f'<span data-status="{attr(status)}" style="{_BADGE};color:{fg};background:{bg}">{esc(status)}</span>'
+def status_badge(text: str, state: str | None = None) -> str:
+    """A coloured pill for a status; ``state`` (``PARTIAL``, say) picks the colour when the text says more."""
+    key = (state or text).upper()
+    fg, bg = status_colours(key)
+    # a partial completion says more: it may wrap onto two lines rather than widen the table
+    extra = f";border:1px solid {fg};white-space:normal;max-width:150px;line-height:1.35" if key == "PARTIAL" else ""
+    return f'<span data-status="{attr(key)}" style="{_BADGE};color:{fg};background:{bg}{extra}">{esc(text)}</span>'
 
 
-def _cell(column: str, text: str, max_chars: int) -> str:
+def _cell(column: str, text: str, max_chars: int, state: str | None = None) -> str:
     style = _TD + (_WRAP if column in _WRAP_COLUMNS else _NOWRAP)
     if column == "status" and text:
-        return f'<td style="{style}">{status_badge(text)}</td>'
+        return f'<td style="{style}">{status_badge(text, state)}</td>'
     if column in _ID_COLUMNS and len(text) > 12:
         return f'<td style="{style}" title="{attr(text)}"><code>{esc(text[:8])}</code>…</td>'
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%d ")
+    if column in _TIME_COLUMNS and text.startswith(today):
+        return f'<td style="{style}" title="{attr(text)} UTC">{esc(text[len(today) :])}</td>'
     if len(text) > max_chars:
         return f'<td style="{style}" title="{attr(text)}">{esc(text[: max_chars - 1])}…</td>'
     return f'<td style="{style}">{esc(text)}</td>'
@@ -57,8 +67,10 @@ def table_html(table: Table, *, max_rows: int | None = None, max_chars: int = 12
     """``table`` as an HTML table; long texts are cut (the whole text is in the cell's tooltip)."""
     shown = table.rows if max_rows is None else table.rows[:max_rows]
     head = "".join(f'<th style="{_TH}">{esc(c)}</th>' for c in table.columns)
+    states = table.states or ("",) * len(table.rows)
     body = "".join(
-        "<tr>" + "".join(_cell(c, v, max_chars) for c, v in zip(table.columns, row, strict=True)) + "</tr>" for row in shown
+        "<tr>" + "".join(_cell(c, v, max_chars, state) for c, v in zip(table.columns, row, strict=True)) + "</tr>"
+        for row, state in zip(shown, states, strict=False)
     )
     hidden = len(table.rows) - len(shown)
     if hidden > 0:

@@ -3,13 +3,16 @@
 Like tqdm's ``format_dict``: a run is read once, under its lock, into plain values, and
 every view draws from those values, so the live table, the panel and the terminal can
 never disagree on counts, names or statuses. A batch (an on-demand run cut into several
-jobs) is one snapshot too: its totals, with one snapshot per job in ``jobs``.
+jobs) is one snapshot too: its totals, with one snapshot per job in ``jobs``. The one derived state every view shows
+(:attr:`RunSnapshot.state`, :attr:`RunSnapshot.status_text`) is computed here too: a job
+that COMPLETED with failed files is "COMPLETED, 5 of 6 files failed" (state ``PARTIAL``)
+in the text, the HTML, the DataFrame, the panel and the terminal alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..errors import UnstructuredError, user_message
@@ -66,10 +69,36 @@ class RunSnapshot:
     message: str | None  # the server's note on the job (a strategy it emulated, say)
     problem: str | None  # the latest polling error, as its one paragraph
     jobs: tuple[RunSnapshot, ...] = ()  # a batch's jobs (and the ones still waiting to be launched)
+    failed_count: int = 0  # input files that failed (from the failed-files list, else the node counts)
+    stale: str | None = None  # why this picture no longer updates (its kernel stopped), if it does not
 
     @property
     def short_id(self) -> str:
         return short_id(self.job_id)
+
+    @property
+    def partial(self) -> bool:
+        """True when the job COMPLETED but some of its files failed."""
+        return self.status == "COMPLETED" and self.failed_count > 0
+
+    @property
+    def state(self) -> str:
+        """What the views colour by: the job's status, or ``PARTIAL`` for a completion with failed files."""
+        return "PARTIAL" if self.partial else self.status
+
+    @property
+    def status_text(self) -> str:
+        """The status as every table shows it: ``COMPLETED, 5 of 6 files failed`` for a partial completion."""
+        text = self.status
+        if self.partial:
+            total = max(len(self.files), self.failed_count)
+            noun = "file" if total == 1 else "files"
+            text = f"COMPLETED, {self.failed_count} of {total} {noun} failed"
+        return f"{text} (not updating)" if self.stale and not self.finished else text
+
+    def marked_stale(self, reason: str) -> RunSnapshot:
+        """This picture, marked as no longer updating (the kernel that drew it is stopping)."""
+        return replace(self, stale=reason, jobs=tuple(j.marked_stale(reason) for j in self.jobs))
 
     @property
     def is_batch(self) -> bool:
@@ -127,6 +156,7 @@ class RunSnapshot:
             message=None,
             problem=problem,
             jobs=tuple(jobs),
+            failed_count=sum(j.failed_count for j in jobs),
         )
 
     @classmethod
@@ -142,8 +172,14 @@ class RunSnapshot:
         last_polled: datetime | None,
         elapsed: float | None,
         finished: bool,
+        final_node: str | None = None,
     ) -> RunSnapshot:
-        """The snapshot of a run whose state is these values."""
+        """The snapshot of a run whose state is these values.
+
+        ``final_node`` is the id of the workflow's last node, when known: "outputs" then
+        counts the input files whose final output exists (a file that is only partitioned
+        in a partition-and-chunk workflow has no output yet), as the node counts do.
+        """
         progress = tuple(
             NodeProgress(
                 node=n.node_name or n.node_type or "",
@@ -165,9 +201,28 @@ class RunSnapshot:
             elapsed=elapsed,
             last_polled=last_polled,
             files=tuple(files),
-            outputs=len({nf.file_id for nf in job.output_node_files}),
+            outputs=output_count(job, final_node),
             progress=progress,
             failed=tuple(FileFailure(f.document, f.error) for f in failed or ()),
             message=details.message if details is not None and job.done else None,
             problem=user_message(error) if error is not None else None,
+            failed_count=_failed_count(len(files), failed, progress),
         )
+
+
+def output_count(job: Job, final_node: str | None = None) -> int:
+    """Input files with an output: at ``final_node`` when given (and present in the job), else at any node."""
+    nodes = job.output_node_files
+    if final_node and any(nf.node_id == final_node for nf in nodes):
+        return len({nf.file_id for nf in nodes if nf.node_id == final_node})
+    if final_node and not job.done:
+        return 0  # the final node has no output yet
+    return len({nf.file_id for nf in nodes})
+
+
+def _failed_count(total: int, failed: Sequence[FailedFile] | None, progress: Sequence[NodeProgress]) -> int:
+    if failed:
+        return len({f.document for f in failed}) or len(failed)
+    # before the list arrives: each failed file failed at one node, so the node counts add up
+    counted = sum(p.failure for p in progress)
+    return min(counted, total) if total else counted

@@ -9,6 +9,7 @@ __all__ = [
     "STATUS_COLOURS",
     "TYPE_COLOURS",
     "chunk_colour",
+    "format_clock",
     "format_seconds",
     "format_size",
     "format_time",
@@ -17,17 +18,20 @@ __all__ = [
     "type_colour",
 ]
 
-#: One colour pair (text, background) per status, for every table and badge. GitHub's
+#: One colour pair (text, background) per state, for every table and badge. GitHub's
 #: Primer palette: readable in light themes, and the tints stay legible on dark ones.
+#: PARTIAL (completed, some files failed) is the one amber state; STOPPED, the user's own
+#: doing, is grey.
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "COMPLETED": ("#1a7f37", "#dafbe1"),
+    "PARTIAL": ("#9a6700", "#fff8c5"),
     "FAILED": ("#cf222e", "#ffebe9"),
-    "STOPPED": ("#9a6700", "#fff8c5"),
+    "STOPPED": ("#424a53", "#eaeef2"),
     "IN_PROGRESS": ("#0969da", "#ddf4ff"),
     "SCHEDULED": ("#8250df", "#fbefff"),
     "STARTING": ("#57606a", "#eaeef2"),
     "WAITING": ("#57606a", "#eaeef2"),  # a batch's job not launched yet (the platform's limits)
-    "NOT SENT": ("#9a6700", "#fff8c5"),  # a batch's job never launched (cancelled, or a launch failed)
+    "NOT SENT": ("#424a53", "#eaeef2"),  # a batch's job never launched (cancelled, or a launch failed); amber is PARTIAL's
 }
 _NEUTRAL = ("#57606a", "#eaeef2")
 
@@ -47,6 +51,15 @@ def format_time(dt: datetime | None) -> str:
     if dt is None:
         return ""
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_clock(dt: datetime | None, now: datetime | None = None) -> str:
+    """``12:00:05`` for a time of today (UTC), ``2026-01-01 12:00`` for an older one ('' for none): narrow columns."""
+    if dt is None:
+        return ""
+    utc = dt.astimezone(timezone.utc)
+    today = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
+    return utc.strftime("%H:%M:%S") if utc.date() == today else utc.strftime("%Y-%m-%d %H:%M")
 
 
 def format_seconds(seconds: float | None) -> str:

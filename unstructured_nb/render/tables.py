@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from ..models import Job, Workflow
-from .snapshot import NodeProgress, RunSnapshot
+from .snapshot import NodeProgress, RunSnapshot, output_count
 from .style import format_seconds, format_time
 
 __all__ = [
@@ -33,11 +33,12 @@ STATUS_COLUMNS = ("job_id", "workflow", "status", "created", "elapsed", "input f
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table of string cells."""
+    """A titled table of string cells; ``states`` (one per row, when given) colour its status cells."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     title: str = ""
+    states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _status_row(s: RunSnapshot, job_id: str | None = None) -> tuple[str, ...]:
     return (
         s.job_id if job_id is None else job_id,
         s.workflow,
-        s.status,
+        s.status_text,
         format_time(s.created_at),
         format_seconds(s.elapsed),
         _files_cell(s.files) if not s.is_batch else f"{len(s.files)} files",
@@ -77,17 +78,24 @@ def _status_row(s: RunSnapshot, job_id: str | None = None) -> tuple[str, ...]:
 
 
 def status_table(snapshots: Sequence[RunSnapshot]) -> Table:
-    """One row per run; a batch has one row per job, then a row of totals (``total: 3/20 jobs``)."""
+    """One row per run; a batch has one row per job, then a row of totals (``total: 3/20 jobs``).
+
+    The status is the snapshot's ``status_text`` (``COMPLETED, 5 of 6 files failed``), coloured by its ``state``.
+    """
     rows: list[tuple[str, ...]] = []
+    states: list[str] = []
     for s in snapshots:
         if s.is_batch:
             # every job row names what the batch runs (the server's name of an on-demand job says little)
             rows.extend(_status_row(replace(j, workflow=s.workflow), j.job_id or f"({j.status.lower()})") for j in s.jobs)
+            states.extend(j.state for j in s.jobs)
             if len(s.jobs) > 1:
                 rows.append(_status_row(s, f"total: {s.job_id}"))
+                states.append(s.state)
         else:
             rows.append(_status_row(s))
-    return Table(STATUS_COLUMNS, tuple(rows))
+            states.append(s.state)
+    return Table(STATUS_COLUMNS, tuple(rows), states=tuple(states))
 
 
 def progress_table(s: RunSnapshot) -> Table | None:
@@ -139,6 +147,8 @@ def _run_blocks(s: RunSnapshot, *, single: bool, notes: bool) -> list[Block]:
         blocks.append(Block("note", f"Job {s.short_id}", text=s.message))
     if s.problem:
         blocks.append(Block("problem", f"Job {s.short_id}: polling problem (still trying)", text=s.problem))
+    if s.stale and not s.finished:
+        blocks.append(Block("problem", f"Job {s.short_id}: this table is not updating", text=s.stale))
     return blocks
 
 
@@ -154,8 +164,13 @@ def _shared_notes(jobs: Sequence[RunSnapshot]) -> list[Block]:
     return blocks
 
 
-def jobs_table(jobs: Sequence[Job], limit: int | None = None) -> Table:
-    """Jobs, newest first (``%unstructured_jobs``), with the status table's column names."""
+def jobs_table(jobs: Sequence[Job], limit: int | None = None, final_nodes: Mapping[str, str] | None = None) -> Table:
+    """Jobs, newest first (``%unstructured_jobs``), with the status table's column names.
+
+    ``final_nodes`` (workflow id -> its last node's id) makes "outputs" count files with a
+    final output, as the status table does.
+    """
+    finals = final_nodes or {}
     oldest = datetime.min.replace(tzinfo=timezone.utc)
     ordered = sorted(jobs, key=lambda j: j.created_at or oldest, reverse=True)
     if limit is not None:
@@ -168,11 +183,12 @@ def jobs_table(jobs: Sequence[Job], limit: int | None = None) -> Table:
             format_time(j.created_at),
             format_seconds(j.runtime_seconds),
             str(len(j.input_file_ids)),
-            _outputs_cell(len({nf.file_id for nf in j.output_node_files}), j.done),
+            _outputs_cell(output_count(j, finals.get(j.workflow_id)), j.done),
         )
         for j in ordered
     )
-    return Table(("job_id", "workflow", "status", "created", "elapsed", "input files", "outputs"), rows)
+    columns = ("job_id", "workflow", "status", "created", "elapsed", "input files", "outputs")
+    return Table(columns, rows, states=tuple(j.status.value for j in ordered))
 
 
 def workflows_table(workflows: Sequence[Workflow]) -> Table:

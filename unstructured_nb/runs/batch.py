@@ -301,6 +301,13 @@ class BatchRun(Followable):
             run.refresh()
         return self
 
+    def interrupted_message(self) -> str:
+        """Ctrl-C while waiting for a batch: its jobs (and the launches) go on."""
+        return (
+            "Stopped waiting. The batch's jobs keep running on the server (and the launches go on) while its table "
+            "keeps updating. Stop them all with run.cancel() (run being the variable you assigned)."
+        )
+
     def _wait_timeout(self, timeout: float) -> WaitTimeoutError:
         running = [short_id(r.job_id) for r in self.jobs if not r.done]
         return WaitTimeoutError(

@@ -12,6 +12,7 @@ import threading
 
 from ..client import Client
 from ..client.secret import Secret, hidden
+from ..client.session import session_key
 from ..config import resolve_api_key, resolve_api_url
 from ..errors import UnstructuredError
 
@@ -26,7 +27,7 @@ def shared_client(api_url: str | None = None, api_key: str | Secret | None = Non
     api_key = hidden(api_key)  # first: no frame below holds the key as text
     url = resolve_api_url(api_url)
     # the client itself falls back to the environment's key (and a local engine ignores that key)
-    cache_key = (url, api_key or hidden(resolve_api_key(None)), timeout)
+    cache_key = (url, api_key or session_key() or hidden(resolve_api_key(None)), timeout)
     with _LOCK:
         client = _CLIENTS.get(cache_key)
         if client is not None and client.is_local and not _still_serving(client):

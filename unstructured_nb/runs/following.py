@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import UnstructuredError, WaitTimeoutError
+from .. import hints
+from ..errors import UnstructuredError, WaitInterrupted, WaitTimeoutError
 from ..models import JobStatus
 from ..render.frames import elements_frame, status_frame
 from ..render.html import runs_html
@@ -119,11 +120,19 @@ class Followable:
         """Block until the run ends (and its final details are in); returns the run.
 
         Raises ``WaitTimeoutError`` after ``timeout`` seconds (the work keeps running), and
-        the polling error if the run can no longer be followed.
+        the polling error if the run can no longer be followed. Ctrl-C stops waiting, not the
+        work, and says so in one paragraph (``WaitInterrupted``, a KeyboardInterrupt).
         """
-        for _ in self.follow(interval=0.2, timeout=timeout):
-            pass
+        try:
+            for _ in self.follow(interval=0.2, timeout=timeout):
+                pass
+        except KeyboardInterrupt:
+            raise WaitInterrupted(self.interrupted_message()) from None
         return self
+
+    def interrupted_message(self) -> str:
+        """The paragraph for Ctrl-C while waiting: the same from ``run.wait()``, ``--wait`` and the CLI."""
+        return hints.stopped_waiting(self.job_id, self.status.value, self.done)
 
     def follow(self, interval: float = 0.5, timeout: float | None = None) -> Iterator[RunSnapshot]:
         """Yield a snapshot now and then every ``interval`` seconds until tracking ends, then the final one.
@@ -174,14 +183,20 @@ class Followable:
             raise error
         return self
 
-    def elements(self, all_nodes: bool = False) -> pandas.DataFrame:
+    def elements(self, all_nodes: bool = False, strict: bool = False, *, quiet: bool = False) -> pandas.DataFrame:
         """All output elements as one DataFrame, one row per element.
 
         Columns: filename, node, type, element_id, text, page_number, then the rest of the
         metadata flattened (``metadata.data_source.url`` becomes ``data_source.url``).
         By default only each file's final node output; ``all_nodes=True`` includes every node.
+        A running or partly failed job gives what is there with a one-line note (``strict=True``:
+        the short error instead; ``quiet=True``: no note, for a front end that says it itself).
         """
-        return elements_frame(self.outputs(), all_nodes)
+        return elements_frame(self._collect(strict=strict, all_nodes=all_nodes, quiet=quiet), all_nodes)
+
+    def _collect(self, *, strict: bool, all_nodes: bool, quiet: bool = False) -> Outputs:
+        """The outputs ``elements()`` shows; a run with partial results overrides this (see ``Run``)."""
+        return self.outputs()
 
     def search(self, question: str, k: int = 5) -> pandas.DataFrame:
         """The ``k`` output chunks that best answer ``question``: score, file, page, text, element_id.

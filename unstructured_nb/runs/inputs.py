@@ -14,7 +14,11 @@ same files everywhere. The rules:
   and reported once; a file named on its own is always sent (the server says whether it
   can read it);
 - anything that is not a path (an open file, a ``(name, bytes)`` pair, a ``FileUpload``
-  entry) is passed through as it is.
+  entry) is passed through as it is, and an :class:`InputFile` is taken as it is;
+- with a ``root`` (a Voila app's course folder), relative paths start there and every file
+  must really be inside it: a path, glob match or symlink leading out of it is a problem
+  ("outside the folder ..."), reported before its existence is even checked, so nothing
+  outside can be read or probed.
 
 Problems (a missing path, a glob matching nothing, an empty folder, an unreadable file)
 are collected, one per entry, so a user sees them all at once: :func:`expand` never raises
@@ -97,17 +101,28 @@ def split_field(text: str) -> list[str]:
         return [text.strip()] if text.strip() else []
 
 
-def expand(entries: Any, *, cwd: str | os.PathLike[str] | None = None) -> Inputs:
-    """Expand ``entries`` (one entry, or an iterable of them) by the rules above."""
-    base = os.fspath(cwd) if cwd is not None else os.getcwd()
+def expand(entries: Any, *, cwd: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None) -> Inputs:
+    """Expand ``entries`` (one entry, or an iterable of them) by the rules above.
+
+    ``root``: the only folder files may come from (relative paths start there).
+    """
+    fence = os.path.realpath(os.fspath(root)) if root is not None else None
+    base = fence if fence is not None else (os.fspath(cwd) if cwd is not None else os.getcwd())
     files: list[InputFile] = []
     problems: list[str] = []
     skipped: list[str] = []
     seen: set[str] = set()
+    outside = "outside the folder files may come from"
+
+    def inside(path: str) -> bool:
+        return fence is None or os.path.commonpath([fence, os.path.realpath(path)]) == fence
 
     def add(path: str, *, listed: bool) -> None:
         real = os.path.realpath(path)
         if real in seen:
+            return
+        if not inside(path):
+            problems.append(f"{_shown(path, base)} ({outside})")
             return
         if listed and Path(path).suffix.lower() not in _SUPPORTED:
             skipped.append(_shown(path, base))
@@ -122,20 +137,26 @@ def expand(entries: Any, *, cwd: str | os.PathLike[str] | None = None) -> Inputs
         files.append(InputFile(absolute.name, absolute, absolute.stat().st_size, absolute, _shown(path, base)))
 
     for entry in as_items(entries):
+        if isinstance(entry, InputFile):
+            files.append(entry)
+            continue
         if not isinstance(entry, (str, os.PathLike)):
             files.append(_passthrough(entry))
             continue
-        text = os.path.expanduser(os.fspath(entry))
+        text = os.fspath(entry) if fence is not None else os.path.expanduser(os.fspath(entry))
         full = text if os.path.isabs(text) else os.path.join(base, text)
+        if fence is not None and not inside(_literal_part(full)):
+            problems.append(f"{text} ({outside})")  # said before looking: nothing outside is probed
+            continue
         if glob.has_magic(text):
-            matches = sorted(glob.glob(full, recursive=True))
+            matches = sorted(m for m in glob.glob(full, recursive=True) if inside(m))
             found = [f for m in matches for f in (_folder_files(m) if os.path.isdir(m) else [m] if os.path.isfile(m) else [])]
             if not found:
                 problems.append(f"{text} (no file matches this pattern)")
             for f in found:
                 add(f, listed=True)
         elif os.path.isdir(full):
-            found = _folder_files(full)
+            found = [f for f in _folder_files(full) if inside(f)]
             if not found:
                 problems.append(f"{text} (the folder has no files)")
             for f in found:
@@ -145,6 +166,16 @@ def expand(entries: Any, *, cwd: str | os.PathLike[str] | None = None) -> Inputs
         else:
             problems.append(f"{text} (not found)")
     return Inputs(tuple(files), tuple(problems), tuple(skipped), base)
+
+
+def _literal_part(path: str) -> str:
+    """The part of a path before its first glob character (the whole path when it has none)."""
+    if not glob.has_magic(path):
+        return path
+    head = path
+    while glob.has_magic(head):
+        head = os.path.dirname(head)
+    return head
 
 
 def _folder_files(folder: str) -> list[str]:

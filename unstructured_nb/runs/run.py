@@ -9,17 +9,20 @@ by ``render.frames``.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from .. import hints
 from ..client.protocol import ClientProtocol
-from ..errors import JobNotCompletedError, UnstructuredError, WaitTimeoutError
+from ..errors import UnstructuredError, WaitTimeoutError
 from ..models import FailedFile, Job, JobDetails, JobProcessingStatus, JobStatus, Workflow, WorkflowNode
 from ..render.snapshot import RunSnapshot
+from .cancel import CancelOutcome, cancel
 from .following import Followable
-from .outputs import Outputs, download_outputs
+from .outputs import Cache, Outputs, collect
 from .tracker import RunUpdate, Tracker, default_tracker
 
 __all__ = ["Run"]
@@ -60,7 +63,7 @@ class Run(Followable):
         self._last_polled: datetime | None = None
         self._started = time.monotonic()
         self._ended: float | None = self._started if job.done else None
-        self._outputs: Outputs | None = None
+        self._cache: Cache = {}  # downloaded outputs by (file id, node id)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -91,6 +94,16 @@ class Run(Followable):
     def files(self) -> list[str]:
         """Input file names (or ids, for an attached job whose names are unknown)."""
         return list(self._files) if self._files else list(self._job.input_file_ids)
+
+    @property
+    def workflow(self) -> Workflow | None:
+        """The workflow, when known (always for a run started here)."""
+        return self._workflow
+
+    def name_files(self, names: Sequence[str]) -> None:
+        """The input files' names, in ``job.input_file_ids`` order (an attached job learns them from the server)."""
+        with self._lock:
+            self._files = list(names)
 
     @property
     def details(self) -> JobDetails | None:
@@ -146,7 +159,12 @@ class Run(Followable):
                 last_polled=self._last_polled,
                 elapsed=self.elapsed_seconds(),
                 finished=self.finished,
+                final_node=self._final_node(),
             )
+
+    def _final_node(self) -> str | None:
+        nodes = self._workflow.workflow_nodes if self._workflow is not None else ()
+        return nodes[-1].id if nodes else None
 
     # -- the tracker's interface -----------------------------------------------------------
     def apply(self, update: RunUpdate) -> bool:
@@ -206,16 +224,29 @@ class Run(Followable):
     def _wait_timeout(self, timeout: float) -> WaitTimeoutError:
         return WaitTimeoutError(
             f"Stopped waiting for job {self.job_id} after {timeout:g} s; it is still {self.status.value}",
-            hint="Wait longer with run.wait(), cancel it with run.cancel(), or follow it later "
-            f"with %unstructured_run --attach {self.job_id}",
+            hint=f"Wait longer with run.wait(), cancel it with {hints.cancel(self.job_id)}, or follow it later "
+            f"with {hints.attach(self.job_id)}",
         )
 
-    def cancel(self) -> None:
-        """Ask the server to stop the job; the table then shows STOPPED."""
-        self._client.cancel_job(self.job_id)
+    def cancel(self) -> CancelOutcome:
+        """Ask the server to stop the job; says what it did (nothing is sent for a job that already ended)."""
+        return cancel(self)
+
+    def poll_soon(self) -> None:
+        """Have the tracker poll this run as soon as its budget allows (after a cancel, say)."""
         self.track()
         if self._tracker is not None:
             self._tracker.poke(self)
+
+    def retry_failed(self, **kwargs: Any) -> Run:
+        """Start a new job of the same workflow with only the files that failed; returns its Run.
+
+        Needs what this run sent (``run.sources``): an attached job's files are not at hand,
+        and the error names them. ``kwargs`` go to ``start_run`` (``poll=``, say).
+        """
+        from .again import retry_failed
+
+        return retry_failed(self, **kwargs)
 
     def refresh(self) -> Run:
         """Fetch the job (and its details) now, in this thread; returns the run."""
@@ -236,31 +267,30 @@ class Run(Followable):
         return self
 
     # -- results ---------------------------------------------------------------------------
-    def outputs(self) -> Outputs:
-        """Every output file's elements: ``{input file: {node: [element, ...]}}``.
+    def outputs(self, strict: bool = False) -> Outputs:
+        """Every output file's elements: ``{input file: {node: [element, ...]}}``, nodes in workflow order.
 
-        Downloaded once and cached. Nodes are in workflow order, so the last one of each
-        file is the workflow's final output. Raises ``JobNotCompletedError`` unless the
-        job COMPLETED (a FAILED job's other files are still returned when it has outputs).
+        Downloaded once (asking again while a job runs fetches only what is new). On a job
+        that is running, stopped or partly failed: what is there, with a one-line note on
+        stderr; ``strict=True`` raises ``JobNotCompletedError`` instead.
         """
-        with self._lock:
-            if self._outputs is not None:
-                return self._outputs
-        job = self._job
-        if not job.done:
-            raise JobNotCompletedError(
-                f"Job {job.id} is still {job.status.value}; its outputs are not ready yet",
-                hint="Wait for it with run.wait() (or %unstructured_run --wait), then ask again",
-            )
-        if job.status != JobStatus.COMPLETED and not job.output_node_files:
-            raise JobNotCompletedError(
-                f"Job {job.id} ended {job.status.value} and has no outputs",
-                hint="See run.failed_files (and the failed-files table) for what went wrong",
-            )
-        result = download_outputs(self._client, job, self._workflow_nodes())
-        with self._lock:
-            self._outputs = result
-        return result
+        return self._collect(strict=strict, all_nodes=True)
+
+    def _collect(self, *, strict: bool, all_nodes: bool, quiet: bool = False) -> Outputs:
+        snap, nodes = self.snapshot(), self._workflow_nodes()
+        outputs, note = collect(
+            self._client,
+            self._job,
+            nodes,
+            self._cache,
+            total=len(snap.files),
+            failed=snap.failed_count,
+            strict=strict,
+            all_nodes=all_nodes,
+        )
+        if note and not quiet:  # one line, where a notebook shows it apart from the result
+            print(note, file=sys.stderr)
+        return outputs
 
     def _workflow_nodes(self) -> tuple[WorkflowNode, ...]:
         workflow = self._workflow

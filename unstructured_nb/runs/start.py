@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 from ..client.protocol import ClientProtocol
 from ..client.secret import Secret, hidden
-from ..errors import UsageError
+from ..errors import UnstructuredError, UsageError
 from ..models import Workflow
+from .again import file_names
 from .batch import BatchRun
 from .clients import shared_client
 from .inputs import Inputs, expand
@@ -65,7 +66,13 @@ def attach(
     if client is None:
         client = shared_client(api_url, api_key)
     job = client.get_job(job_id.strip())
-    attached = Run(job, client, poll=poll)
+    workflow = None
+    if job.workflow_id:
+        try:  # its nodes say which output is final; best effort
+            workflow = client.get_workflow(job.workflow_id)
+        except UnstructuredError:
+            pass
+    attached = Run(job, client, poll=poll, workflow=workflow, files=file_names(client, job))
     if job.done:
         attached.refresh()  # its final details and failed files, once
         attached.finish()

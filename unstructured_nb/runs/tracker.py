@@ -86,6 +86,7 @@ class _State:
     want_details: bool = False
     want_failed: bool = False
     final_details: bool = False
+    seen_outputs: int = 0  # output files when details were last asked for: new ones make the counts stale
     extra_due: float = 0.0  # details / failed files are not retried before this
 
 
@@ -288,6 +289,10 @@ class Tracker:
             s.want_details = not s.final_details
         elif run.status == JobStatus.IN_PROGRESS and s.polls % max(1, self.policy.details_every) == 0:
             s.want_details = True
+        outputs = len(run.job.output_node_files)
+        if outputs != s.seen_outputs:  # the job's outputs moved on: fetch the node counts too, so the views agree
+            s.want_details = True
+            s.seen_outputs = outputs
 
     def _poll_one(self, s: _State, now: float, changed: set[int]) -> None:
         try:

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from .. import hints
 from ..client.protocol import ClientProtocol
 from ..errors import NotFoundError, WorkflowLookupError
 from ..models import Workflow
@@ -60,4 +61,4 @@ def _suggestions(workflows: Sequence[Workflow], text: str) -> str:
         hint = "Available workflows: " + ", ".join(repr(n) for n in names[:8]) + (" ..." if len(names) > 8 else "") + "."
     else:
         hint = "This server has no workflows yet; create one with client.create_workflow(...)."
-    return hint + " List them with %unstructured_workflows or client.list_workflows()"
+    return hint + f" List them with {hints.list_workflows()}"
