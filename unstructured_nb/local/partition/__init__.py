@@ -38,9 +38,9 @@ _FORMATS: dict[str, _Format] = {
     ".xml": _Format("structured", "partition_xml", "bytes"),
     ".eml": _Format("mail", "partition_eml", "bytes"),
     ".pdf": _Format("pdf", "partition_pdf", "bytes"),
-    ".docx": _Format("office", "partition_docx", "bytes"),
-    ".pptx": _Format("office", "partition_pptx", "bytes"),
-    ".xlsx": _Format("office", "partition_xlsx", "bytes"),
+    ".docx": _Format("docx", "partition_docx", "bytes"),
+    ".pptx": _Format("pptx", "partition_pptx", "bytes"),
+    ".xlsx": _Format("xlsx", "partition_xlsx", "bytes"),
 }
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})
