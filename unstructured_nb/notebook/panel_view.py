@@ -197,6 +197,8 @@ def state_files_html(state: PanelState) -> str:
 
 
 def _workflow_line(state: PanelState) -> tuple[str, str]:
+    if state.choice.mode != "workflow":
+        return "Run with", state.choice.label() or "no template chosen"
     wf = state.chosen_workflow
     if wf and wf not in {w.id for w in state.workflows}:
         return "Workflow", f"{wf!r} (typed; resolved on Run)"
