@@ -25,6 +25,7 @@ class ChoiceControls:
 
     def __init__(self, choice: RunChoice, *, label_width: str) -> None:
         self.choice = choice
+        self._drawing = False  # while the choice is drawn, the widgets' own changes are not the user's
         desc = {"description_width": label_width}
         self.mode = widgets.ToggleButtons(
             options=list(MODES),
@@ -72,33 +73,36 @@ class ChoiceControls:
         self.strategy.observe(lambda c: self._set("strategy", c["new"]), names="value")
         self.chunk.observe(lambda c: self._set("chunk", c["new"]), names="value")
         self.embed.observe(lambda c: self._set("embed", c["new"]), names="value")
-        self.max_characters.observe(lambda c: choice.set_max_characters(c["new"]), names="value")
+        self.max_characters.observe(lambda c: self._drawing or choice.set_max_characters(c["new"]), names="value")
         choice.observe(lambda _c: self.show(), names=["mode", "templates", "template", "strategy", "chunk", "embed", "local"])
         self.show()
 
     def _set(self, name: str, value: Any) -> None:
-        if getattr(self.choice, name) != value:
+        if not self._drawing and getattr(self.choice, name) != value:
             setattr(self.choice, name, value)
 
     def show(self) -> None:
         """Draw the choice into the widgets (only what differs, so a user's input is never fought)."""
+        self._drawing = True
+        try:
+            self._show()
+        finally:
+            self._drawing = False
+
+    def _show(self) -> None:
         choice = self.choice
         for widget, value in ((self.mode, choice.mode), (self.strategy, choice.strategy), (self.embed, choice.embed)):
             if widget.value != value:
                 widget.value = value
         options = choice.chunk_options()
-        if list(self.chunk.options) != options:
-            with self.chunk.hold_trait_notifications():
-                self.chunk.options = options
-                self.chunk.value = choice.chunk
-        elif self.chunk.value != choice.chunk:
+        if [tuple(o) for o in self.chunk.options] != options:
+            self.chunk.options = options  # picks a value of its own, undone on the next line
+        if self.chunk.value != choice.chunk:
             self.chunk.value = choice.chunk
         templates = choice.template_options()
         if [tuple(o) for o in self.template.options] != templates:
-            with self.template.hold_trait_notifications():
-                self.template.options = templates
-                self.template.value = choice.template
-        elif self.template.value != choice.template:
+            self.template.options = templates
+        if self.template.value != choice.template:
             self.template.value = choice.template
         if self.max_characters.value != choice.max_characters_text:
             self.max_characters.value = choice.max_characters_text
