@@ -106,7 +106,7 @@ class PanelLayout(widgets.VBox):
         super().__init__(
             [
                 self.title,
-                _row(self.mode),
+                _row(_label("Run with"), self.mode, flex_flow="row wrap"),
                 self.workflow_row,
                 self.choices.template_row,
                 self.choices.custom_row,

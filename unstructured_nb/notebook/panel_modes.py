@@ -19,9 +19,9 @@ __all__ = ["ChoiceControls"]
 
 
 class ChoiceControls:
-    """``mode`` (ToggleButtons described "Run with") and its rows: ``template_row`` (``template`` Dropdown,
-    ``template_refresh``, ``template_info``) and ``custom_row`` (``strategy``, ``chunk``, ``max_characters``,
-    ``embed`` and ``embedder_info``). The workflow row is the panel's own."""
+    """``mode`` (ToggleButtons: Workflow, Template, Custom; the panel labels them "Run with") and its rows:
+    ``template_row`` (``template`` Dropdown, ``template_refresh``, ``template_info``) and ``custom_row``
+    (``strategy``, ``chunk``, ``max_characters``, ``embed`` and ``embedder_info``). The workflow row is the panel's own."""
 
     def __init__(self, choice: RunChoice, *, label_width: str) -> None:
         self.choice = choice
@@ -30,8 +30,7 @@ class ChoiceControls:
         self.mode = widgets.ToggleButtons(
             options=list(MODES),
             value=choice.mode,
-            description="Run with",
-            style={**desc, "button_width": "96px"},
+            style={"button_width": "96px"},
             tooltips=[
                 "Run an existing workflow of the server",
                 "Run an on-demand job from one of the server's templates",

@@ -66,7 +66,7 @@ def _empty_note(allow_paths: bool) -> str:
 def title_html(api_label: str) -> str:
     return (
         PANEL_CSS
-        + '<div class="unb-title"><b>Unstructured</b> · run a workflow'
+        + '<div class="unb-title"><b>Unstructured</b> · run workflows and on-demand jobs'
         + f'<span class="unb-sub">{esc(api_label)}</span></div>'
     )
 
