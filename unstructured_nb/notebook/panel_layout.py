@@ -100,6 +100,7 @@ class PanelLayout(widgets.VBox):
         self.table = widgets.HTML(layout=wide)
         self.preview = widgets.HTML(layout=wide)
         self.workflow_row = _row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info, flex_flow="row wrap")
+        self.workflow_row.add_class("unb-workflow-row")
         file_controls = [self.upload, *([self.paths] if self.paths is not None else []), self.clear_button]
         self.results = Results(self.preview)  # the preview, and a "View" tab with the page viewer
         self.preview_area = widgets.VBox([self.results.tabs], layout=wide)  # more views of the results go here
