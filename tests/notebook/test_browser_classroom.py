@@ -221,7 +221,7 @@ def test_voila_app_has_no_path_field_and_takes_a_40mb_upload(server: WebServer, 
     expect = _expect()
     page.set_viewport_size({"width": 1024, "height": 768})
     panel = open_panel("voila", server, site, page)
-    inputs = panel.locator("input[type=text]")
+    inputs = panel.locator("input[type=text]:visible")  # Custom's Max characters is hidden until chosen
     expect(inputs).to_have_count(1)  # only the workflow id or name: no field for the server's paths
     expect(inputs).to_have_attribute("placeholder", "…or type a workflow id or name")
     expect(page.get_by_text(re.compile("kernel's disk|data in |runs\\[|%unstructured"))).to_have_count(0)
