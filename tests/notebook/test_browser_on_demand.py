@@ -81,3 +81,14 @@ def test_lab_template_then_custom_run(lab: WebServer, site, page, artifacts: Pat
     expect(panel.locator(".unb-h", has_text="Results of run 2")).to_be_visible(timeout=T)
     expect(panel.locator(".unb-error")).to_have_count(0)
     panel.screenshot(path=str(artifacts / "panel-lab-custom.png"))
+
+    # the choice lives in the kernel: a reload of the page draws the same mode and values
+    page.keyboard.press("Control+s")
+    page.reload()
+    wait_for_kernel(page)
+    panel = page.locator(".jp-OutputArea-output .unb-panel").first
+    expect(panel).to_be_visible(timeout=T)
+    expect(panel.locator(".unb-mode button.mod-active")).to_have_text("Custom", timeout=T)
+    expect(panel.locator(".widget-text", has_text="Max characters").locator("input")).to_have_value("300")
+    expect(panel.locator(".unb-template select")).to_be_hidden()
+    expect(panel.locator(".unb-h", has_text="Results of run 2")).to_be_visible()
