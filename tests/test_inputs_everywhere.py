@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -92,11 +93,15 @@ def sent_job(server: LoopbackServer) -> tuple[str, list[str]]:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_magic_and_panel_send_the_same_on_demand_job(server: LoopbackServer, case: str) -> None:
+def test_magic_and_panel_send_the_same_on_demand_job(server: LoopbackServer, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The panel's Template and Custom modes against ``%unstructured_run --template`` / ``--strategy ... --embed``."""
     from IPython.testing.globalipapp import get_ipython
 
     from unstructured_nb import panel
+    from unstructured_nb.runs import PLATFORM_LIMITS
+
+    # the platform's second between launches, shortened: this fake does not count them, and the unit tests stay fast
+    monkeypatch.setattr("unstructured_nb.runs.start.PLATFORM_LIMITS", replace(PLATFORM_LIMITS, launch_interval=0.01))
 
     words = CASES[case]
     ip = get_ipython()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,10 @@ def test_the_panel_sends_what_the_magic_sends(fake: FakeAPI, made: Any, tmp_path
     from IPython.testing.globalipapp import get_ipython, start_ipython
 
     from unstructured_nb.config import ENV_NONINTERACTIVE
+    from unstructured_nb.runs import PLATFORM_LIMITS
+
+    # the platform's second between launches, shortened: this fake does not count them, and the unit tests stay fast
+    monkeypatch.setattr("unstructured_nb.runs.start.PLATFORM_LIMITS", replace(PLATFORM_LIMITS, launch_interval=0.01))
 
     for name in ("a.md", "b.txt"):
         (tmp_path / name).write_text(f"# {name}\n\nSome text.\n")
