@@ -72,13 +72,17 @@ class ChoiceControls:
         self.strategy.observe(lambda c: self._set("strategy", c["new"]), names="value")
         self.chunk.observe(lambda c: self._set("chunk", c["new"]), names="value")
         self.embed.observe(lambda c: self._set("embed", c["new"]), names="value")
-        self.max_characters.observe(lambda c: self._drawing or choice.set_max_characters(c["new"]), names="value")
+        self.max_characters.observe(self._typed, names="value")
         choice.observe(lambda _c: self.show(), names=["mode", "templates", "template", "strategy", "chunk", "embed", "local"])
         self.show()
 
     def _set(self, name: str, value: Any) -> None:
         if not self._drawing and getattr(self.choice, name) != value:
             setattr(self.choice, name, value)
+
+    def _typed(self, change: Any) -> None:
+        if not self._drawing:
+            self.choice.set_max_characters(change["new"])
 
     def show(self) -> None:
         """Draw the choice into the widgets (only what differs, so a user's input is never fought)."""
