@@ -216,3 +216,21 @@ def test_the_panel_sends_what_the_magic_sends(fake: FakeAPI, made: Any, tmp_path
         magic, panel = posted(fake)[-2:]
         assert magic == panel and sorted(panel[1]) == ["a.md", "b.txt"]
     client.close()
+
+
+def test_a_template_gone_before_run_is_one_paragraph_in_the_apps_words(fake: FakeAPI, made: Any, tmp_path: Path) -> None:
+    from unstructured_nb import hints
+
+    (tmp_path / "a.txt").write_text("hello")
+    p = made(template="High res", files=str(tmp_path / "a.txt"))
+    assert p.mode.value == "template" and not p.run_button.disabled
+    fake.script("GET", "/api/v1/templates/", Reply(200, []))  # removed on the server since the list was loaded
+    hints.speak("app")  # as under Voila: the hint names the panel's list, not a magic
+    try:
+        with pytest.raises(UnstructuredError):
+            p.run()
+    finally:
+        hints.speak("auto")
+    assert p.error.startswith("No template has the id or name 'hi_res_and_enrichment'")
+    assert p.error.endswith("List them with the Template list.") and "%" not in p.error
+    assert fake.count("POST", "/api/v1/jobs/") == 0 and p.runs == []

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import hints
 from ..client.protocol import ClientProtocol
 from ..embedders import DEFAULT_MODELS, LOCAL_SUBTYPE, MODELS, PLATFORM_SUBTYPES, find_model
 from ..errors import UsageError, WorkflowLookupError
@@ -218,4 +219,4 @@ def resolve_template(client: ClientProtocol, name_or_id: str) -> dict[str, Any]:
         hint = "Available templates: " + ", ".join(repr(str(t.get("id"))) for t in templates[:8]) + "."
     else:
         hint = "This server offers no templates."
-    raise WorkflowLookupError(f"No template has the id or name {text!r}", hint=hint + " List them with %unstructured_templates")
+    raise WorkflowLookupError(f"No template has the id or name {text!r}", hint=hint + f" List them with {hints.list_templates()}")
