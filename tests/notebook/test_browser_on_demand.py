@@ -3,13 +3,14 @@ through playwright against a local engine started here: the clicks a user makes,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ._browser import T, _expect, button, choose_files, run_all_cells, wait_for_kernel
-from ._servers import WebServer, jupyter_env, notebook_copy, start_jupyter, stop_process, write_samples
+from ._servers import APP, WebServer, jupyter_env, notebook_copy, start_jupyter, start_voila, stop_process, write_samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,13 +20,23 @@ def site(engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("panel-on-demand-site")
     samples = write_samples(root, 1)
     jenv = jupyter_env(tmp_path_factory.mktemp("panel-on-demand-jupyter"), engine.url)
-    return {"root": root, "notebook": notebook_copy(root), "env": jenv, **samples}
+    return {"root": root, "notebook": notebook_copy(root), "app": notebook_copy(root, APP), "env": jenv, **samples}
 
 
 @pytest.fixture
 def lab(chromium, site) -> Iterator[WebServer]:
     root: Path = site["root"]  # type: ignore[assignment]
     server = start_jupyter("lab", root, site["env"], root.parent / "lab-on-demand.log")  # type: ignore[arg-type]
+    try:
+        yield server
+    finally:
+        stop_process(server.proc)
+
+
+@pytest.fixture
+def voila(chromium, site) -> Iterator[WebServer]:
+    root: Path = site["root"]  # type: ignore[assignment]
+    server = start_voila(root, site["app"], site["env"], root.parent / "voila-on-demand.log")  # type: ignore[arg-type]
     try:
         yield server
     finally:
@@ -92,3 +103,25 @@ def test_lab_template_then_custom_run(lab: WebServer, site, page, artifacts: Pat
     expect(panel.locator(".widget-text", has_text="Max characters").locator("input")).to_have_value("300")
     expect(panel.locator(".unb-template select")).to_be_hidden()
     expect(panel.locator(".unb-h", has_text="Results of run 2")).to_be_visible()
+
+
+def test_voila_visitor_runs_a_template(voila: WebServer, site, page, artifacts: Path):
+    """notebooks/03_class_app.ipynb served by Voila: a visitor picks a template, uploads, runs; no code hints anywhere."""
+    expect = _expect()
+    page.goto(f"{voila.base}/?token={voila.token}")
+    panel = page.locator(".unb-panel").first
+    expect(panel).to_be_visible(timeout=T)
+    panel.locator(".unb-mode button", has_text="Template").click()
+    panel.locator(".unb-template select").select_option(value="partition-and-chunk")
+    choose_files(page, panel, [site["beta"]])  # type: ignore[list-item]
+    run = button(panel, "Run")
+    expect(run).to_be_enabled(timeout=T)
+    run.click()
+    expect(panel.locator("table.unb-table").filter(has_text="job_id").locator('[data-status="COMPLETED"]').first).to_be_visible(
+        timeout=T
+    )
+    expect(panel).to_contain_text("violet hummingbird", timeout=T)
+    expect(panel).not_to_contain_text(".elements()")
+    expect(page.get_by_text(re.compile("kernel's disk|runs\\[|%unstructured"))).to_have_count(0)
+    expect(panel.locator(".unb-error")).to_have_count(0)
+    panel.screenshot(path=str(artifacts / "panel-voila-template.png"))

@@ -141,8 +141,10 @@ def test_each_mode_builds_what_the_magic_builds(fake: FakeAPI, line: str, values
 
 def test_template_mode_errors_no_templates_and_a_failed_list(fake: FakeAPI, made: Any) -> None:
     p = made()
+    assert fake.count("GET", "/api/v1/templates/") == 0  # a workflow user never waits for the templates
     fake.script("GET", "/api/v1/templates/", Reply(200, []))
     p.mode.value = "template"  # the list is loaded on first use
+    assert fake.count("GET", "/api/v1/templates/") == 1
     assert p.state.choice.templates_loaded and p.state.choice.templates == []
     assert p.error.startswith("This server offers no templates. Choose Workflow")
     assert p.run_button.disabled and p.state.status_text() == "Fix the choice above (see the error below)."
