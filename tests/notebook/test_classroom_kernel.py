@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ def test_ctrl_c_in_run_wait_is_the_same_paragraph_as_during_wait(kernel: Kernel,
     assert reply["content"]["status"] == "ok"
     msg_id = kernel.kc.execute("slow.wait()")
     kernel.listen(lambda m: m["msg_type"] == "status" and m["parent_header"].get("msg_id") == msg_id, timeout=30)
+    time.sleep(0.5)  # "busy" comes before the cell runs: press Ctrl-C once wait() is blocking, as a user would
     kernel.km.interrupt_kernel()
     got = kernel.listen(
         lambda m: (
