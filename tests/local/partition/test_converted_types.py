@@ -81,6 +81,7 @@ def test_without_libreoffice_each_file_names_the_debian_packages(
         _partition(CORPUS / relative)
 
 
+@pytest.mark.slow  # LibreOffice takes a few seconds a file
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
 @pytest.mark.parametrize(
     ("relative", "filetype", "words"),

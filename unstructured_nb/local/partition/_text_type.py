@@ -217,11 +217,13 @@ def clean_bullet(text: str) -> str:
     return BULLET_RE.sub("", text, count=1).strip()
 
 
-def classify(text: str, language: str = "eng", *, allow_list: bool = True) -> tuple[str, str]:
+def classify(text: str, language: str = "eng", *, allow_list: bool = True, allow_title: bool = True) -> tuple[str, str]:
     """Return ``(type, text)`` for a block of text, the way ``element_from_text`` does.
 
     Bulleted text becomes a ListItem with the bullet removed; then EmailAddress, Address,
     NarrativeText, Title, and UncategorizedText for what is none of these (numbers, codes, ...).
+    ``allow_title=False`` is the library's HTML rule (``derive_element_type_from_text``): only
+    headings are titles there, so short text outside them is UncategorizedText.
     """
     if allow_list and is_bulleted(text):
         return "ListItem", clean_bullet(text)
@@ -231,6 +233,6 @@ def classify(text: str, language: str = "eng", *, allow_list: bool = True) -> tu
         return "Address", text
     if is_possible_narrative_text(text, language):
         return "NarrativeText", text
-    if is_possible_title(text):
+    if allow_title and is_possible_title(text):
         return "Title", text
     return "UncategorizedText", text

@@ -3,7 +3,8 @@
 What becomes what, as in the library's HTML partitioner: ``<h1>``-``<h6>`` -> Title with
 ``category_depth`` = level - 1; ``<li>`` -> ListItem with ``category_depth`` = the number of
 enclosing lists; ``<table>`` -> Table with ``text_as_html``; the text of paragraphs, divs and
-other blocks -> the text heuristics (NarrativeText, Title, ...). Page chrome the library leaves out
+other blocks -> the text heuristics (NarrativeText, ListItem, ...; never Title: only headings
+are). Page chrome the library leaves out
 (``<head>``, ``<nav>``, ``<footer>``, scripts, styles, forms' controls) is skipped. Links and
 emphasis are kept as ``link_texts``/``link_urls`` and ``emphasized_text_contents``/``_tags``.
 """
@@ -164,7 +165,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
         elif kind == "li":
             sink.add("ListItem", body, category_depth=depth, **meta)
         else:
-            type_, clean = classify(body, language)
+            type_, clean = classify(body, language, allow_title=False)
             if clean:
                 sink.add(type_, clean, **meta)
 
