@@ -149,10 +149,11 @@ def test_markdown_structure(tmp_path: Path) -> None:
         "ListItem",
         "ListItem",
         "ListItem",
-        "UncategorizedText",
+        "CodeSnippet",  # as the library (its HTML <pre>)
         "Table",
         "NarrativeText",
     ]
+    assert elements[6]["text"] == "code block"
     assert [e["metadata"].get("category_depth") for e in elements[:6]] == [0, None, 1, 1, 1, 2]
     assert (
         elements[7]["metadata"]["text_as_html"]
