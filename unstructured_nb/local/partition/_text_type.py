@@ -185,9 +185,7 @@ def is_possible_narrative_text(text: str, language: str = "eng") -> bool:
         return False
     if under_non_alpha_ratio(text):
         return False
-    if not multi_sentence and not contains_verb(text, language):
-        return False
-    return True
+    return multi_sentence or contains_verb(text, language)
 
 
 _ENDS_IN_PUNCT = re.compile(r"[^\w\s]\Z")
@@ -206,9 +204,7 @@ def is_possible_title(text: str, title_max_word_length: int = 12) -> bool:
         return False
     if text.isnumeric():
         return False
-    if sentence_count(text, 5, stop_at=2) > 1:
-        return False
-    return True
+    return sentence_count(text, 5, stop_at=2) <= 1
 
 
 def is_bulleted(text: str) -> bool:
@@ -223,7 +219,8 @@ def classify(text: str, language: str = "eng", *, allow_list: bool = True, allow
     """Return ``(type, text)`` for a block of text, the way ``element_from_text`` does.
 
     Bulleted text becomes a ListItem with the bullet removed; then EmailAddress, Address, a
-    numbered line ("1. ..." / "1) ...") a ListItem keeping its number, NarrativeText, Title, and UncategorizedText for what is none of these (numbers, codes, ...).
+    numbered line ("1. ..." / "1) ...") a ListItem keeping its number, NarrativeText, Title, and
+    UncategorizedText for what is none of these (numbers, codes, ...).
     ``allow_title=False`` is the library's HTML rule (``derive_element_type_from_text``): only
     headings are titles there, so short text outside them is UncategorizedText.
     """

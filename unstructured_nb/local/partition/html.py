@@ -103,7 +103,7 @@ def _visible_text_estimate(text: str) -> str:
     return _ANY_TAG_RE.sub(" ", _DROP_RE.sub(" ", text))
 
 
-def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an HTML document into elements."""
     root = parse_html(text)
     if root is not None:

@@ -58,7 +58,7 @@ def _inline_text(token: Any, links: list[tuple[str, str]] | None = None, images:
     return _SPACES.sub(" ", "".join(parts)).strip()
 
 
-def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition Markdown source into elements."""
     language = detect_languages(text[:20_000])[0]
     tokens = _parser().parse(text)

@@ -30,7 +30,7 @@ _SINK_KEYS = frozenset({"filename", "filetype", "file_directory", "languages", "
 # -- JSON --------------------------------------------------------------------------------------
 
 
-def partition_json(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_json(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a JSON document into elements."""
     try:
         data = json.loads(text)
@@ -84,7 +84,7 @@ def _add_arbitrary(data: Any, sink: ElementSink) -> None:
 # -- XML ---------------------------------------------------------------------------------------
 
 
-def partition_xml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_xml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an XML document: element texts, or the raw document with ``xml_keep_tags``."""
     data = path.read_bytes()
     if settings.xml_keep_tags:
