@@ -70,7 +70,6 @@ def test_without_pandoc_the_message_says_what_to_install(monkeypatch: pytest.Mon
     [
         ("doc/python-docx-test.doc", "libreoffice-writer"),
         ("ppt/txt-text.ppt", "libreoffice-impress"),
-        ("xls/tablib-errors.xls", "libreoffice-calc"),
     ],
 )
 def test_without_libreoffice_each_file_names_the_debian_packages(
@@ -88,7 +87,6 @@ def test_without_libreoffice_each_file_names_the_debian_packages(
     [
         ("doc/python-docx-test.doc", "application/msword", "python-docx"),
         ("ppt/txt-text.ppt", "application/vnd.ms-powerpoint", "yahoo.com"),
-        ("xls/xlsx2csv-sheets.xls", "application/vnd.ms-excel", None),
     ],
 )
 def test_legacy_office_through_libreoffice(relative: str, filetype: str, words: str | None) -> None:
@@ -96,3 +94,20 @@ def test_legacy_office_through_libreoffice(relative: str, filetype: str, words: 
     assert elements and all(e["metadata"]["filetype"] == filetype for e in elements)
     if words:
         assert words in " ".join(e["text"] for e in elements)
+
+
+def test_xls_is_read_by_xlrd_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(legacy_office, "soffice_binary", lambda: None)
+    elements = _partition(CORPUS / "xls" / "xlsx2csv-sheets.xls")
+    assert elements[0]["metadata"]["page_name"] == "Реестр"  # the first sheet's (Cyrillic) name
+    assert {e["metadata"]["page_number"] for e in elements} == {1, 2}  # as the library
+    assert all(e["metadata"]["filetype"] == "application/vnd.ms-excel" for e in elements)
+    dates = _partition(CORPUS / "xls" / "tablib-dates.xls")
+    assert "2015-04-12 00:00:00" in " ".join(e["text"] for e in dates)  # a date cell, as pandas shows it
+
+
+def test_corrupt_xls_is_one_clear_message(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0 not a workbook" * 20)
+    with pytest.raises(FileProcessingError, match=r"bad\.xls is not a readable Excel 97-2003 workbook"):
+        _partition(bad)

@@ -49,7 +49,7 @@ _FORMATS: dict[str, _Format] = {
     ".org": _Format("pandoc", "partition_pandoc", "bytes"),
     ".doc": _Format("legacy_office", "partition_legacy", "bytes"),
     ".ppt": _Format("legacy_office", "partition_legacy", "bytes"),
-    ".xls": _Format("legacy_office", "partition_legacy", "bytes"),
+    ".xls": _Format("xlsx", "partition_xls", "bytes"),
 }
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})

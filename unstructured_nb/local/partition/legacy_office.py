@@ -1,4 +1,6 @@
-"""Legacy Office files (.doc, .ppt, .xls): converted by LibreOffice to .docx/.pptx/.xlsx, then partitioned as those.
+"""Legacy Office files (.doc, .ppt): converted by LibreOffice to .docx/.pptx, then partitioned as those.
+
+(.xls is read directly by xlrd, in xlsx.py, as the library's pandas does; .xls stays convertible here.)
 
 As the library does (``soffice --headless --convert-to``). LibreOffice is a Debian package, not a
 Python one: without ``soffice`` on PATH each such file fails with a message naming what to
