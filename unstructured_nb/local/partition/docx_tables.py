@@ -8,7 +8,10 @@ from ._ooxml import W as _W
 
 
 def table_text_and_html(tbl: Any) -> tuple[str, str] | None:
-    """(text, ``<table>`` HTML) of a Word table, merged cells as spans; None when it is empty."""
+    """(text, ``<table>`` HTML) of a Word table, merged cells as spans; None when it has no cells.
+
+    A table whose cells are all empty is still a Table (text "", its empty grid as HTML), as in the
+    library: a form's blank table is part of the document's structure."""
     from ..chunking import format_td  # the library's cell formatting
 
     grid: list[list[tuple[str, object]]] = []
@@ -40,7 +43,7 @@ def table_text_and_html(tbl: Any) -> tuple[str, str] | None:
                 row.append((text, key))
             col += span
         grid.append(row)
-    if not any(text for row in grid for text, _ in row):
+    if not any(row for row in grid):
         return None
     spans = _collapse_spans(grid)
     html_rows = "".join("<tr>" + "".join(format_td(t, c, r) for t, c, r in row) + "</tr>" for row in spans)

@@ -21,20 +21,68 @@ from ._text_type import (
 )
 
 
-def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an Excel workbook, one page per sheet."""
     check_zip(path, sink.filename, ".xlsx")
     with gc_paused():  # a sheet's rows: many small lists, no cycles (see gc_paused)
         return _partition_xlsx(path, sink, settings)
 
 
-def _partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_xls(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
+    """Partition an Excel 97-2003 workbook (.xls), read by xlrd: what the library's pandas uses for .xls."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except (xlrd.XLRDError, ValueError, OSError, AssertionError, IndexError, KeyError) as exc:
+        raise FileProcessingError(
+            f"{sink.filename} is not a readable Excel 97-2003 workbook ({type(exc).__name__}: {str(exc)[:120]}); "
+            "check that it is not corrupt or password-protected, or save it as .xlsx"
+        ) from None
+    try:
+        sheets = []
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            rows = (
+                (number, [_xls_cell(cell, book.datemode) for cell in sheet.row(number - 1)])
+                for number in range(1, sheet.nrows + 1)
+            )
+            sheets.append((sheet.name, _blocks(rows)))
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    with gc_paused():
+        return _partition_sheets(sheets, sink, settings)
+
+
+def _xls_cell(cell: Any, datemode: int) -> str:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return str(xlrd.xldate_as_datetime(cell.value, datemode))
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return _cell_text(cell.value)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "True" if cell.value else "False"
+    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
+    return _cell_text(cell.value)
+
+
+def _partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     try:
         sheets = _read_sheets_fast(path)
     except FileProcessingError:
         raise
     except Exception:
         sheets = _read_sheets_openpyxl(path, sink.filename)
+    return _partition_sheets(sheets, sink, settings)
+
+
+def _partition_sheets(
+    sheets: list[tuple[str, list[list[list[str]]]]], sink: ElementSink, settings: PartitionSettings
+) -> list[dict[str, Any]]:
     language = "eng"
     for number, (name, blocks) in enumerate(sheets, start=1):
         if number == 1:
