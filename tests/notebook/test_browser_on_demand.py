@@ -95,6 +95,8 @@ def test_lab_template_then_custom_run(lab: WebServer, site, page, artifacts: Pat
 
     # the choice lives in the kernel: a reload of the page draws the same mode and values
     page.keyboard.press("Control+s")
+    # reload only once the save is done (under load it can take seconds; a reload before it reads the old file)
+    expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0, timeout=T)
     page.reload()
     wait_for_kernel(page)
     panel = page.locator(".jp-OutputArea-output .unb-panel").first

@@ -24,7 +24,7 @@ from ..embedders import DEFAULT_MODELS, LOCAL_SUBTYPE, MODELS, PLATFORM_SUBTYPES
 from ..errors import UsageError, WorkflowLookupError
 from ..models import WorkflowNode
 
-__all__ = ["CHUNKERS", "STRATEGIES", "JobSpec", "load_nodes", "nodes_from_options", "resolve_template"]
+__all__ = ["CHUNKERS", "STRATEGIES", "JobSpec", "job_options", "load_nodes", "nodes_from_options", "resolve_template"]
 
 STRATEGIES = ("fast", "hi_res", "auto", "vlm", "ocr_only")
 CHUNKERS = ("by_title", "by_character", "by_page", "by_similarity")
@@ -160,6 +160,26 @@ def nodes_from_options(
             )
         nodes.append(node)
     return nodes
+
+
+def job_options(args: Any, **given: Any) -> dict[str, Any]:
+    """The ``start_job`` keywords of parsed ``--template``/``--nodes``/``--strategy``/``--chunk``/
+    ``--max-characters``/``--new-after``/``--overlap``/``--embed``/``--embed-model`` flags, the magic's
+    and the terminal's alike (``given`` replaces a value the caller has resolved itself); flags not
+    given are left out."""
+    embed: str | bool | None = args.embed_model or (True if args.embed else None)
+    options = {
+        "template": args.template,
+        "nodes": args.nodes,
+        "strategy": args.strategy,
+        "chunk": args.chunk,
+        "max_characters": args.max_characters,
+        "new_after_n_chars": args.new_after,
+        "overlap": args.overlap,
+        "embed": embed,
+        **given,
+    }
+    return {k: v for k, v in options.items() if v is not None}
 
 
 def load_nodes(source: str | os.PathLike[str] | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
