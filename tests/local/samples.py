@@ -11,7 +11,10 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 
-TEXT = "Quarterly report\n\nRevenue grew in every region this quarter. The board approved the budget.\n\n- first point\n- second point\n"
+TEXT = (
+    "Quarterly report\n\nRevenue grew in every region this quarter. The board approved the budget.\n\n"
+    "- first point\n- second point\n"
+)
 
 
 def txt() -> bytes:
@@ -19,7 +22,10 @@ def txt() -> bytes:
 
 
 def md() -> bytes:
-    return b"# Quarterly report\n\nRevenue grew in every region this quarter.\n\n## Details\n\n- first point\n- second point\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    return (
+        b"# Quarterly report\n\nRevenue grew in every region this quarter.\n\n## Details\n\n"
+        b"- first point\n- second point\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
 
 
 def html() -> bytes:
