@@ -11,6 +11,7 @@ from typing import Any
 from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
 from ..errors import LocalEngineError
 from .discovery import default_data_dir, resolve_data_dir, stop_local_engine
+from .private_files import PRIVATE_UMASK
 
 __all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
 
@@ -61,6 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # imported here, not at the top: FastAPI, uvicorn and the partitioners load only to serve
     from .http_server import build_server, open_engine, url_for
 
+    os.umask(PRIVATE_UMASK)  # this process is the engine: nothing it writes is for other users
     api_key = args.api_key or os.environ.get(ENV_SERVER_KEY) or None
     if args.workers is not None and args.workers < 1:
         print("unstructured-nb serve: --workers must be at least 1.", file=sys.stderr)

@@ -27,6 +27,7 @@ import httpx
 
 from ..config import ENV_DATA_DIR, ENV_KEY, ENV_SERVER_KEY, ENV_URL
 from ..errors import LocalEngineError
+from .private_files import make_private_dir, open_private
 from .state_file import EngineState, read_state, remove_state
 
 __all__ = [
@@ -178,12 +179,12 @@ def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> Share
         _announce(engine)
         return engine
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path)
     except OSError as exc:
         raise LocalEngineError(
             f"Cannot create the local engine's data dir {path}: {exc}.", hint=f"Set {ENV_DATA_DIR} to a writable folder."
         ) from None
-    with open(path / SPAWN_LOCK, "a+") as lock:
+    with open_private(path / SPAWN_LOCK) as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one kernel spawns; the others wait here, then reuse it
         try:
             state = read_state(path)
@@ -207,7 +208,7 @@ def _spawn(path: Path, stale: EngineState | None) -> SharedEngine:
     log_path = path / LOG_FILE
     env = dict(os.environ)
     env.pop(ENV_SERVER_KEY, None)  # a discovered engine is loopback-only and keyless
-    with open(log_path, "ab") as log:
+    with open_private(log_path) as log:
         log.write(f"\n--- starting the local engine at {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
         log.flush()
         proc = subprocess.Popen(

@@ -5,7 +5,8 @@ returns an :class:`~unstructured_nb.local.EngineServer` (an engine and its HTTP 
 running in this process); discovery describes another process's engine as a
 :class:`~.discovery.SharedEngine`.
 
-The data dir holds ``engine.db`` (SQLite), ``jobs/<job id>/inputs|outputs`` (bytes),
+The data dir is 0700 and every file in it 0600 (:mod:`.private_files`). It holds
+``engine.db`` (SQLite), ``jobs/<job id>/inputs|outputs`` (bytes),
 ``engine.lock`` (held for the engine's lifetime: two engines on one data dir would fail
 each other's jobs on restart), and, for engines started from the command line,
 ``engine.json`` (url and pid, read by :mod:`.discovery`) and ``engine.log``.
@@ -14,6 +15,7 @@ each other's jobs on restart), and, for engines started from the command line,
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import sqlite3
 import uuid
@@ -26,6 +28,7 @@ from .jobs import JobManager
 from .limits import DEFAULT_MAX_UPLOAD_BYTES
 from .nodes import prepare_nodes
 from .on_demand import OnDemandQueue
+from .private_files import make_private_dir, open_private, tighten_tree
 from .state_file import EngineState, read_state, remove_state, write_state
 from .store import Store
 
@@ -95,8 +98,11 @@ class Engine:
 
     def open(self) -> Engine:
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            (self.data_dir / "jobs").mkdir(exist_ok=True)
+            make_private_dir(self.data_dir)
+            tighten_tree(self.data_dir)  # a data dir written before files were private
+            make_private_dir(self.data_dir / "jobs")
+            # SQLite gives its -wal and -shm files the database file's mode: create it 0600 first
+            open_private(self.data_dir / "engine.db").close()
         except OSError as exc:
             raise LocalEngineError(
                 f"Cannot create the local engine's data dir {self.data_dir}: {exc}.", hint="Choose another --data-dir."
@@ -137,7 +143,7 @@ class Engine:
 
     def _acquire_lock(self) -> None:
         try:
-            fh = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115  # held (and locked) until close()
+            fh = io.TextIOWrapper(open_private(self.data_dir / LOCK_FILE, "ab+"))  # held (and locked) until close()
         except OSError as exc:
             raise LocalEngineError(
                 f"The local engine cannot write in its data dir {self.data_dir}: {exc.strerror or exc}.",

@@ -1,6 +1,6 @@
 """The state file ``engine.json``: how an engine started from the command line tells discovery where it answers.
 
-The engine writes it once it listens (atomically: a reader sees the whole file or none)
+The engine writes it once it listens (atomically, 0600: a reader sees the whole file or none)
 and removes it when it stops; discovery reads it, and removes a stale one. A file that
 does not parse is treated as absent.
 """
@@ -11,6 +11,8 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from .private_files import check_private
 
 __all__ = ["STATE_FILE", "EngineState", "read_state", "remove_state", "write_state"]
 
@@ -28,7 +30,13 @@ class EngineState:
 
 
 def read_state(data_dir: str | os.PathLike[str]) -> EngineState | None:
-    """The state file of ``data_dir``'s engine, or None (absent, unreadable or not a state file)."""
+    """The state file of ``data_dir``'s engine, or None (absent, unreadable or not a state file).
+
+    Raises :class:`~unstructured_nb.errors.LocalEngineError` for a state file or data dir
+    that another user owns or can write (a forged engine could be recorded in it).
+    """
+    check_private(Path(data_dir), directory=True)
+    check_private(Path(data_dir) / STATE_FILE, directory=False)
     try:
         data = json.loads((Path(data_dir) / STATE_FILE).read_text())
     except (OSError, ValueError):
@@ -48,8 +56,17 @@ def read_state(data_dir: str | os.PathLike[str]) -> EngineState | None:
 def write_state(data_dir: Path, state: EngineState) -> None:
     target = data_dir / STATE_FILE
     tmp = target.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(state)))
-    os.replace(tmp, target)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps(asdict(state)))
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
 
 
 def remove_state(data_dir: Path, *, pid: int | None = None) -> None:

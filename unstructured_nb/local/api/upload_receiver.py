@@ -20,6 +20,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
 from ..limits import DRAIN_LIMIT, MAX_FIELD_BYTES, MAX_FILES
+from ..private_files import make_private_dir, open_private
 from .errors import ApiError
 
 __all__ = ["FILE_FIELDS", "ReceivedFile", "Upload", "receive_files"]
@@ -141,10 +142,10 @@ class _Receiver:
             raw = filename.decode("utf-8", "replace") if filename is not None else None
             shown = _display_name(raw, len(files))
             file_id = str(uuid.uuid4())
-            self._dest_dir.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self._dest_dir)
             self._current = ReceivedFile(file_id=file_id, name=shown, path=self._dest_dir / f"{file_id}{_safe_extension(shown)}")
             files.append(self._current)
-            self._fh = open(self._current.path, "wb")  # noqa: SIM115  # closed at the part's end or by discard()
+            self._fh = open_private(self._current.path, "wb")  # closed at the part's end or by discard()
         elif filename is None and name:
             self._field_name, self._field_buf = name, bytearray()
         # any other part (an unknown file field) is read past

@@ -7,6 +7,7 @@ import os
 import signal
 from multiprocessing.connection import Connection
 
+from ..private_files import PRIVATE_UMASK
 from .execute import process_file
 from .messages import Failed, FileTask, Succeeded
 
@@ -48,4 +49,5 @@ def serve_tasks(conn: Connection) -> None:
 def main(argv: list[str]) -> None:
     """``python -m unstructured_nb.local.worker FD [PARENT_PID]``: FD is this end of the pool's socketpair."""
     die_with_parent(int(argv[2]) if len(argv) > 2 else None)
+    os.umask(PRIVATE_UMASK)  # outputs are the user's documents too
     serve_tasks(Connection(int(argv[1])))
