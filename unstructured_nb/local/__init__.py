@@ -83,7 +83,7 @@ def serve(
     from .discovery import default_data_dir
     from .http_server import ServerThread, build_server, open_engine, url_for
 
-    engine, sock = open_engine(
+    engine, socks = open_engine(
         host,
         port,
         data_dir or default_data_dir(),
@@ -94,12 +94,12 @@ def serve(
         on_demand_limits=on_demand_limits,
     )
     try:
-        url = url_for(sock)
+        url = url_for(socks[0])
         engine.url = url
-        thread = ServerThread(build_server(engine), sock)
+        thread = ServerThread(build_server(engine), socks)
         thread.start()
     except BaseException:
         engine.close()
-        sock.close()
+        socks[0].close()
         raise
     return EngineServer(engine, thread, url)

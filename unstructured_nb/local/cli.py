@@ -35,6 +35,12 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help=f"require this key in the unstructured-api-key header (or set {ENV_SERVER_KEY}, which keeps it out of `ps`)",
     )
+    p.add_argument(
+        "--socket-only",
+        action="store_true",
+        help="listen only on the data dir's Unix socket (reachable by this user only, not by web pages); "
+        "what notebooks start when no API URL is set",
+    )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
     p.add_argument("--max-upload-mb", type=float, default=100.0, help="largest accepted file, in MB (default 100)")
     p.add_argument(
@@ -71,7 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("unstructured-nb serve: --max-upload-mb must be positive.", file=sys.stderr)
         return 2
     try:
-        engine, sock = open_engine(
+        engine, socks = open_engine(
             args.host,
             args.port,
             args.data_dir or default_data_dir(),
@@ -79,14 +85,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers=args.workers,
             max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
             file_delay=max(0.0, args.file_delay),
+            tcp=not args.socket_only,
+            unix=True,  # discovery always talks to an engine through its socket, and checks who listens
         )
     except LocalEngineError as exc:
         print(f"unstructured-nb serve: {exc}", file=sys.stderr)
         return 1
     try:
-        url = url_for(sock)
+        url = url_for(socks[0])
         server = build_server(engine)
-        engine.write_state_file(url)
+        engine.write_state_file(url, socket=str(socks[-1].getsockname()))
+        if args.socket_only:
+            url = f"{socks[-1].getsockname()} (a Unix socket)"
         auth = " (API key required)" if api_key else ""
         delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
         workers = f"{engine.workers} worker{'s' if engine.workers != 1 else ''}"
@@ -99,12 +109,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # turn that into an exception so the engine below still closes (workers, state file, lock).
         signal.signal(signal.SIGTERM, _raise_exit)
         try:
-            server.run(sockets=[sock])
+            server.run(sockets=socks)
         except (KeyboardInterrupt, SystemExit):
             pass
     finally:
         engine.close()
-        sock.close()
+        for sock in socks:
+            sock.close()
     print("unstructured-nb: local engine stopped.", flush=True)
     return 0
 

@@ -31,6 +31,7 @@ from .on_demand import OnDemandQueue
 from .private_files import make_private_dir, open_private, tighten_tree
 from .state_file import EngineState, read_state, remove_state, write_state
 from .store import Store
+from .unix_socket import remove_socket
 
 __all__ = ["LOCK_FILE", "SEED_WORKFLOWS", "Engine"]
 
@@ -77,6 +78,7 @@ class Engine:
         self._jobs: JobManager | None = None
         self._lock_fh: IO[str] | None = None
         self._wrote_state = False
+        self._socket: str | None = None
         self.url: str | None = None  # where it is served, once it is
 
     def __repr__(self) -> str:  # never the key
@@ -173,13 +175,17 @@ class Engine:
 
     # -- state file (engines that discovery can find) ------------------------------------
 
-    def write_state_file(self, url: str) -> None:
+    def write_state_file(self, url: str, socket: str | None = None) -> None:
         """Record where this engine answers, for :mod:`.discovery` (engines started from the command line)."""
         self.url = url
-        write_state(self.data_dir, EngineState(url=url, pid=os.getpid(), data_dir=str(self.data_dir), auth=bool(self.api_key)))
+        self._socket = socket
+        state = EngineState(url=url, pid=os.getpid(), data_dir=str(self.data_dir), auth=bool(self.api_key), socket=socket)
+        write_state(self.data_dir, state)
         self._wrote_state = True
 
     def remove_state_file(self) -> None:
         if self._wrote_state:
             remove_state(self.data_dir, pid=os.getpid())
             self._wrote_state = False
+            if self._socket:
+                remove_socket(Path(self._socket))

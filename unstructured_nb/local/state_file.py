@@ -7,16 +7,32 @@ does not parse is treated as absent.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .private_files import check_private
 
-__all__ = ["STATE_FILE", "EngineState", "read_state", "remove_state", "write_state"]
+__all__ = ["SOCKET_FILE", "STATE_FILE", "UNIX_URL", "EngineState", "read_state", "remove_state", "socket_path", "write_state"]
 
 STATE_FILE = "engine.json"
+#: The URL of an engine reached through its Unix socket (the host is what the Host header says).
+UNIX_URL = "http://localhost"
+SOCKET_FILE = "engine.sock"
+# sun_path holds 108 bytes: a longer data dir gets its socket in a private folder of /tmp
+_MAX_SOCKET_PATH = 100
+
+
+def socket_path(data_dir: Path) -> Path:
+    """Where the engine of ``data_dir`` listens (a Unix socket): in the data dir, or /tmp/unstructured_nb-UID/ if too long."""
+    path = Path(data_dir) / SOCKET_FILE
+    if len(os.fsencode(path)) <= _MAX_SOCKET_PATH:
+        return path
+    digest = hashlib.sha256(os.fsencode(Path(data_dir))).hexdigest()[:24]
+    return Path(tempfile.gettempdir()) / f"unstructured_nb-{os.geteuid()}" / f"{digest}.sock"
 
 
 @dataclass(frozen=True)
@@ -27,6 +43,7 @@ class EngineState:
     pid: int | None
     data_dir: str | None = None
     auth: bool = False
+    socket: str | None = None  # the Unix socket that discovery and the notebook's clients use
 
 
 def read_state(data_dir: str | os.PathLike[str]) -> EngineState | None:
@@ -45,11 +62,13 @@ def read_state(data_dir: str | os.PathLike[str]) -> EngineState | None:
         return None
     pid = data.get("pid")
     recorded_dir = data.get("data_dir")
+    sock = data.get("socket")
     return EngineState(
         url=str(data["url"]),
         pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
         data_dir=recorded_dir if isinstance(recorded_dir, str) else None,
         auth=bool(data.get("auth")),
+        socket=sock if isinstance(sock, str) and sock else None,
     )
 
 
