@@ -23,7 +23,11 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="run the local engine (an offline Workflow API server) in the foreground",
         description="Run the local engine: a server speaking the Unstructured Platform's Workflow API, processing files offline.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others need --api-key)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=f"address to listen on (default 127.0.0.1; others need {ENV_SERVER_KEY} or --api-key-file)",
+    )
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument(
         "--data-dir",
@@ -31,10 +35,13 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"where workflows, jobs and outputs live (default: ${ENV_DATA_DIR} or ~/.local/share/unstructured_nb)",
     )
     p.add_argument(
-        "--api-key",
+        "--api-key-file",
         default=None,
-        help=f"require this key in the unstructured-api-key header (or set {ENV_SERVER_KEY}, which keeps it out of `ps`)",
+        metavar="PATH",
+        help=f"require the key in this file (first line) in the unstructured-api-key header; or set {ENV_SERVER_KEY}",
     )
+    # a key on the command line is readable by every user of the machine (ps, /proc/PID/cmdline): refused
+    p.add_argument("--api-key", default=None, help=argparse.SUPPRESS)
     p.add_argument(
         "--socket-only",
         action="store_true",
@@ -69,7 +76,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .http_server import build_server, open_engine, url_for
 
     os.umask(PRIVATE_UMASK)  # this process is the engine: nothing it writes is for other users
-    api_key = args.api_key or os.environ.get(ENV_SERVER_KEY) or None
+    if args.api_key is not None:
+        print(
+            "unstructured-nb serve: refusing --api-key: a key on the command line is readable by every user of this "
+            f"machine (ps, /proc/PID/cmdline). Set {ENV_SERVER_KEY} or pass --api-key-file PATH (a file only you can read).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        api_key = _read_key_file(args.api_key_file) if args.api_key_file else os.environ.get(ENV_SERVER_KEY) or None
+    except OSError as exc:
+        print(
+            f"unstructured-nb serve: cannot read the --api-key-file {args.api_key_file}: {exc.strerror or exc}.", file=sys.stderr
+        )
+        return 2
     if args.workers is not None and args.workers < 1:
         print("unstructured-nb serve: --workers must be at least 1.", file=sys.stderr)
         return 2
@@ -118,6 +138,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             sock.close()
     print("unstructured-nb: local engine stopped.", flush=True)
     return 0
+
+
+def _read_key_file(path: str) -> str | None:
+    with open(path, encoding="utf-8") as fh:
+        return fh.readline().strip() or None
 
 
 def _raise_exit(_signum: int, _frame: Any) -> None:

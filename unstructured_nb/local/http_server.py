@@ -39,7 +39,8 @@ def _check_host(host: str, api_key: str | None) -> None:
         raise LocalEngineError(
             f"Refusing to serve on {host} without an API key: "
             "anyone who can reach this machine could run jobs and read your files.",
-            hint=f"Pass --api-key (or set {ENV_SERVER_KEY}), or serve on 127.0.0.1.",
+            hint=f"Set {ENV_SERVER_KEY} or pass --api-key-file PATH (a key on the command line is visible in `ps`), "
+            "or serve on 127.0.0.1.",
         )
 
 
