@@ -11,6 +11,7 @@ from typing import Any
 from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
 from ..errors import LocalEngineError
 from .discovery import default_data_dir, resolve_data_dir, stop_local_engine
+from .limits import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MEMORY_MB, ENV_FILE_TIMEOUT, ENV_WORKER_MEMORY_MB, WorkerLimits
 from .private_files import PRIVATE_UMASK
 
 __all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
@@ -49,6 +50,19 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         "what notebooks start when no API URL is set",
     )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
+    p.add_argument(
+        "--file-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"stop a file that takes longer than this (default {DEFAULT_FILE_TIMEOUT:g}, or ${ENV_FILE_TIMEOUT}; 0: no limit)",
+    )
+    p.add_argument(
+        "--worker-memory-mb",
+        type=int,
+        default=None,
+        help=f"address space of each worker, MB (default {DEFAULT_WORKER_MEMORY_MB}, or ${ENV_WORKER_MEMORY_MB}; 0: no limit)",
+    )
     p.add_argument("--max-upload-mb", type=float, default=100.0, help="largest accepted file, in MB (default 100)")
     p.add_argument(
         "--file-delay",
@@ -105,6 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers=args.workers,
             max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
             file_delay=max(0.0, args.file_delay),
+            worker_limits=_worker_limits(args),
             tcp=not args.socket_only,
             unix=True,  # discovery always talks to an engine through its socket, and checks who listens
         )
@@ -138,6 +153,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             sock.close()
     print("unstructured-nb: local engine stopped.", flush=True)
     return 0
+
+
+def _worker_limits(args: argparse.Namespace) -> WorkerLimits:
+    env = WorkerLimits.from_env()
+    return WorkerLimits(
+        file_timeout=max(0.0, args.file_timeout) if args.file_timeout is not None else env.file_timeout,
+        memory_mb=max(0, args.worker_memory_mb) if args.worker_memory_mb is not None else env.memory_mb,
+    )
 
 
 def _read_key_file(path: str) -> str | None:

@@ -25,7 +25,7 @@ from typing import IO, Any
 from ..errors import LocalEngineError
 from ..quotas import OnDemandLimits
 from .jobs import JobManager
-from .limits import DEFAULT_MAX_UPLOAD_BYTES
+from .limits import DEFAULT_MAX_UPLOAD_BYTES, WorkerLimits
 from .nodes import prepare_nodes
 from .on_demand import OnDemandQueue
 from .private_files import make_private_dir, open_private, tighten_tree
@@ -65,7 +65,9 @@ class Engine:
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         file_delay: float = 0.0,
         on_demand_limits: OnDemandLimits | None = None,
+        worker_limits: WorkerLimits | None = None,
     ) -> None:
+        self.worker_limits = worker_limits or WorkerLimits.from_env()
         self.on_demand = OnDemandQueue(on_demand_limits)
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.api_key = api_key or None
@@ -120,7 +122,12 @@ class Engine:
                     hint="Move the data dir aside (your outputs are under its jobs/ folder) or pass another --data-dir.",
                 ) from None
             self._jobs = JobManager(
-                self._store, self.data_dir, self.workers, file_delay=self.file_delay, on_demand=self.on_demand
+                self._store,
+                self.data_dir,
+                self.workers,
+                file_delay=self.file_delay,
+                on_demand=self.on_demand,
+                worker_limits=self.worker_limits,
             )
             self._jobs.start()
         except BaseException:

@@ -18,6 +18,7 @@ from ..errors import LocalEngineError
 from ..quotas import OnDemandLimits
 from .api import create_app
 from .engine import Engine
+from .limits import WorkerLimits
 from .state_file import UNIX_URL, socket_path
 from .unix_socket import bind_unix, peer_credentials
 
@@ -73,6 +74,7 @@ def open_engine(
     max_upload_bytes: int,
     file_delay: float,
     on_demand_limits: OnDemandLimits | None = None,
+    worker_limits: WorkerLimits | None = None,
     tcp: bool = True,
     unix: bool = False,
 ) -> tuple[Engine, list[socket.socket]]:
@@ -91,6 +93,7 @@ def open_engine(
         max_upload_bytes=max_upload_bytes,
         file_delay=file_delay,
         on_demand_limits=on_demand_limits,
+        worker_limits=worker_limits,
     )
     socks = [_bind(host, port)] if tcp else []
     try:
