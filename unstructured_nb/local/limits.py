@@ -12,8 +12,11 @@ __all__ = [
     "DRAIN_LIMIT",
     "ENV_FILE_TIMEOUT",
     "ENV_WORKER_MEMORY_MB",
+    "MAX_FIELDS",
+    "MAX_FIELDS_TOTAL_BYTES",
     "MAX_FIELD_BYTES",
     "MAX_FILES",
+    "MAX_JSON_BYTES",
     "WorkerLimits",
 ]
 
@@ -56,5 +59,10 @@ DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 MAX_FILES = 1000
 #: Non-file form fields (``request_data``) are small JSON.
 MAX_FIELD_BYTES = 1024 * 1024
+#: Non-file form fields in one body, and their bytes together.
+MAX_FIELDS = 32
+MAX_FIELDS_TOTAL_BYTES = 2 * 1024 * 1024
+#: A JSON (or any non-multipart) request body: workflows and settings are small.
+MAX_JSON_BYTES = 1024 * 1024
 #: After a 413 the rest of the body is read (and dropped), at most this much, so the client sees the answer.
 DRAIN_LIMIT = 4 * 1024**3

@@ -84,7 +84,7 @@ def test_refusals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(upload_receiver, "MAX_FILES", 2)
     ctype, body = _body([("input_files", (f"{i}.txt", b"x")) for i in range(3)])
     err = _refused(ctype, Stream(body), tmp_path)
-    assert err.status_code == 400 and "at most 2" in err.detail
+    assert err.status_code == 413 and "at most 2" in err.detail
     monkeypatch.setattr(upload_receiver, "MAX_FIELD_BYTES", 10)
     ctype, body = _body([("input_files", ("a.txt", b"x"))], data={"request_data": "y" * 11})
     assert _refused(ctype, Stream(body), tmp_path).status_code == 413

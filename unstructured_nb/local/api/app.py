@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from ..engine import Engine
 from . import health, jobs, templates, workflows
 from .auth import ApiKeyMiddleware
+from .body_limit import BodyLimit
 from .errors import ApiError, api_error_handler, internal_error_handler
 from .origin_guard import OriginGuard
 
@@ -27,6 +28,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.engine = engine
     if engine.api_key:
         app.add_middleware(ApiKeyMiddleware, api_key=engine.api_key)
+    app.add_middleware(BodyLimit)
     # added last, so it runs first: a web page's request is refused before the key is even looked at
     app.add_middleware(OriginGuard, check_host=not engine.api_key)
     app.add_exception_handler(ApiError, api_error_handler)
