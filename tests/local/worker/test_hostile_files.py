@@ -101,3 +101,20 @@ def test_hostile_files_fail_alone_and_other_jobs_complete(tmp_path: Path) -> Non
     flood_failed = "flood.html" in text and "limit of" in text
     if flood_failed:  # the markup is still slow to partition: the time limit stopped it, with its remedy
         assert "--file-timeout" in text
+
+
+@pytest.mark.engine
+@pytest.mark.slow
+def test_a_file_past_the_memory_limit_fails_with_the_limit_and_a_fresh_worker_goes_on(tmp_path: Path) -> None:
+    limits = WorkerLimits(file_timeout=120, memory_mb=300)
+    engine = serve(data_dir=tmp_path / "data", workers=1, worker_limits=limits, max_upload_bytes=100 * 1024**2)
+    with engine as srv, httpx.Client(base_url=srv.url, timeout=60) as http:
+        wf = workflow_id(http)
+        big = (("word " * 20 + "\n\n") * 250_000).encode()  # 25 MB of paragraphs: far more than 300 MB as elements
+        hungry = run(http, wf, [("big.txt", big)]).json()["id"]
+        after = run(http, wf, [("note.txt", sample(".txt"))]).json()["id"]
+        assert wait_job(http, hungry, timeout=150)["status"] == "FAILED"
+        (failed,) = http.get(f"/api/v1/jobs/{hungry}/failed-files").json()["failed_files"]
+        assert "more memory than the local engine allows one worker (300 MB)" in failed["error"]
+        assert "--worker-memory-mb" in failed["error"]
+        assert wait_job(http, after, timeout=60)["status"] == "COMPLETED"

@@ -52,7 +52,7 @@ def serve_tasks(conn: Connection, memory_mb: int = 0) -> None:
             result = Failed(0, f"The local engine could not read this file: {type(exc).__name__}: {exc}")
         if result is None:  # out of memory: report it, then exit (the heap may be in pieces; a fresh worker follows)
             try:
-                conn.send(Failed(0, memory_message(memory_mb)))
+                conn.send(Failed(0, memory_message(memory_mb), worker_exits=True))
             finally:
                 os._exit(OUT_OF_MEMORY_EXIT)
         try:

@@ -70,6 +70,7 @@ class Failed:
     node_index: int
     error: str
     warnings: tuple[str, ...] = ()
+    worker_exits: bool = False  # the worker exits after sending this (out of memory): the pool starts a fresh one
 
 
 @dataclass(frozen=True)

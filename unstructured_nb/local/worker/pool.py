@@ -175,6 +175,8 @@ class WorkerPool:
             try:
                 while True:
                     reply = worker.recv()
+                    if isinstance(reply, Failed) and reply.worker_exits:
+                        worker.discard()  # it is exiting: the next file must not be sent to it
                     if isinstance(reply, (Succeeded, Failed)):
                         return reply
                     self._handler.progress(task, reply)
