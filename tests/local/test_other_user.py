@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import time
 import uuid
@@ -21,6 +22,8 @@ import pytest
 
 from unstructured_nb.client import Client
 from unstructured_nb.local.discovery import ensure_local_engine, stop_local_engine
+
+from .engine_http import process_alive
 
 pytestmark = [pytest.mark.engine, pytest.mark.slow]
 
@@ -159,5 +162,42 @@ def test_the_engine_drops_another_users_connection_even_through_open_modes(other
     finally:
         if data_dir.exists():
             os.chmod(data_dir, 0o700)
+        stop_local_engine(data_dir)
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+BIND = r"""
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.bind(sys.argv[1])
+    s.listen(1)
+    print("BOUND")
+except OSError as exc:
+    print(f"bind refused: {exc.strerror}")
+"""
+
+
+def test_after_kill_9_another_user_cannot_stand_in_for_the_engine(other_user: str) -> None:
+    shared = Path(f"/tmp/unb-multiuser-{uuid.uuid4().hex[:8]}")
+    shared.mkdir()
+    os.chmod(shared, 0o755)
+    data_dir = shared / "data"
+    try:
+        first = ensure_local_engine(data_dir)
+        assert first.pid and first.socket
+        os.kill(first.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while process_alive(first.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (data_dir / "engine.json").exists()  # the stale state stays, but it is 0600 in a 0700 dir
+        uid = int(subprocess.run(["id", "-u", other_user], capture_output=True, text=True, check=True).stdout)
+        cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "/usr/bin/python3", "-c", BIND]
+        for target in (first.socket, str(data_dir / "fake.sock")):
+            out = subprocess.run([*cmd, target], capture_output=True, text=True, timeout=30).stdout
+            assert "BOUND" not in out and "Permission denied" in out, out
+        second = ensure_local_engine(data_dir)  # the next call starts a fresh engine on the same socket
+        assert second.pid != first.pid and second.socket == first.socket
+    finally:
         stop_local_engine(data_dir)
         shutil.rmtree(shared, ignore_errors=True)
