@@ -93,7 +93,10 @@ def test_text_lines_without_blank_lines_are_separate_elements(tmp_path: Path) ->
 
 
 def test_wrapped_paragraphs_are_joined_and_long_ones_split(tmp_path: Path) -> None:
-    wrapped = "This paragraph was wrapped\nat a fixed width by an editor\nand should come back as one element.\n\nNext one is here and it is fine.\n"
+    wrapped = (
+        "This paragraph was wrapped\nat a fixed width by an editor\nand should come back as one element.\n\n"
+        "Next one is here and it is fine.\n"
+    )
     elements = partition(write(tmp_path, "wrapped.txt", wrapped))
     assert elements[0]["text"] == "This paragraph was wrapped at a fixed width by an editor and should come back as one element."
     long_paragraph = " ".join(["The company reported strong results for the year."] * 80)
@@ -139,7 +142,8 @@ def test_markdown_structure(tmp_path: Path) -> None:
     md = (
         "# Guide\n\nIntro paragraph that explains what the guide is about.\n\n## Steps\n\n"
         "- install the package\n- run the command\n  - with a nested option\n\n"
-        "```\ncode block\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nSee [the docs](https://example.com/docs) for more information.\n"
+        "```\ncode block\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "See [the docs](https://example.com/docs) for more information.\n"
     )
     elements = partition(write(tmp_path, "guide.md", md))
     assert types(elements) == [
@@ -166,7 +170,8 @@ def test_markdown_structure(tmp_path: Path) -> None:
 def test_html_structure_skips_chrome(tmp_path: Path) -> None:
     html = (
         "<html><head><title>T</title><script>var a = 1;</script></head><body><nav>Menu</nav>"
-        "<h2>Section <em>one</em></h2><p>The team shipped the <a href='/x'>new release</a> on time, and <b>customers</b> liked it.</p>"
+        "<h2>Section <em>one</em></h2>"
+        "<p>The team shipped the <a href='/x'>new release</a> on time, and <b>customers</b> liked it.</p>"
         "<ol><li>first step</li><li>second step<ul><li>detail</li></ul></li></ol>"
         "<table><tr><th>k</th><th>v</th></tr><tr><td>a &amp; b</td><td>1</td></tr></table>"
         "<footer>Copyright</footer></body></html>"

@@ -53,7 +53,7 @@ def test_matches_library_output_exactly(input_name: str, json_name: str) -> None
     assert [e["type"] for e in ours] == [e["type"] for e in ref]
     assert [e["text"] for e in ours] == [e["text"] for e in ref]
     assert [e["element_id"] for e in ours] == [e["element_id"] for e in ref]
-    for mine, theirs in zip(ours, ref):
+    for mine, theirs in zip(ours, ref, strict=True):
         for key in _COMPARED:
             assert mine["metadata"].get(key) == theirs["metadata"].get(key), (key, mine["text"][:40])
         assert "file_directory" not in mine["metadata"]

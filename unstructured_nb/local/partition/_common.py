@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 from ._lang import detect_languages
@@ -294,4 +294,4 @@ def _odd_word(word: str) -> bool:
     scripts = {unicodedata.name(c, "?").split(" ")[0] for c in word}
     if len(scripts) > 1:
         return True
-    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+    return any(a.islower() and b.isupper() for a, b in pairwise(word))

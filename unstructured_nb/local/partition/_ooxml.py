@@ -14,7 +14,7 @@ SPACES = re.compile(r"\s+")
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 NS = {"w": W_NS, "r": R_NS, "a": A_NS}
 
 

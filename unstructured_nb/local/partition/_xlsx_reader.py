@@ -17,7 +17,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import IO
+from typing import IO, Any
 
 from ._xlsx_values import DATE_BUILTIN, column_index, is_date_format, local_name, unescape
 
@@ -77,7 +77,7 @@ class XlsxReader:
 
     # -- package plumbing ----------------------------------------------------------------------
 
-    def _parse(self, name: str):
+    def _parse(self, name: str) -> Any:
         parser = self._etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         return self._etree.fromstring(self.zip.read(name), parser)
 
@@ -186,10 +186,10 @@ class XlsxReader:
         if info.file_size <= _REGEX_MAX_BYTES:
             text = self.zip.read(sheet_path).decode("utf-8")
             head = text[:4096]
-            if "<sheetData" in head or "<sheetData" in text:
-                if "<![CDATA[" not in text and ":row" not in text and ":c " not in text:
-                    yield from self._iter_rows_regex(text)
-                    return
+            plain = "<![CDATA[" not in text and ":row" not in text and ":c " not in text
+            if ("<sheetData" in head or "<sheetData" in text) and plain:
+                yield from self._iter_rows_regex(text)
+                return
         yield from self._iter_rows_lxml(sheet_path)
 
     def _iter_rows_regex(self, text: str) -> Iterator[tuple[int, list[str]]]:
@@ -222,9 +222,10 @@ class XlsxReader:
             if not letters:  # attributes in another order or with others: the general reading
                 col, value = self._general_cell(attrs, v, inline, inner, columns, len(cells))
             else:
-                col = columns.get(letters)
-                if col is None:
-                    col = columns[letters] = column_index(letters)
+                known = columns.get(letters)
+                if known is None:  # letters matched [A-Z]+, so column_index never gives None here
+                    known = columns[letters] = column_index(letters) or 0
+                col = known
                 # here an absent t= or s= is "" (its group did not match)
                 if v:
                     if kind == "s":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from .docx_numbering import ListLabels
 from .docx_tables import table_text_and_html
 
 
-def partition_docx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_docx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a Word document."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -98,7 +99,7 @@ class DocxWalker:
             self.rels = document.part.rels
         except Exception:
             self.rels = {}
-        sample = " ".join(w_text(p) for _, p in zip(range(400), self.body.iter(f"{_W}p")))[:20_000]
+        sample = " ".join(w_text(p) for _, p in zip(range(400), self.body.iter(f"{_W}p"), strict=False))[:20_000]
         self.language = detect_languages(sample)[0]
 
     @property
@@ -167,7 +168,7 @@ class DocxWalker:
                 self._table(child)
         self._footers(sections[index])
 
-    def _iter_blocks(self, parent: Any):
+    def _iter_blocks(self, parent: Any) -> Iterator[Any]:
         for child in parent.iterchildren():
             if child.tag == f"{_W}sdt":
                 content = child.find(f"{_W}sdtContent")
@@ -190,16 +191,15 @@ class DocxWalker:
             return
         from docx.text.paragraph import Paragraph
 
-        paragraph: Any = Paragraph(p, None)
+        paragraph: Any = Paragraph(p, None)  # type: ignore[arg-type]  # a fragment needs no story part here
         while paragraph is not None:
             if not paragraph.contains_page_break:
                 self._classify(paragraph._p, label)
                 break
             page_break = paragraph.rendered_page_breaks[0]
             before = page_break.preceding_paragraph_fragment
-            if before is not None:
-                if self._classify(before._p, label):
-                    label = ""
+            if before is not None and self._classify(before._p, label):
+                label = ""
             self._new_page()
             paragraph = page_break.following_paragraph_fragment
 

@@ -127,7 +127,7 @@ class ListLabels:
             return ""
         num = self.nums[num_id]
         abstract_id = self._val(num, "abstractNumId")
-        abstract = self.abstracts.get(abstract_id)
+        abstract = self.abstracts.get(abstract_id) if abstract_id is not None else None
         if abstract is None:
             return ""
         if ilvl is None:

@@ -22,7 +22,7 @@ from ._errors import FileProcessingError
 from ._lang import detect_languages
 
 
-def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an RFC 822 message."""
     data = path.read_bytes()
     try:
@@ -100,10 +100,10 @@ def _bodies(message: EmailMessage, settings: PartitionSettings) -> tuple[str | N
     return html, text
 
 
-def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     from . import partition_file, supported_extensions
 
-    results: list[dict] = []
+    results: list[dict[str, Any]] = []
     supported = supported_extensions()
     for part in message.iter_attachments():
         name = part.get_filename()
@@ -120,7 +120,7 @@ def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: P
             continue
         with tempfile.TemporaryDirectory(prefix="unb-attachment-") as tmp:
             target = Path(tmp) / f"attachment{ext}"
-            target.write_bytes(payload)
+            target.write_bytes(payload if isinstance(payload, bytes) else str(payload).encode())
             try:
                 elements, warnings = partition_file(
                     target, filename=Path(name).name, settings=settings, last_modified=sink.last_modified

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from ._text_type import (
 )
 
 
-def partition_pptx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_pptx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a PowerPoint deck, one page per slide (the library's ``_PptxPartitioner``)."""
     import pptx
     from pptx.exc import PackageNotFoundError
@@ -65,7 +66,7 @@ def _ordered_shapes(shapes: Any) -> list[Any]:
     """Shapes (groups flattened) top-to-bottom then left-to-right, as the library orders them."""
     from pptx.shapes.group import GroupShape
 
-    def flatten(items: Any):
+    def flatten(items: Any) -> Iterator[Any]:
         for shape in items:
             if isinstance(shape, GroupShape):
                 yield from flatten(shape.shapes)
@@ -81,7 +82,7 @@ def _off_slide(shape: Any) -> bool:
 
 def _pptx_paragraph_text(paragraph: Any) -> str:
     # a line break (Shift+Enter) is read as a vertical tab by python-pptx; the library keeps "\n"
-    return paragraph.text.replace("\v", "\n")
+    return str(paragraph.text).replace("\v", "\n")
 
 
 def _bulleted(paragraph: Any) -> bool:

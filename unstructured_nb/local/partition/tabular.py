@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from ._common import ElementSink, PartitionSettings, gc_paused
 from ._errors import FileProcessingError
@@ -26,7 +27,7 @@ def _sniff_delimiter(text: str) -> str:
         return ","
 
 
-def _partition(text: str, sink: ElementSink, settings: PartitionSettings, delimiter: str) -> list[dict]:
+def _partition(text: str, sink: ElementSink, settings: PartitionSettings, delimiter: str) -> list[dict[str, Any]]:
     with gc_paused():
         # blank lines are skipped; a line of empty cells (",,") is a row, as pandas reads it
         rows = list(filter(None, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)))
@@ -40,11 +41,11 @@ def _partition(text: str, sink: ElementSink, settings: PartitionSettings, delimi
         return sink.finish(settings)
 
 
-def partition_csv(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_csv(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition comma- (or ;, |, tab-) separated text into one Table."""
     return _partition(text, sink, settings, _sniff_delimiter(text))
 
 
-def partition_tsv(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_tsv(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition tab-separated text into one Table."""
     return _partition(text, sink, settings, "\t")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterator
+from typing import Any
 
 from ._common import ElementSink, PartitionSettings
 from ._lang import detect_languages
@@ -98,7 +99,7 @@ def add_text_elements(sink: ElementSink, text: str, language: str, **metadata: o
                 sink.add(type_, clean, **metadata)
 
 
-def partition_text(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_text(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition decoded plain text into elements."""
     languages = detect_languages(text[:20_000])
     add_text_elements(sink, text, languages[0])
