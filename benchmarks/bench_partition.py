@@ -11,6 +11,8 @@ Run: ``.venv/bin/python -m benchmarks.bench_partition [--skip-library] [--repeat
    offline, the reason is reported; the figures documented in ``../shared/api/ELEMENTS.md``
    are then shown as a reference, labelled as not measured in this run.
 4. Prints the table and ratios, and writes them to ``benchmarks/RESULTS.md``.
+5. Then the real corpus (``benchmarks/bench_fidelity.py``): per type, element-type sequence match,
+   word coverage and the speed-up of our partitioner alone over the library's, in-process, same run.
 """
 
 from __future__ import annotations
@@ -219,6 +221,12 @@ def main() -> None:
     from benchmarks._results import update_results
 
     update_results("partition", md)
+    # the real corpus: fidelity per type and in-process speed-up against the library, same run
+    from benchmarks.bench_fidelity import run as run_fidelity
+
+    fidelity = run_fidelity()
+    print(fidelity)
+    update_results("fidelity", fidelity)
 
 
 def render(rows: list[dict], lib_note: str) -> str:

@@ -218,7 +218,7 @@ def make_pdf(path: Path, pages: int = 120) -> None:
     gen = _Gen(11)
     styles = getSampleStyleSheet()
     story = []
-    for page in range(pages):
+    for _page in range(pages):
         story.append(Paragraph(gen.heading(), styles["Heading1"]))
         for _ in range(4):
             story.append(Paragraph(gen.paragraph(), styles["BodyText"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,47 @@ def test_magic_panel_and_terminal_send_the_same_files(server: LoopbackServer, ca
         front: send(server, words) for front, send in (("magic", via_magic), ("panel", via_panel), ("terminal", via_terminal))
     }
     assert results == dict.fromkeys(results, EXPECTED[case])
+
+
+def sent_job(server: LoopbackServer) -> tuple[str, list[str]]:
+    """The one POST /jobs/ since the last call: its request_data and the file names it sent."""
+    (post,) = server.fake.calls("POST", "/api/v1/jobs/")
+    server.fake.requests.clear()
+    parts = post.parts()
+    data = next(p.data for p in parts if p.name == "request_data").decode()
+    return data, [p.filename or "" for p in parts if p.name == "input_files"]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_magic_and_panel_send_the_same_on_demand_job(server: LoopbackServer, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The panel's Template and Custom modes against ``%unstructured_run --template`` / ``--strategy ... --embed``."""
+    from IPython.testing.globalipapp import get_ipython
+
+    from unstructured_nb import panel
+    from unstructured_nb.runs import PLATFORM_LIMITS
+
+    # the platform's second between launches, shortened: this fake does not count them, and the unit tests stay fast
+    monkeypatch.setattr("unstructured_nb.runs.start.PLATFORM_LIMITS", replace(PLATFORM_LIMITS, launch_interval=0.01))
+
+    words = CASES[case]
+    ip = get_ipython()
+    ip.run_line_magic("load_ext", "unstructured_nb")
+    for flags, mode, values in (
+        ("--template 'High res'", "template", {"template": "hi_res_and_enrichment"}),
+        ("--strategy auto --chunk by_page --max-characters 900 --embed", "custom", {"strategy": "auto", "chunk": "by_page"}),
+    ):
+        run = ip.run_line_magic("unstructured_run", f"{flags} {' '.join(words)} --api-url {server.url} --poll 0.05 --wait")
+        assert run.status.value == "COMPLETED"
+        magic = sent_job(server)
+        p = panel(files=words, api_url=server.url, poll=0.05)
+        try:
+            p.mode.value = mode
+            for name, value in values.items():
+                getattr(p, name).value = value
+            if mode == "custom":
+                p.max_characters.value, p.embed.value = "900", True
+            p.run()
+            p.wait(timeout=30)
+        finally:
+            p.close()
+        assert sent_job(server) == magic and magic[1] == EXPECTED[case]

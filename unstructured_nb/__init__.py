@@ -118,7 +118,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .notebook.login import login, logout
     from .notebook.panel import Panel, panel
     from .notebook.viewer import Viewer, view
-    from .runs import PLATFORM_LIMITS, BatchRun, OnDemandLimits, Run, attach, run
+    from .runs import PLATFORM_LIMITS, BatchRun, OnDemandLimits, Run, attach
+    from .runs.start import run
 
 
 def __getattr__(name: str) -> Any:

@@ -17,6 +17,7 @@ __all__ = [
     "cancel",
     "front_end",
     "list_jobs",
+    "list_templates",
     "list_workflows",
     "login",
     "speak",
@@ -69,6 +70,15 @@ def list_workflows() -> str:
         "notebook": "`%unstructured_workflows` (or `client.list_workflows()`)",
         "python": "`client.list_workflows()`",
         "app": "the Workflow list",
+    }[front_end()]
+
+
+def list_templates() -> str:
+    return {
+        "cli": "`unstructured-nb templates`",
+        "notebook": "`%unstructured_templates` (or `client.list_templates()`)",
+        "python": "`client.list_templates()`",
+        "app": "the Template list",
     }[front_end()]
 
 

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from .errors import UnstructuredError, WaitTimeoutError, user_message
 from .render.tables import templates_table
 from .render.text import runs_text, table_text
-from .runs import Followable, attach, expand, shared_client, start_job, start_run
+from .runs import Followable, attach, expand, job_options, shared_client, start_job, start_run
 
 _ON_DEMAND = ("template", "nodes", "strategy", "chunk", "max_characters", "new_after", "overlap", "embed", "embed_model")
 
@@ -84,7 +84,7 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 return EXIT_ERROR
             inputs = expand(paths)
             inputs.check()
-            run = start_job(inputs, client=shared_client(args.api_url), poll=args.poll, **_job_options(args))
+            run = start_job(inputs, client=shared_client(args.api_url), poll=args.poll, **job_options(args))
         else:
             if not args.workflow or not args.paths:
                 _err("Give a workflow and at least one file: unstructured-nb run WORKFLOW PATH [PATH ...] [--out DIR].")
@@ -130,21 +130,6 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
         _err(f"{snapshot.status_text} (see the failed files above).")
         return EXIT_PARTIAL
     return EXIT_OK if snapshot.status == "COMPLETED" else EXIT_JOB_FAILED
-
-
-def _job_options(args: argparse.Namespace) -> dict[str, Any]:
-    embed: str | bool | None = args.embed_model or (True if args.embed else None)
-    options = {
-        "template": args.template,
-        "nodes": args.nodes,
-        "strategy": args.strategy,
-        "chunk": args.chunk,
-        "max_characters": args.max_characters,
-        "new_after_n_chars": args.new_after,
-        "overlap": args.overlap,
-        "embed": embed,
-    }
-    return {k: v for k, v in options.items() if v is not None}
 
 
 def add_templates_parser(subparsers: Any) -> argparse.ArgumentParser:

@@ -239,7 +239,7 @@ def test_local_engine_fallback(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Non
     data_dir = tmp_path / "engine"
     try:
         with Client(local_data_dir=data_dir) as client:
-            assert client.is_local and client.api_url.startswith("http://127.0.0.1")
+            assert client.is_local and client.api_url == "http://localhost" and client.unix_socket  # no TCP port at all
             assert isinstance(client.list_workflows(), list)
             # the whole loop against the real engine: create, run with a file, poll, download
             doc = tmp_path / "note.md"

@@ -9,8 +9,12 @@ import io
 import json
 from collections.abc import Callable
 from email.message import EmailMessage
+from pathlib import Path
 
-TEXT = "Quarterly report\n\nRevenue grew in every region this quarter. The board approved the budget.\n\n- first point\n- second point\n"
+TEXT = (
+    "Quarterly report\n\nRevenue grew in every region this quarter. The board approved the budget.\n\n"
+    "- first point\n- second point\n"
+)
 
 
 def txt() -> bytes:
@@ -18,7 +22,10 @@ def txt() -> bytes:
 
 
 def md() -> bytes:
-    return b"# Quarterly report\n\nRevenue grew in every region this quarter.\n\n## Details\n\n- first point\n- second point\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    return (
+        b"# Quarterly report\n\nRevenue grew in every region this quarter.\n\n## Details\n\n"
+        b"- first point\n- second point\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
 
 
 def html() -> bytes:
@@ -114,6 +121,22 @@ def pdf() -> bytes:
     return buf.getvalue()
 
 
+CORPUS = Path(__file__).resolve().parent / "partition" / "corpus"
+
+
+def rst() -> bytes:
+    return b"Quarterly report\n================\n\nRevenue grew in every region this quarter.\n\n- first point\n- second point\n"
+
+
+def org() -> bytes:
+    return b"* Quarterly report\nRevenue grew in every region this quarter.\n** Points\n- first point\n- second point\n"
+
+
+def _from_corpus(relative: str) -> Callable[[], bytes]:
+    """Types no Python library here writes (msg, epub, odt, rtf, doc, ppt, xls): a real corpus file."""
+    return lambda: (CORPUS / relative).read_bytes()
+
+
 GENERATORS: dict[str, Callable[[], bytes]] = {
     ".txt": txt,
     ".md": md,
@@ -127,6 +150,15 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
     ".pptx": pptx,
     ".xlsx": xlsx,
     ".pdf": pdf,
+    ".rst": rst,
+    ".org": org,
+    ".msg": _from_corpus("msg/other.msg"),
+    ".epub": _from_corpus("epub/mail-parser-README.epub"),
+    ".odt": _from_corpus("odt/simpletable.odt"),
+    ".rtf": _from_corpus("rtf/python-docx-test.rtf"),
+    ".doc": _from_corpus("doc/python-docx-test.doc"),
+    ".ppt": _from_corpus("ppt/txt-text.ppt"),
+    ".xls": _from_corpus("xls/tablib-errors.xls"),
 }
 EXTENSION_ALIASES = {".htm": ".html", ".markdown": ".md", ".text": ".txt", ".log": ".txt"}
 

@@ -84,3 +84,34 @@ def test_api_key_from_env_is_not_in_ps(tmp_path: Path) -> None:
         proc.terminate()
         rest = proc.communicate(timeout=20)[0]
     assert key not in rest and proc.returncode == 0
+
+
+def test_a_key_on_the_command_line_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "0", "--api-key", "visible-in-ps", "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "refusing --api-key" in err and ENV_SERVER_KEY in err and "--api-key-file" in err and "visible-in-ps" not in err
+    assert not (tmp_path / "engine.db").exists()
+
+
+@pytest.mark.engine
+def test_api_key_from_a_file_guards_every_route(tmp_path: Path) -> None:
+    key = "secret-key-from-a-file-42"
+    key_file = tmp_path / "key"
+    key_file.write_text(key + "\n")
+    data = tmp_path / "data"
+    cmd = [sys.executable, "-m", "unstructured_nb.local", "serve", "--port", "0", "--api-key-file", str(key_file)]
+    proc = subprocess.Popen(
+        [*cmd, "--data-dir", str(data)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=child_env(), text=True
+    )
+    assert proc.stdout is not None
+    try:
+        line = proc.stdout.readline()
+        assert "API key required" in line, line
+        url = line.split("serving at ")[1].split()[0]
+        for path in ("/healthz", "/openapi.json", "/docs", "/api/v1/workflows/"):
+            assert httpx.get(url + path).status_code == 401, path
+        assert httpx.get(url + "/healthz", headers={"unstructured-api-key": key}).status_code == 200
+        assert key not in Path(f"/proc/{proc.pid}/cmdline").read_bytes().decode()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)

@@ -16,7 +16,14 @@ from tests.local.engine_http import child_env, process_alive
 from unstructured_nb.config import ENV_DATA_DIR, ENV_URL
 from unstructured_nb.errors import LocalEngineError
 from unstructured_nb.local import serve
-from unstructured_nb.local.discovery import default_data_dir, ensure_local_engine, resolve_data_dir, shown_path, stop_local_engine
+from unstructured_nb.local.discovery import (
+    SharedEngine,
+    default_data_dir,
+    ensure_local_engine,
+    resolve_data_dir,
+    shown_path,
+    stop_local_engine,
+)
 
 PROBE = "from unstructured_nb.local.discovery import ensure_local_engine as e; x = e({d!r}); print('ENGINE', x.url, x.pid)"
 
@@ -38,6 +45,13 @@ def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert default_data_dir() == Path.home() / ".local" / "share" / "unstructured_nb"
 
 
+def _get(engine: SharedEngine, path: str) -> httpx.Response:
+    """GET through the engine's Unix socket, as the notebook's clients do."""
+    assert engine.socket
+    with httpx.Client(transport=httpx.HTTPTransport(uds=engine.socket), timeout=30) as http:
+        return http.get(engine.url + path)
+
+
 def test_resolve_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     assert resolve_data_dir("rel") == tmp_path.resolve() / "rel"
@@ -54,7 +68,8 @@ def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert out.count("unstructured_nb: using the local engine on this machine") == 1
     assert f"(data in {shown_path(first.data_dir)})" in out and ENV_URL in out and first.url not in out
-    assert httpx.get(first.url + "/api/v1/workflows/").status_code == 200
+    assert first.url == "http://localhost" and first.socket
+    assert _get(first, "/api/v1/workflows/").status_code == 200
     assert (data_dir / "engine.log").exists()
 
     assert stop_local_engine(data_dir) is True
@@ -81,9 +96,10 @@ def test_two_processes_at_once_get_one_engine(data_dir: Path) -> None:
     assert lines[0] == lines[1], (lines, [err for _, err in outs])
     # and this process finds the same one
     url, pid = lines[0].split()[1:]
-    assert ensure_local_engine(data_dir).url == url and ensure_local_engine(data_dir).pid == int(pid)
+    found = ensure_local_engine(data_dir)
+    assert found.url == url and found.pid == int(pid)
     # the engine outlives the processes that started it
-    assert httpx.get(url + "/healthz").json()["pid"] == int(pid)
+    assert _get(found, "/healthz").status_code == 200
 
 
 @pytest.mark.engine
@@ -95,7 +111,7 @@ def test_stale_state_file_is_replaced(data_dir: Path) -> None:
     engine = ensure_local_engine(data_dir)
     assert engine.pid != dead.pid and engine.url != "http://127.0.0.1:9"
     assert json.loads((data_dir / "engine.json").read_text())["pid"] == engine.pid
-    assert httpx.get(engine.url + "/healthz").json()["data_dir"] == str(data_dir.resolve())
+    assert _get(engine, "/healthz").json()["status"] == "ok"
 
 
 @pytest.mark.engine
@@ -103,7 +119,7 @@ def test_garbage_state_file_is_replaced(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "engine.json").write_text("{not json")
     engine = ensure_local_engine(data_dir)
-    assert httpx.get(engine.url + "/healthz").status_code == 200
+    assert _get(engine, "/healthz").status_code == 200
 
 
 def test_engine_that_cannot_start_gives_a_clear_error(tmp_path: Path) -> None:

@@ -149,10 +149,11 @@ def test_markdown_structure(tmp_path: Path) -> None:
         "ListItem",
         "ListItem",
         "ListItem",
-        "UncategorizedText",
+        "CodeSnippet",  # as the library (its HTML <pre>)
         "Table",
         "NarrativeText",
     ]
+    assert elements[6]["text"] == "code block"
     assert [e["metadata"].get("category_depth") for e in elements[:6]] == [0, None, 1, 1, 1, 2]
     assert (
         elements[7]["metadata"]["text_as_html"]
@@ -221,18 +222,13 @@ def test_json_generic_and_element_json(tmp_path: Path) -> None:
         "body": "The company grew its revenue.",
         "notes": ["The first note explains the method used here.", "The second note lists the sources."],
     }
+    # as the library: an object is one element of pretty-printed JSON (keys sorted) ...
     elements = partition(write(tmp_path, "d.json", json.dumps(data)))
-    assert [(e["type"], e["text"]) for e in elements] == [
-        ("Title", "Annual Report"),
-        ("UncategorizedText", "year: 2024"),
-        ("Table", "k v a 1 b 2"),
-        ("UncategorizedText", "status: final"),
-        ("UncategorizedText", "tags: finance, annual"),
-        ("NarrativeText", "The company grew its revenue."),
-        ("NarrativeText", "The first note explains the method used here."),
-        ("NarrativeText", "The second note lists the sources."),
-    ]
-    assert elements[2]["metadata"]["text_as_html"].startswith("<table><thead><tr><th>k</th><th>v</th></tr></thead>")
+    assert [(e["type"], e["text"]) for e in elements] == [("UncategorizedText", json.dumps(data, indent=2, sort_keys=True))]
+    # ... an array of objects one element per record, any other array one element
+    records = partition(write(tmp_path, "r.json", json.dumps(data["items"])))
+    assert [e["text"] for e in records] == ['{\n  "k": "a",\n  "v": 1\n}', '{\n  "k": "b",\n  "v": 2\n}']
+    assert [e["text"] for e in partition(write(tmp_path, "t.json", '["a", 1]'))] == ['[\n  "a",\n  1\n]']
     # an earlier run's output read back keeps types and texts
     again = partition(write(tmp_path, "out.json", json.dumps(elements)))
     assert [(e["type"], e["text"]) for e in again] == [(e["type"], e["text"]) for e in elements]

@@ -79,7 +79,7 @@ def test_detect_languages(text: str, code: str) -> None:
 def test_fast_xlsx_reader_matches_openpyxl(tmp_path: Path) -> None:
     import openpyxl
 
-    from unstructured_nb.local.partition import office
+    from unstructured_nb.local.partition import xlsx
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -97,8 +97,8 @@ def test_fast_xlsx_reader_matches_openpyxl(tmp_path: Path) -> None:
     path = tmp_path / "w.xlsx"
     workbook.save(path)
 
-    fast = office._read_sheets_fast(path)
-    slow = office._read_sheets_openpyxl(path, "w.xlsx")
+    fast = xlsx._read_sheets_fast(path)
+    slow = xlsx._read_sheets_openpyxl(path, "w.xlsx")
     assert fast == slow
     # both scans of the sheet XML (regex for plain XML, lxml streaming otherwise) agree
     from unstructured_nb.local.partition._xlsx_reader import XlsxReader
@@ -119,7 +119,7 @@ def test_xlsx_falls_back_to_openpyxl_when_the_fast_reader_cannot(tmp_path: Path,
     import openpyxl
 
     from unstructured_nb.local.nodes import run_node
-    from unstructured_nb.local.partition import office
+    from unstructured_nb.local.partition import xlsx
 
     workbook = openpyxl.Workbook()
     workbook.active.append(["k", "v"])
@@ -132,7 +132,7 @@ def test_xlsx_falls_back_to_openpyxl_when_the_fast_reader_cannot(tmp_path: Path,
     def broken(_path: Path):
         raise KeyError("xl/workbook.xml")
 
-    monkeypatch.setattr(office, "_read_sheets_fast", broken)
+    monkeypatch.setattr(xlsx, "_read_sheets_fast", broken)
     assert run_node(node, path, filename="w.xlsx").elements == expected
 
 
@@ -199,7 +199,7 @@ def _handmade_workbook(tmp_path: Path) -> Path:
 def test_fast_xlsx_scans_agree_with_lxml_and_openpyxl_on_unusual_xml(tmp_path: Path) -> None:
     """The regex scans of sheets and shared strings recognize common cell shapes themselves and
     read the rest the general way: both must give what lxml's parse and openpyxl give."""
-    from unstructured_nb.local.partition import office
+    from unstructured_nb.local.partition import xlsx
     from unstructured_nb.local.partition._xlsx_reader import XlsxReader
 
     path = _handmade_workbook(tmp_path)
@@ -216,12 +216,13 @@ def test_fast_xlsx_scans_agree_with_lxml_and_openpyxl_on_unusual_xml(tmp_path: P
         (4, ["", "a <b> \x96 A", "", "", "#N/A", "5"]),
         (5, ["7", "-2.5", "0.0015", "1000"]),
     ]
-    assert office._read_sheets_fast(path) == office._read_sheets_openpyxl(path, "handmade.xlsx")
+    assert xlsx._read_sheets_fast(path) == xlsx._read_sheets_openpyxl(path, "handmade.xlsx")
 
 
 def test_fast_xlsx_reader_hands_unknown_entities_to_a_real_parser(tmp_path: Path) -> None:
     """&nbsp; is HTML, not XML: the regex scan refuses it rather than guessing (openpyxl decides)."""
-    from unstructured_nb.local.partition._xlsx_reader import XlsxReader, _unescape
+    from unstructured_nb.local.partition._xlsx_reader import XlsxReader
+    from unstructured_nb.local.partition._xlsx_values import unescape as _unescape
 
     assert _unescape("a &amp; &#150; &#x1F600;") == "a & \x96 \U0001f600"
     with pytest.raises(ValueError):

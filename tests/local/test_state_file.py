@@ -19,6 +19,7 @@ def test_round_trip(tmp_path: Path) -> None:
         "pid": 42,
         "data_dir": str(tmp_path),
         "auth": True,
+        "socket": None,
     }
     assert [p.name for p in tmp_path.iterdir()] == [STATE_FILE]  # no temporary file left
 

@@ -24,8 +24,8 @@ def button(panel, label: str):
 def choose_upload_and_run(page, panel, files: list[Path]) -> None:
     """The user's flow: choose the workflow, upload files through the file chooser, click Run."""
     expect = _expect()
-    panel.locator(".widget-dropdown select").select_option(label="partition")
-    expect(panel.locator(".unb-row").first).to_contain_text("id ")
+    panel.locator(".unb-workflow select").select_option(label="partition")
+    expect(panel.locator(".unb-workflow-row")).to_contain_text("id ")
     choose_files(page, panel, files)
     for f in files:
         expect(panel).to_contain_text(f.name)

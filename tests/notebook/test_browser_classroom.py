@@ -161,7 +161,7 @@ def test_lab_40mb_upload_then_a_partial_failure_and_its_retry(server: WebServer,
     expect = _expect()
     page.set_viewport_size({"width": 1400, "height": 1400})
     panel = open_panel("lab", server, site, page)
-    panel.locator(".widget-dropdown select").select_option(label="partition")
+    panel.locator(".unb-workflow select").select_option(label="partition")
     upload_big_file_and_measure(page, panel, server, site["big"], artifacts, "JupyterLab")
     button(panel, "Run").click()
     table = panel.locator("table.unb-table").filter(has_text="job_id")
@@ -209,7 +209,7 @@ def test_notebook7_40mb_upload(server: WebServer, site, page, artifacts: Path):
     page.set_viewport_size({"width": 1400, "height": 1200})
     panel = open_panel("notebook", server, site, page)
     expect(page.locator("#jp-NotebookLogo")).to_be_visible()
-    panel.locator(".widget-dropdown select").select_option(label="partition")
+    panel.locator(".unb-workflow select").select_option(label="partition")
     upload_big_file_and_measure(page, panel, server, site["big"], artifacts, "Notebook 7")
     button(panel, "Run").click()
     expect(panel).to_contain_text("giant sequoia", timeout=T)
@@ -221,12 +221,12 @@ def test_voila_app_has_no_path_field_and_takes_a_40mb_upload(server: WebServer, 
     expect = _expect()
     page.set_viewport_size({"width": 1024, "height": 768})
     panel = open_panel("voila", server, site, page)
-    inputs = panel.locator("input[type=text]")
+    inputs = panel.locator("input[type=text]:visible")  # Custom's Max characters is hidden until chosen
     expect(inputs).to_have_count(1)  # only the workflow id or name: no field for the server's paths
     expect(inputs).to_have_attribute("placeholder", "…or type a workflow id or name")
     expect(page.get_by_text(re.compile("kernel's disk|data in |runs\\[|%unstructured"))).to_have_count(0)
     page.screenshot(path=str(artifacts / "classroom-voila-1024x768.png"))
-    panel.locator(".widget-dropdown select").select_option(label="partition")
+    panel.locator(".unb-workflow select").select_option(label="partition")
     upload_big_file_and_measure(page, panel, server, site["big"], artifacts, "Voila")
     button(panel, "Run").click()
     expect(panel).to_contain_text("giant sequoia", timeout=T)
@@ -242,7 +242,7 @@ def test_voila_app_with_a_root_cannot_preview_etc_passwd_or_a_symlink_out(server
     paths = panel.locator("input[type=text]").last
     expect(paths).to_have_attribute("placeholder", re.compile("course folder"))
     run = button(panel, "Run")
-    panel.locator(".widget-dropdown select").select_option(label="partition")
+    panel.locator(".unb-workflow select").select_option(label="partition")
     for typed in ("/etc/passwd", "escape.txt", "../course/escape.txt", "/etc/*"):
         paths.fill(typed)
         paths.press("Enter")

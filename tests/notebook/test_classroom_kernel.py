@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,10 +86,19 @@ def test_the_key_prompt_keeps_the_key_out_of_every_output(kernel: Kernel):
     assert "sk-typed-on-the-line" not in json.dumps(answers)  # our answer never repeats the line
 
 
-def test_ctrl_c_in_run_wait_is_the_same_paragraph_as_during_wait(kernel: Kernel):
-    kernel.execute("slow = %unstructured_run partition data/ data/ data/")
+def test_ctrl_c_in_run_wait_is_the_same_paragraph_as_during_wait(kernel: Kernel, tmp_path: Path):
+    # the key as login() keeps it, read from a file so that it is never in a message (and this
+    # test does not depend on the login test running first)
+    (tmp_path / "key").write_text(KEY)
+    key_file = str(tmp_path / "key")
+    kernel.execute(
+        f"import pathlib, unstructured_nb\nunstructured_nb.login(prompt=lambda _: pathlib.Path({key_file!r}).read_text())"
+    )
+    reply, _ = kernel.execute("slow = %unstructured_run partition data/ data/ data/")
+    assert reply["content"]["status"] == "ok"
     msg_id = kernel.kc.execute("slow.wait()")
     kernel.listen(lambda m: m["msg_type"] == "status" and m["parent_header"].get("msg_id") == msg_id, timeout=30)
+    time.sleep(0.5)  # "busy" comes before the cell runs: press Ctrl-C once wait() is blocking, as a user would
     kernel.km.interrupt_kernel()
     got = kernel.listen(
         lambda m: (

@@ -99,10 +99,11 @@ class ClientBase:
         url = resolve_api_url(api_url)
         key = api_key
         self.is_local = False
+        self._unix_socket: str | None = None  # the local engine's socket: httpx connects through it
         if url is None:
             # The local engine has its own key (or none): a platform key from the environment
             # is not meant for it. An explicit api_key argument still wins.
-            url, key = self._start_local_engine(api_key if explicit else None, local_data_dir)
+            url, key, self._unix_socket = self._start_local_engine(api_key if explicit else None, local_data_dir)
             self.is_local = True
         if not url.startswith(("http://", "https://")):
             raise ConfigurationError(
@@ -119,7 +120,9 @@ class ClientBase:
         self._trust_env = not _is_loopback(url)
 
     @staticmethod
-    def _start_local_engine(api_key: Secret | None, data_dir: str | os.PathLike[str] | None) -> tuple[str, Secret | None]:
+    def _start_local_engine(
+        api_key: Secret | None, data_dir: str | os.PathLike[str] | None
+    ) -> tuple[str, Secret | None, str | None]:
         try:
             from ..local.discovery import ensure_local_engine
         except ImportError as exc:
@@ -139,7 +142,12 @@ class ClientBase:
                 "its data directory",
             ) from None
         key = api_key if api_key else as_secret(engine.api_key)
-        return resolve_api_url(engine.url) or engine.url, key
+        return resolve_api_url(engine.url) or engine.url, key, engine.socket
+
+    @property
+    def unix_socket(self) -> str | None:
+        """The local engine's Unix socket this client connects through (None for a URL's server)."""
+        return self._unix_socket
 
     def __repr__(self) -> str:
         local = ", local engine" if self.is_local else ""

@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import InputFileError
 from ..filetypes import mime_type
 
-__all__ = ["FIELD_NAME", "path_problem", "MultipartBody", "UploadFile", "collect_files", "guess_content_type"]
+__all__ = ["FIELD_NAME", "MultipartBody", "UploadFile", "collect_files", "guess_content_type", "path_problem"]
 
 FIELD_NAME = "input_files"
 # Big enough that per-chunk overhead vanishes next to the socket writes, small enough that

@@ -46,6 +46,8 @@ class Client(ClientBase):
         # the key is rebound first: no frame of a traceback from here on holds it as text
         api_key = api_key if api_key is None or isinstance(api_key, Secret) or not api_key.strip() else Secret(api_key.strip())
         super().__init__(api_url, api_key, timeout, max_retries, local_data_dir)
+        if transport is None and self._unix_socket:
+            transport = httpx.HTTPTransport(uds=self._unix_socket)
         # Redirects are not followed: the key header would go to wherever they point.
         self._http = httpx.Client(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env)
         self._sleep: Callable[[float], Any] = time.sleep

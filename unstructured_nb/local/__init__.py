@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..quotas import OnDemandLimits
-from .limits import DEFAULT_MAX_UPLOAD_BYTES
+from .limits import DEFAULT_MAX_UPLOAD_BYTES, WorkerLimits
 
 if TYPE_CHECKING:
     from .engine import Engine
     from .http_server import ServerThread
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "EngineServer", "serve"]
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "EngineServer", "WorkerLimits", "serve"]
 
 
 class EngineServer:
@@ -69,6 +69,7 @@ def serve(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     file_delay: float = 0.0,
     on_demand_limits: OnDemandLimits | None = None,
+    worker_limits: WorkerLimits | None = None,
 ) -> EngineServer:
     """Start a local engine in this process and return once it answers.
 
@@ -77,13 +78,14 @@ def serve(
     CPU count; ``max_upload_bytes`` caps each uploaded file (413 above it); ``file_delay``
     makes every file take at least that many seconds (a demo/testing knob to watch
     progress and Cancel); ``on_demand_limits`` are the limits ``POST /jobs/`` enforces (the
-    platform's by default).
+    platform's by default); ``worker_limits`` bound what one file may cost (time and
+    memory, :class:`~.limits.WorkerLimits`; default 300 s and 2048 MB, or the environment's).
     """
     # imported here, not at the top: they bring FastAPI, uvicorn and the partitioners
     from .discovery import default_data_dir
     from .http_server import ServerThread, build_server, open_engine, url_for
 
-    engine, sock = open_engine(
+    engine, socks = open_engine(
         host,
         port,
         data_dir or default_data_dir(),
@@ -92,14 +94,15 @@ def serve(
         max_upload_bytes=max_upload_bytes,
         file_delay=file_delay,
         on_demand_limits=on_demand_limits,
+        worker_limits=worker_limits,
     )
     try:
-        url = url_for(sock)
+        url = url_for(socks[0])
         engine.url = url
-        thread = ServerThread(build_server(engine), sock)
+        thread = ServerThread(build_server(engine), socks)
         thread.start()
     except BaseException:
         engine.close()
-        sock.close()
+        socks[0].close()
         raise
     return EngineServer(engine, thread, url)

@@ -11,6 +11,8 @@ from typing import Any
 from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
 from ..errors import LocalEngineError
 from .discovery import default_data_dir, resolve_data_dir, stop_local_engine
+from .limits import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MEMORY_MB, ENV_FILE_TIMEOUT, ENV_WORKER_MEMORY_MB, WorkerLimits
+from .private_files import PRIVATE_UMASK
 
 __all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
 
@@ -22,7 +24,11 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="run the local engine (an offline Workflow API server) in the foreground",
         description="Run the local engine: a server speaking the Unstructured Platform's Workflow API, processing files offline.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others need --api-key)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=f"address to listen on (default 127.0.0.1; others need {ENV_SERVER_KEY} or --api-key-file)",
+    )
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument(
         "--data-dir",
@@ -30,11 +36,33 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"where workflows, jobs and outputs live (default: ${ENV_DATA_DIR} or ~/.local/share/unstructured_nb)",
     )
     p.add_argument(
-        "--api-key",
+        "--api-key-file",
         default=None,
-        help=f"require this key in the unstructured-api-key header (or set {ENV_SERVER_KEY}, which keeps it out of `ps`)",
+        metavar="PATH",
+        help=f"require the key in this file (first line) in the unstructured-api-key header; or set {ENV_SERVER_KEY}",
+    )
+    # a key on the command line is readable by every user of the machine (ps, /proc/PID/cmdline): refused
+    p.add_argument("--api-key", default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--socket-only",
+        action="store_true",
+        help="listen only on the data dir's Unix socket (reachable by this user only, not by web pages); "
+        "what notebooks start when no API URL is set",
     )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
+    p.add_argument(
+        "--file-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"stop a file that takes longer than this (default {DEFAULT_FILE_TIMEOUT:g}, or ${ENV_FILE_TIMEOUT}; 0: no limit)",
+    )
+    p.add_argument(
+        "--worker-memory-mb",
+        type=int,
+        default=None,
+        help=f"address space of each worker, MB (default {DEFAULT_WORKER_MEMORY_MB}, or ${ENV_WORKER_MEMORY_MB}; 0: no limit)",
+    )
     p.add_argument("--max-upload-mb", type=float, default=100.0, help="largest accepted file, in MB (default 100)")
     p.add_argument(
         "--file-delay",
@@ -61,7 +89,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # imported here, not at the top: FastAPI, uvicorn and the partitioners load only to serve
     from .http_server import build_server, open_engine, url_for
 
-    api_key = args.api_key or os.environ.get(ENV_SERVER_KEY) or None
+    os.umask(PRIVATE_UMASK)  # this process is the engine: nothing it writes is for other users
+    if args.api_key is not None:
+        print(
+            "unstructured-nb serve: refusing --api-key: a key on the command line is readable by every user of this "
+            f"machine (ps, /proc/PID/cmdline). Set {ENV_SERVER_KEY} or pass --api-key-file PATH (a file only you can read).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        api_key = _read_key_file(args.api_key_file) if args.api_key_file else os.environ.get(ENV_SERVER_KEY) or None
+    except OSError as exc:
+        print(
+            f"unstructured-nb serve: cannot read the --api-key-file {args.api_key_file}: {exc.strerror or exc}.", file=sys.stderr
+        )
+        return 2
     if args.workers is not None and args.workers < 1:
         print("unstructured-nb serve: --workers must be at least 1.", file=sys.stderr)
         return 2
@@ -69,7 +111,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("unstructured-nb serve: --max-upload-mb must be positive.", file=sys.stderr)
         return 2
     try:
-        engine, sock = open_engine(
+        engine, socks = open_engine(
             args.host,
             args.port,
             args.data_dir or default_data_dir(),
@@ -77,14 +119,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers=args.workers,
             max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
             file_delay=max(0.0, args.file_delay),
+            worker_limits=_worker_limits(args),
+            tcp=not args.socket_only,
+            unix=True,  # discovery always talks to an engine through its socket, and checks who listens
         )
     except LocalEngineError as exc:
         print(f"unstructured-nb serve: {exc}", file=sys.stderr)
         return 1
     try:
-        url = url_for(sock)
+        url = url_for(socks[0])
         server = build_server(engine)
-        engine.write_state_file(url)
+        engine.write_state_file(url, socket=str(socks[-1].getsockname()))
+        if args.socket_only:
+            url = f"{socks[-1].getsockname()} (a Unix socket)"
         auth = " (API key required)" if api_key else ""
         delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
         workers = f"{engine.workers} worker{'s' if engine.workers != 1 else ''}"
@@ -97,14 +144,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # turn that into an exception so the engine below still closes (workers, state file, lock).
         signal.signal(signal.SIGTERM, _raise_exit)
         try:
-            server.run(sockets=[sock])
+            server.run(sockets=socks)
         except (KeyboardInterrupt, SystemExit):
             pass
     finally:
         engine.close()
-        sock.close()
+        for sock in socks:
+            sock.close()
     print("unstructured-nb: local engine stopped.", flush=True)
     return 0
+
+
+def _worker_limits(args: argparse.Namespace) -> WorkerLimits:
+    env = WorkerLimits.from_env()
+    return WorkerLimits(
+        file_timeout=max(0.0, args.file_timeout) if args.file_timeout is not None else env.file_timeout,
+        memory_mb=max(0, args.worker_memory_mb) if args.worker_memory_mb is not None else env.memory_mb,
+    )
+
+
+def _read_key_file(path: str) -> str | None:
+    with open(path, encoding="utf-8") as fh:
+        return fh.readline().strip() or None
 
 
 def _raise_exit(_signum: int, _frame: Any) -> None:

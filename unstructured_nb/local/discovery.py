@@ -3,7 +3,8 @@
 The shared engine runs as its own detached process (``python -m unstructured_nb.local
 serve``), so a kernel restart or a heavy partitioning job never blocks or kills it. It
 writes a state file (:mod:`.state_file`: url and pid) in the data dir once it listens;
-kernels read it, check the engine answers (``/healthz`` names the same data dir and pid),
+kernels read it, check the engine answers on the data dir's Unix socket as the recorded
+process of this user (SO_PEERCRED, :mod:`.unix_socket`) and connect through that socket only,
 and start a new one only when it is absent or stale, under a file lock so two kernels
 starting at once get one engine. What they get back is a :class:`SharedEngine`: where
 that engine answers, not the engine itself (that is :class:`~.engine.Engine`, in its own
@@ -27,7 +28,9 @@ import httpx
 
 from ..config import ENV_DATA_DIR, ENV_KEY, ENV_SERVER_KEY, ENV_URL
 from ..errors import LocalEngineError
-from .state_file import EngineState, read_state, remove_state
+from .private_files import make_private_dir, open_private
+from .state_file import UNIX_URL, EngineState, read_state, remove_state, socket_path
+from .unix_socket import probe_peer
 
 __all__ = [
     "LOG_FILE",
@@ -55,9 +58,10 @@ class SharedEngine:
     data_dir: Path
     pid: int | None
     api_key: str | None = None
+    socket: str | None = None  # the Unix socket clients connect through (``url`` is then ``http://localhost``)
 
     def __repr__(self) -> str:  # never the key
-        return f"SharedEngine(url={self.url!r}, data_dir={str(self.data_dir)!r}, pid={self.pid})"
+        return f"SharedEngine(url={self.url!r}, data_dir={str(self.data_dir)!r}, pid={self.pid}, socket={self.socket!r})"
 
 
 def default_data_dir() -> Path:
@@ -101,15 +105,22 @@ def _pid_alive(pid: int | None) -> bool:
 
 
 def _healthy(state: EngineState, data_dir: Path, timeout: float = 2.0) -> bool:
-    """True if the engine in ``state`` answers and serves ``data_dir``."""
+    """True if the engine in ``state`` answers on ``data_dir``'s socket and is the recorded process of this user.
+
+    Who listens is checked before a byte is sent (SO_PEERCRED: this uid, the recorded pid),
+    so a process of another user that took over a stale socket or port learns nothing.
+    """
+    if not state.socket or Path(state.socket) != socket_path(data_dir):
+        return False  # an engine of an older version, or a state file pointing elsewhere
+    if state.pid is None or probe_peer(Path(state.socket), timeout) != state.pid:
+        return False
     try:
-        r = httpx.get(f"{state.url}/healthz", timeout=timeout)
-        info = r.json()
+        with httpx.Client(transport=httpx.HTTPTransport(uds=state.socket), timeout=timeout, trust_env=False) as http:
+            r = http.get(f"{UNIX_URL}/healthz")
     except Exception:
         return False
-    return (
-        r.status_code == 200 and isinstance(info, dict) and info.get("data_dir") == str(data_dir) and info.get("pid") == state.pid
-    )
+    # a keyed engine answers 401 without its key: it is still this user's live engine
+    return r.status_code in (200, 401)
 
 
 def _alive_and_answering(state: EngineState, data_dir: Path) -> bool:
@@ -143,7 +154,7 @@ def _shared_engine(state: EngineState, data_dir: Path) -> SharedEngine:
                 hint=f"Set {ENV_URL}={state.url} and {ENV_KEY} to use it, "
                 f"or stop it with `unstructured-nb stop --data-dir {data_dir}`.",
             )
-    return SharedEngine(url=state.url, data_dir=data_dir, pid=state.pid, api_key=key)
+    return SharedEngine(url=UNIX_URL, data_dir=data_dir, pid=state.pid, api_key=key, socket=state.socket)
 
 
 def _announce(engine: SharedEngine) -> None:
@@ -178,12 +189,12 @@ def ensure_local_engine(data_dir: str | os.PathLike[str] | None = None) -> Share
         _announce(engine)
         return engine
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path)
     except OSError as exc:
         raise LocalEngineError(
             f"Cannot create the local engine's data dir {path}: {exc}.", hint=f"Set {ENV_DATA_DIR} to a writable folder."
         ) from None
-    with open(path / SPAWN_LOCK, "a+") as lock:
+    with open_private(path / SPAWN_LOCK) as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one kernel spawns; the others wait here, then reuse it
         try:
             state = read_state(path)
@@ -207,7 +218,7 @@ def _spawn(path: Path, stale: EngineState | None) -> SharedEngine:
     log_path = path / LOG_FILE
     env = dict(os.environ)
     env.pop(ENV_SERVER_KEY, None)  # a discovered engine is loopback-only and keyless
-    with open(log_path, "ab") as log:
+    with open_private(log_path) as log:
         log.write(f"\n--- starting the local engine at {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
         log.flush()
         proc = subprocess.Popen(
@@ -216,10 +227,7 @@ def _spawn(path: Path, stale: EngineState | None) -> SharedEngine:
                 "-m",
                 "unstructured_nb.local",
                 "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
+                "--socket-only",
                 "--data-dir",
                 str(path),
             ],

@@ -5,7 +5,8 @@ returns an :class:`~unstructured_nb.local.EngineServer` (an engine and its HTTP 
 running in this process); discovery describes another process's engine as a
 :class:`~.discovery.SharedEngine`.
 
-The data dir holds ``engine.db`` (SQLite), ``jobs/<job id>/inputs|outputs`` (bytes),
+The data dir is 0700 and every file in it 0600 (:mod:`.private_files`). It holds
+``engine.db`` (SQLite), ``jobs/<job id>/inputs|outputs`` (bytes),
 ``engine.lock`` (held for the engine's lifetime: two engines on one data dir would fail
 each other's jobs on restart), and, for engines started from the command line,
 ``engine.json`` (url and pid, read by :mod:`.discovery`) and ``engine.log``.
@@ -14,6 +15,7 @@ each other's jobs on restart), and, for engines started from the command line,
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import sqlite3
 import uuid
@@ -23,11 +25,13 @@ from typing import IO, Any
 from ..errors import LocalEngineError
 from ..quotas import OnDemandLimits
 from .jobs import JobManager
-from .limits import DEFAULT_MAX_UPLOAD_BYTES
+from .limits import DEFAULT_MAX_UPLOAD_BYTES, WorkerLimits
 from .nodes import prepare_nodes
 from .on_demand import OnDemandQueue
+from .private_files import make_private_dir, open_private, tighten_tree
 from .state_file import EngineState, read_state, remove_state, write_state
 from .store import Store
+from .unix_socket import remove_socket
 
 __all__ = ["LOCK_FILE", "SEED_WORKFLOWS", "Engine"]
 
@@ -61,7 +65,9 @@ class Engine:
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         file_delay: float = 0.0,
         on_demand_limits: OnDemandLimits | None = None,
+        worker_limits: WorkerLimits | None = None,
     ) -> None:
+        self.worker_limits = worker_limits or WorkerLimits.from_env()
         self.on_demand = OnDemandQueue(on_demand_limits)
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.api_key = api_key or None
@@ -74,6 +80,7 @@ class Engine:
         self._jobs: JobManager | None = None
         self._lock_fh: IO[str] | None = None
         self._wrote_state = False
+        self._socket: str | None = None
         self.url: str | None = None  # where it is served, once it is
 
     def __repr__(self) -> str:  # never the key
@@ -95,8 +102,11 @@ class Engine:
 
     def open(self) -> Engine:
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            (self.data_dir / "jobs").mkdir(exist_ok=True)
+            make_private_dir(self.data_dir)
+            tighten_tree(self.data_dir)  # a data dir written before files were private
+            make_private_dir(self.data_dir / "jobs")
+            # SQLite gives its -wal and -shm files the database file's mode: create it 0600 first
+            open_private(self.data_dir / "engine.db").close()
         except OSError as exc:
             raise LocalEngineError(
                 f"Cannot create the local engine's data dir {self.data_dir}: {exc}.", hint="Choose another --data-dir."
@@ -112,7 +122,12 @@ class Engine:
                     hint="Move the data dir aside (your outputs are under its jobs/ folder) or pass another --data-dir.",
                 ) from None
             self._jobs = JobManager(
-                self._store, self.data_dir, self.workers, file_delay=self.file_delay, on_demand=self.on_demand
+                self._store,
+                self.data_dir,
+                self.workers,
+                file_delay=self.file_delay,
+                on_demand=self.on_demand,
+                worker_limits=self.worker_limits,
             )
             self._jobs.start()
         except BaseException:
@@ -137,7 +152,7 @@ class Engine:
 
     def _acquire_lock(self) -> None:
         try:
-            fh = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115  # held (and locked) until close()
+            fh = io.TextIOWrapper(open_private(self.data_dir / LOCK_FILE, "ab+"))  # held (and locked) until close()
         except OSError as exc:
             raise LocalEngineError(
                 f"The local engine cannot write in its data dir {self.data_dir}: {exc.strerror or exc}.",
@@ -167,13 +182,17 @@ class Engine:
 
     # -- state file (engines that discovery can find) ------------------------------------
 
-    def write_state_file(self, url: str) -> None:
+    def write_state_file(self, url: str, socket: str | None = None) -> None:
         """Record where this engine answers, for :mod:`.discovery` (engines started from the command line)."""
         self.url = url
-        write_state(self.data_dir, EngineState(url=url, pid=os.getpid(), data_dir=str(self.data_dir), auth=bool(self.api_key)))
+        self._socket = socket
+        state = EngineState(url=url, pid=os.getpid(), data_dir=str(self.data_dir), auth=bool(self.api_key), socket=socket)
+        write_state(self.data_dir, state)
         self._wrote_state = True
 
     def remove_state_file(self) -> None:
         if self._wrote_state:
             remove_state(self.data_dir, pid=os.getpid())
             self._wrote_state = False
+            if self._socket:
+                remove_socket(Path(self._socket))

@@ -1,7 +1,8 @@
-"""Serve an engine over HTTP: check the host, bind the socket, run the API on uvicorn in the foreground or on a thread."""
+"""Serve an engine over HTTP: check the host, bind the sockets (TCP, Unix), run the API on uvicorn (foreground or a thread)."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import socket
@@ -10,12 +11,16 @@ import time
 from pathlib import Path
 
 import uvicorn
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from ..config import ENV_SERVER_KEY
 from ..errors import LocalEngineError
 from ..quotas import OnDemandLimits
 from .api import create_app
 from .engine import Engine
+from .limits import WorkerLimits
+from .state_file import UNIX_URL, socket_path
+from .unix_socket import bind_unix, peer_credentials
 
 __all__ = ["ServerThread", "build_server", "open_engine", "url_for"]
 
@@ -35,7 +40,8 @@ def _check_host(host: str, api_key: str | None) -> None:
         raise LocalEngineError(
             f"Refusing to serve on {host} without an API key: "
             "anyone who can reach this machine could run jobs and read your files.",
-            hint=f"Pass --api-key (or set {ENV_SERVER_KEY}), or serve on 127.0.0.1.",
+            hint=f"Set {ENV_SERVER_KEY} or pass --api-key-file PATH (a key on the command line is visible in `ps`), "
+            "or serve on 127.0.0.1.",
         )
 
 
@@ -68,13 +74,18 @@ def open_engine(
     max_upload_bytes: int,
     file_delay: float,
     on_demand_limits: OnDemandLimits | None = None,
-) -> tuple[Engine, socket.socket]:
-    """An opened engine and the socket it will listen on; nothing is left open on failure.
+    worker_limits: WorkerLimits | None = None,
+    tcp: bool = True,
+    unix: bool = False,
+) -> tuple[Engine, list[socket.socket]]:
+    """An opened engine and the sockets it will listen on (TCP first, then the Unix one); nothing is left open on failure.
 
     The port is bound before the engine opens, so a port in use fails fast, before the data
-    dir is locked or any worker starts.
+    dir is locked or any worker starts. The Unix socket (:func:`.state_file.socket_path`)
+    is bound after, under the data dir's lock, so the stale socket it replaces is no live engine's.
     """
-    _check_host(host, api_key)
+    if tcp:
+        _check_host(host, api_key)
     engine = Engine(
         Path(data_dir),
         api_key=api_key,
@@ -82,17 +93,43 @@ def open_engine(
         max_upload_bytes=max_upload_bytes,
         file_delay=file_delay,
         on_demand_limits=on_demand_limits,
+        worker_limits=worker_limits,
     )
-    sock = _bind(host, port)
+    socks = [_bind(host, port)] if tcp else []
     try:
         engine.open()
+        if unix:
+            socks.append(bind_unix(socket_path(engine.data_dir)))
     except BaseException:
-        sock.close()
+        engine.close()
+        for sock in socks:
+            sock.close()
         raise
-    return engine, sock
+    return engine, socks
+
+
+def _peer_checked(base: type[asyncio.Protocol]) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol, dropping a Unix-socket connection from another uid before it reads a byte."""
+
+    class PeerChecked(base):  # type: ignore[misc,valid-type]  # uvicorn picks its protocol class at run time
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family == socket.AF_UNIX:
+                try:
+                    _pid, uid = peer_credentials(sock)
+                except OSError:
+                    uid = -1
+                if uid != os.geteuid():
+                    transport.abort()  # type: ignore[attr-defined]  # asyncio's socket transports all have abort()
+
+    return PeerChecked
 
 
 def url_for(sock: socket.socket) -> str:
+    """The URL of a TCP socket; ``http://localhost`` for a Unix one (clients reach it through its path)."""
+    if sock.family == socket.AF_UNIX:
+        return UNIX_URL
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
@@ -107,6 +144,7 @@ def build_server(engine: Engine, *, log_level: str = "warning") -> uvicorn.Serve
         timeout_graceful_shutdown=3,
         timeout_keep_alive=30,
         server_header=False,
+        http=_peer_checked(AutoHTTPProtocol),
     )
     return uvicorn.Server(config)
 
@@ -114,15 +152,15 @@ def build_server(engine: Engine, *, log_level: str = "warning") -> uvicorn.Serve
 class ServerThread:
     """uvicorn on a daemon thread; ``start`` returns once it accepts connections."""
 
-    def __init__(self, server: uvicorn.Server, sock: socket.socket) -> None:
+    def __init__(self, server: uvicorn.Server, socks: list[socket.socket]) -> None:
         self.server = server
-        self.sock = sock
+        self.socks = socks
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="unstructured-nb-local-engine", daemon=True)
 
     def _run(self) -> None:
         try:
-            self.server.run(sockets=[self.sock])
+            self.server.run(sockets=self.socks)
         except BaseException as exc:  # surfaced by start()
             self.error = exc
 
@@ -139,7 +177,8 @@ class ServerThread:
         self.server.should_exit = True
         if self.thread.is_alive():
             self.thread.join(timeout=10)
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        for sock in self.socks:
+            try:
+                sock.close()
+            except OSError:
+                pass

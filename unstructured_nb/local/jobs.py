@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .limits import WorkerLimits
 from .on_demand import OnDemandQueue
 from .rows import FileRow, JobRow
 from .store import Store
@@ -29,12 +30,19 @@ class JobManager:
     """Feeds jobs to a :class:`WorkerPool` and writes what happens to the :class:`Store`."""
 
     def __init__(
-        self, store: Store, data_dir: Path, workers: int, *, file_delay: float = 0.0, on_demand: OnDemandQueue | None = None
+        self,
+        store: Store,
+        data_dir: Path,
+        workers: int,
+        *,
+        file_delay: float = 0.0,
+        on_demand: OnDemandQueue | None = None,
+        worker_limits: WorkerLimits | None = None,
     ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
         self.file_delay = float(file_delay)
-        self.pool = WorkerPool(workers, self)
+        self.pool = WorkerPool(workers, self, worker_limits or WorkerLimits())
         self.on_demand = on_demand or OnDemandQueue()
 
     # -- layout: every path is built from engine-generated ids, never from user input ----

@@ -200,18 +200,9 @@ class UnstructuredMagics(Magics):
         namespace = self.shell.user_ns if self.shell is not None else {}
         if isinstance(nodes, str) and nodes.isidentifier() and isinstance(namespace.get(nodes), (list, tuple)):
             nodes = namespace[nodes]
-        embed: str | bool | None = args.embed_model or (True if args.embed else None)
-        options = {
-            "template": _unquote(args.template),
-            "nodes": nodes,
-            "strategy": args.strategy,
-            "chunk": args.chunk,
-            "max_characters": args.max_characters,
-            "new_after_n_chars": args.new_after,
-            "overlap": args.overlap,
-            "embed": embed,
-        }
-        return {k: v for k, v in options.items() if v is not None}
+        from ..runs import job_options
+
+        return job_options(args, template=_unquote(args.template), nodes=nodes)
 
     def _present(self, run: Any, *, wait: bool, timeout: float | None) -> None:
         from . import live

@@ -1,4 +1,4 @@
-"""The ipywidgets panel: pick a workflow, choose files, Run, watch, Cancel, preview the results.
+"""The ipywidgets panel: pick a workflow, a template or custom nodes, choose files, Run, watch, Cancel, see the results.
 
 ``unstructured_nb.panel()`` (and ``%unstructured_run`` with no arguments) returns a
 :class:`Panel`: the layout and its wiring. Its state lives in a :class:`PanelState`
@@ -9,7 +9,9 @@ panel's output bundle also carries an HTML and a plain-text snapshot.
 
 Uploads of any size go through :class:`~.upload.ChunkedUpload`. Served by Voila, the
 panel is safe to hand out: no path field (unless the teacher gives a ``root`` folder that
-confines it), no code hints, no server paths. Its parts are containers others can extend:
+confines it), no code hints, no server paths. "Run with" chooses a workflow, a template or custom
+nodes (``panel_choice``); on-demand jobs start through ``runs.start_job``, as the magic's
+``--template`` and ``--strategy`` do. Its parts are containers others can extend:
 ``workflow_row`` takes more controls beside the workflow picker, ``preview_area`` more
 views of the results.
 """
@@ -21,10 +23,8 @@ import io
 import os
 import shlex
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
-
-import ipywidgets as widgets
 
 from .. import hints
 from ..client.protocol import ClientProtocol
@@ -32,41 +32,37 @@ from ..client.secret import Secret, hidden
 from ..errors import UnstructuredError, user_message
 from ..models import Workflow
 from ..render.style import short_id
-from ..runs import Run, shared_client, start_run
+from ..runs import local_engine, shared_client, start_job, start_run
 from . import context
 from . import panel_view as view
+from .panel_choice import RunChoice
 from .panel_layout import PanelLayout
-from .panel_state import PanelState, Preview
-from .upload import ChunkedUpload
+from .panel_state import PanelState, Preview, Started
 
 __all__ = ["Panel", "panel"]
 
 
 class Panel(PanelLayout):
-    """A point-and-click front end to run workflows from a notebook (or a Voila page).
+    """A point-and-click front end to run workflows and on-demand jobs from a notebook (or a Voila page).
 
-    Parts (all public, so a notebook can pre-fill or drive them): ``workflow`` (Dropdown
-    described "Workflow"), ``refresh_button``, ``workflow_id`` (a free-typed id or name,
-    checked against the list as it is typed), all in ``workflow_row``; ``upload`` (a
-    :class:`~.upload.ChunkedUpload`), ``paths`` (kernel-side paths and globs; None when
-    paths are not allowed), ``clear_button``, ``files_view``; ``run_button`` ("Run"),
-    ``cancel_button`` ("Cancel"), ``retry_button`` ("Retry failed files"), ``status_line``,
-    ``error_area``, ``table`` (the live status table), ``preview`` (the latest results) and
-    ``results`` (the preview's tabs: Elements, and View with the page viewer of the run's
-    files) inside ``preview_area``.
+    Parts (all public, so a notebook can pre-fill or drive them): ``mode`` ("Run with":
+    Workflow / Template / Custom, only the chosen mode's controls shown); ``workflow``
+    (Dropdown), ``refresh_button`` and ``workflow_id`` (a typed id or name, checked as it is
+    typed) in ``workflow_row``; ``template`` and ``template_refresh``; ``strategy``, ``chunk``,
+    ``max_characters`` and ``embed``; ``upload`` (a :class:`~.upload.ChunkedUpload`),
+    ``paths`` (kernel-side paths and globs; None when not allowed), ``clear_button``,
+    ``files_view``; ``run_button``, ``cancel_button``, ``retry_button``, ``status_line``,
+    ``error_area``, ``table`` (the live status table), ``preview`` and ``results`` (the
+    Elements and View tabs) inside ``preview_area``. ``panel.state`` holds what it shows as
+    plain values; ``panel.runs`` lists every run started from it, oldest first.
 
-    ``panel.state`` holds what it shows as plain values; ``panel.runs`` lists the
-    :class:`~unstructured_nb.runs.Run` of every job started from it, oldest first.
-
-    ``workflow`` pre-selects a workflow by name or id and ``files`` pre-fills the path field
-    (kernel-side paths or globs). With no ``client``, one is made from ``api_url`` /
-    ``api_key``, else the key given with login() and the environment
-    (``UNSTRUCTURED_API_URL`` / ``UNSTRUCTURED_API_KEY``), falling back to the local engine.
+    ``workflow`` pre-selects a workflow by name or id, ``template`` a template, ``files``
+    pre-fills the path field. With no ``client``, one is made from ``api_url`` / ``api_key``,
+    else the key given with login() and the environment, falling back to the local engine.
     Files above ``size_limit_mb`` get a warning (the platform's limit); browser uploads above
-    ``max_upload_mb`` are refused with a message. ``allow_paths`` (default: yes, except
-    under Voila) shows the field for paths on the kernel's disk; ``root`` confines those
-    paths to one folder (symlinks included), which is how a Voila app may offer them.
-    Display it by leaving it as a cell's last value, or with ``display()``.
+    ``max_upload_mb`` are refused. ``allow_paths`` (default: yes, except under Voila) shows
+    the path field; ``root`` confines its paths to one folder, which is how a Voila app may
+    offer them. Display it by leaving it as a cell's last value, or with ``display()``.
     """
 
     def __init__(
@@ -74,6 +70,7 @@ class Panel(PanelLayout):
         workflow: str | None = None,
         files: str | Sequence[str] | None = None,
         *,
+        template: str | None = None,
         client: ClientProtocol | None = None,
         api_url: str | None = None,
         api_key: str | Secret | None = None,
@@ -84,8 +81,7 @@ class Panel(PanelLayout):
         allow_paths: bool | None = None,
         root: str | os.PathLike[str] | None = None,
     ) -> None:
-        api_key = hidden(api_key)  # first: no frame below holds the key as text
-        self.__api_key = api_key
+        self.__api_key = api_key = hidden(api_key)  # first: no frame below holds the key as text
         self.app = context.in_voila()
         if self.app:
             hints.speak("app")  # this kernel serves visitors who cannot run code
@@ -101,15 +97,15 @@ class Panel(PanelLayout):
         self._api_url = api_url
         self._poll = poll
         self._unsubscribe: list[Callable[[], None]] = []
-
-        super().__init__(allow_paths=allow_paths, root=root, max_upload_mb=max_upload_mb)
-
+        super().__init__(choice=self.state.choice, allow_paths=allow_paths, root=root, max_upload_mb=max_upload_mb)
         self.workflow.observe(self._on_workflow, names="value")
         self.workflow_id.observe(self._on_workflow, names="value")
         self.upload.on_change(lambda _u: self._on_upload(None))
         if self.paths is not None:
             self.paths.observe(self._on_paths, names="value")
         self.refresh_button.on_click(lambda _b: self.refresh_workflows())
+        self.template_refresh.on_click(lambda _b: self.refresh_templates())
+        self.state.choice.observe(self._on_choice, names=list(RunChoice.CHANGES))
         self.clear_button.on_click(lambda _b: self.clear_files())
         self.run_button.on_click(lambda _b: self._start_in_background())
         self.cancel_button.on_click(lambda _b: self.cancel())
@@ -118,13 +114,15 @@ class Panel(PanelLayout):
         self.refresh_workflows()
         if workflow:
             self.select_workflow(workflow)
+        if template:
+            self.select_template(template)
         if files and self.paths is not None:
             self.paths.value = files if isinstance(files, str) else shlex.join(str(f) for f in files)
         self.redraw()
 
     # --- reading the state -------------------------------------------------------------------
     @property
-    def runs(self) -> list[Run]:
+    def runs(self) -> list[Started]:
         """Every run started from this panel, oldest first (``panel.runs[-1]`` is the latest)."""
         return self.state.runs
 
@@ -154,6 +152,7 @@ class Panel(PanelLayout):
                 self._client = shared_client(self._api_url, self.__api_key)  # one connection pool with the magic
         self.state.api_label = "local engine" if self._client.is_local else self._client.api_url
         self.state.remote = not self._client.is_local
+        self.state.choice.local = local_engine(self._client)  # which embedder an Embed tick adds
         return self._client
 
     def refresh_workflows(self) -> list[Workflow]:
@@ -176,6 +175,29 @@ class Panel(PanelLayout):
                 self.workflow_id.value = ""
                 return
         self.workflow_id.value = name_or_id
+
+    def refresh_templates(self) -> list[dict[str, Any]]:
+        """Reload the templates list (keeps the chosen template when it still exists)."""
+        try:
+            self.state.choice.set_templates(self._get_client().list_templates())
+            self.state.clear_error("templates")
+        except Exception as exc:  # shown in the error area; the other modes stay usable
+            self.state.show_error(exc, source="templates")
+        self.redraw()
+        return self.state.choice.templates
+
+    def select_template(self, name_or_id: str) -> None:
+        """Run with the template of this id or exact name (the list is loaded first); UsageError if there is none."""
+        if not self.state.choice.templates_loaded:
+            self.refresh_templates()
+        self.state.choice.select_template(name_or_id)
+        self.state.choice.mode = "template"
+
+    def _on_choice(self, change: Any) -> None:
+        if change["name"] == "mode" and change["new"] == "template" and not self.state.choice.templates_loaded:
+            self.refresh_templates()  # loaded on first use: a workflow user never waits for them
+        self.state.choice_changed()
+        self.redraw()
 
     # --- files ---------------------------------------------------------------------------
     def clear_files(self) -> None:
@@ -203,21 +225,20 @@ class Panel(PanelLayout):
         self.redraw()
 
     # --- run and cancel --------------------------------------------------------------------
-    def run(self) -> Run:
-        """Start a job with the chosen workflow and files (what clicking Run does) and return its Run.
+    def run(self) -> Started:
+        """Start a job with the "Run with" choice and files (what clicking Run does) and return its run.
 
-        Errors are shown in the panel's error area and raised.
+        A workflow gives a ``Run``; a template or custom nodes give a ``BatchRun`` (as many
+        on-demand jobs as the platform's limits need). Errors are shown in the error area and raised.
         """
         state = self.state
         state.set_paths(self.paths.value if self.paths is not None else "")  # files may have come or gone since
-        workflow, files, problems = state.chosen_workflow, state.files, state.path_problems
+        files, problems = state.files, state.path_problems
         try:
             if state.uploading:
                 raise UnstructuredError("Wait until the uploads have arrived (their progress is shown), then click Run")
-            if not workflow:
-                raise UnstructuredError("Choose a workflow first: pick one in the Workflow list or type its id")
-            if state.workflow_problem():
-                raise UnstructuredError(state.workflow_problem())
+            if state.target_problem():
+                raise UnstructuredError(state.target_problem())
             if problems:
                 raise UnstructuredError("Fix the path field first: " + " ".join(problems))
             if not files:
@@ -227,14 +248,19 @@ class Panel(PanelLayout):
             self.redraw()
             raise
         try:
-            run = start_run(workflow, list(files), client=self._get_client(), poll=self._poll)
+            client, choice = self._get_client(), state.choice
+            run: Started
+            if choice.mode == "workflow":
+                run = start_run(state.chosen_workflow or "", list(files), client=client, poll=self._poll)
+            else:  # the magic's path for --template and --strategy/--chunk/--embed
+                run = start_job(list(files), client=client, poll=self._poll, **choice.job_options())
         except Exception as exc:
             state.show_error(exc, source="run")
             self.redraw()
             raise
         return self._follow(run)
 
-    def retry_failed(self) -> Run:
+    def retry_failed(self) -> Started:
         """Start a new job with only the files that failed in the latest run (what "Retry failed files" does)."""
         previous = self.state.retry_candidate()
         try:
@@ -247,7 +273,7 @@ class Panel(PanelLayout):
             raise
         return self._follow(run)
 
-    def _follow(self, run: Run) -> Run:
+    def _follow(self, run: Started) -> Started:
         self.state.add_run(run)
         self._unsubscribe.append(run.on_change(self._on_run_change))
         self._on_run_change(run)
@@ -270,7 +296,7 @@ class Panel(PanelLayout):
 
         threading.Thread(target=start, name="unstructured-nb-panel-start", daemon=True).start()
 
-    def cancel(self) -> list[Run]:
+    def cancel(self) -> list[Started]:
         """Ask the server to stop every running job started from this panel (what Cancel does)."""
         cancelled = []
         for run in self.state.running:
@@ -280,14 +306,11 @@ class Panel(PanelLayout):
                 self.state.show_error(exc, source="cancel")
             else:
                 cancelled.append(run)
-        if cancelled:
-            noun = "job" if len(cancelled) == 1 else "jobs"
-            ids = ", ".join(short_id(r.job_id) for r in cancelled)
-            self.state.notice = f"Cancel requested for {noun} {ids}; waiting for the server to stop it…"
+        self.state.cancel_requested(cancelled)
         self.redraw()
         return cancelled
 
-    def wait(self, timeout: float | None = None) -> Run | None:
+    def wait(self, timeout: float | None = None) -> Started | None:
         """Block until the latest start has finished, its job has ended and its preview is shown.
 
         Returns the latest Run (None if no job was started). For scripts, tests and
@@ -296,7 +319,7 @@ class Panel(PanelLayout):
         return self.state.wait(timeout)
 
     # --- live updates ------------------------------------------------------------------------
-    def _on_run_change(self, run: Run) -> None:
+    def _on_run_change(self, run: Started) -> None:
         """Called by the tracker's thread after every change of a run (and at its end)."""
         # "finished" is read once, first: read after the slow redraw, a call racing with the
         # tracker's final one could mark the run settled without scheduling its preview.
@@ -307,7 +330,7 @@ class Panel(PanelLayout):
         self.redraw()
         self.state.run_drawn(run, finished=finished)
 
-    def _load_preview(self, run: Run) -> None:
+    def _load_preview(self, run: Started) -> None:
         try:
             preview = self.state.preview_of(run)
         except Exception as exc:
@@ -327,6 +350,7 @@ class Panel(PanelLayout):
         retry = state.retry_candidate()
         with state.lock:
             self.title.value = view.title_html(state.api_label)
+            self.workflow_row.layout.display = None if state.choice.mode == "workflow" else "none"
             problem = bool(state.workflow_problem())
             self.workflow_info.value = view.notice_html(state.workflow_info(), muted=not problem, warn=problem)
             self.files_view.value = view.state_files_html(state)
@@ -366,18 +390,7 @@ class Panel(PanelLayout):
         for unsubscribe in getattr(self, "_unsubscribe", ()):  # a panel whose options were refused has none
             unsubscribe()
         self._unsubscribe = []
-        if isinstance(getattr(self, "upload", None), ChunkedUpload):
-            self.upload.close()  # its temporary files go too
-        for child in _walk(self):
-            if child is not self:
-                child.close()
         super().close()
-
-
-def _walk(box: widgets.Widget) -> Iterable[widgets.Widget]:
-    yield box
-    for child in getattr(box, "children", ()) or ():
-        yield from _walk(child)
 
 
 #: ``unstructured_nb.panel(...)``: the panel, built from the same arguments as :class:`Panel`.

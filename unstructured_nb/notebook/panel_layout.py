@@ -8,11 +8,14 @@ picker; ``preview_area`` is the container more views of the results can join.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..filetypes import PLATFORM_EXTENSIONS
+from .panel_choice import RunChoice
+from .panel_modes import ChoiceControls
 from .panel_results import Results
 from .upload import ChunkedUpload
 
@@ -38,12 +41,21 @@ def _label(text: str) -> widgets.HTML:
 
 
 class PanelLayout(widgets.VBox):
-    """The panel's parts, laid out (no behaviour: see :class:`~.panel.Panel`)."""
+    """The panel's parts, laid out (no behaviour: see :class:`~.panel.Panel`; the "Run with" controls keep
+    ``choice`` and their widgets in step)."""
 
-    def __init__(self, *, allow_paths: bool, root: str | os.PathLike[str] | None, max_upload_mb: float) -> None:
+    def __init__(
+        self, *, choice: RunChoice, allow_paths: bool, root: str | os.PathLike[str] | None, max_upload_mb: float
+    ) -> None:
         desc = {"description_width": _LABEL_WIDTH}
         self.title = widgets.HTML()
+        # "Run with": Workflow (the row below) / Template / Custom, each mode's controls in its own row
+        self.choices = ChoiceControls(choice, label_width=_LABEL_WIDTH)
+        self.mode, self.template, self.template_refresh = self.choices.mode, self.choices.template, self.choices.template_refresh
+        self.strategy, self.chunk, self.embed = self.choices.strategy, self.choices.chunk, self.choices.embed
+        self.max_characters = self.choices.max_characters
         self.workflow = widgets.Dropdown(description="Workflow", options=[], value=None, style=desc, layout={"width": "360px"})
+        self.workflow.add_class("unb-workflow")
         self.refresh_button = widgets.Button(icon="refresh", tooltip="Reload the workflows list", layout={"width": "40px"})
         self.workflow_id = widgets.Text(
             placeholder="…or type a workflow id or name", continuous_update=True, layout={"width": "280px"}
@@ -88,13 +100,17 @@ class PanelLayout(widgets.VBox):
         self.table = widgets.HTML(layout=wide)
         self.preview = widgets.HTML(layout=wide)
         self.workflow_row = _row(self.workflow, self.refresh_button, self.workflow_id, self.workflow_info, flex_flow="row wrap")
+        self.workflow_row.add_class("unb-workflow-row")
         file_controls = [self.upload, *([self.paths] if self.paths is not None else []), self.clear_button]
         self.results = Results(self.preview)  # the preview, and a "View" tab with the page viewer
         self.preview_area = widgets.VBox([self.results.tabs], layout=wide)  # more views of the results go here
         super().__init__(
             [
                 self.title,
+                _row(_label("Run with"), self.mode, flex_flow="row wrap"),
                 self.workflow_row,
+                self.choices.template_row,
+                self.choices.custom_row,
                 _row(_label("Files"), *file_controls, flex_flow="row wrap"),
                 _row(widgets.HTML(layout=_fixed()), self.files_view),
                 _row(
@@ -112,3 +128,18 @@ class PanelLayout(widgets.VBox):
             ]
         )
         self.add_class("unb-panel")
+
+    def close(self) -> None:
+        """Close every part (the upload's temporary files go too), then the panel itself."""
+        if isinstance(getattr(self, "upload", None), ChunkedUpload):
+            self.upload.close()
+        for child in _walk(self):
+            if child is not self:
+                child.close()
+        super().close()
+
+
+def _walk(box: widgets.Widget) -> Iterable[widgets.Widget]:
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk(child)

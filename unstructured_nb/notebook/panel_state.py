@@ -19,10 +19,14 @@ from typing import Any
 from ..errors import WaitTimeoutError, WorkflowLookupError, user_message
 from ..models import Workflow
 from ..render.style import format_size, short_id
-from ..runs import InputFile, Run, expand, lookup, split_field
+from ..runs import BatchRun, InputFile, Run, expand, lookup, split_field
+from .panel_choice import RunChoice
 from .upload_store import Upload
 
-__all__ = ["PanelState", "Preview"]
+__all__ = ["PanelState", "Preview", "Started"]
+
+#: What a click on Run starts: a workflow's job, or on-demand jobs followed as one run.
+Started = Run | BatchRun
 
 _UUID_CHARS = frozenset("0123456789abcdefABCDEF-")
 
@@ -83,6 +87,7 @@ class PanelState:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.workflows: list[Workflow] = []
+        self.choice = RunChoice()  # "Run with": a workflow (chosen below), a template or custom nodes
         self.picked: str | None = None  # the workflow id chosen in the list
         self.typed = ""  # a workflow id or name typed by hand
         self.uploads: tuple[InputFile, ...] = ()
@@ -92,7 +97,7 @@ class PanelState:
         self.path_problems: tuple[str, ...] = ()
         self.path_note: str | None = None
         self.starting = False
-        self.runs: list[Run] = []
+        self.runs: list[Started] = []
         self.error = ""  # the paragraph in the error area ('' when there is none)
         self.error_source: str | None = None
         self.preview: Preview | None = None
@@ -116,13 +121,22 @@ class PanelState:
     @property
     def can_run(self) -> bool:
         return (
-            not self.starting
-            and not self.uploading
-            and bool(self.chosen_workflow)
-            and not self.workflow_problem()
-            and bool(self.files)
-            and not self.path_problems
+            not self.starting and not self.uploading and not self.target_problem() and bool(self.files) and not self.path_problems
         )
+
+    def target_problem(self) -> str:
+        """Why the "Run with" choice cannot run yet ('' when it can): no workflow, a mistyped one, no template..."""
+        if self.choice.mode != "workflow":
+            return self.choice.error() or self.choice.todo()
+        if not self.chosen_workflow:
+            return "Choose a workflow first: pick one in the Workflow list or type its id"
+        return self.workflow_problem()
+
+    def choice_changed(self) -> None:
+        """The "Run with" choice changed: its mistake (no templates, a bad Max characters...) goes to the error area."""
+        self.inputs_changed()
+        error = self.choice.error()
+        self.show_error(error, source="choice") if error else self.clear_error("choice")
 
     def workflow_problem(self) -> str:
         """Why the typed workflow cannot be run, checked against the list as the user types ('' when it can)."""
@@ -142,13 +156,13 @@ class PanelState:
         """The latest run, when it ended with failed files this panel can send again."""
         with self.lock:
             run = self.runs[-1] if self.runs else None
-        if run is None or not run.finished or not run.sources:
+        if not isinstance(run, Run) or not run.finished or not run.sources:  # a batch is not retried (yet)
             return None
         failed = {os.path.basename(f.document) for f in run.failed_files or ()}
         return run if failed & {os.path.basename(name) for name in run.sources} else None
 
     @property
-    def running(self) -> list[Run]:
+    def running(self) -> list[Started]:
         return [r for r in self.runs if not r.done]
 
     def set_workflows(self, workflows: Sequence[Workflow]) -> None:
@@ -231,13 +245,13 @@ class PanelState:
             self.starting = False
             self.changed.notify_all()
 
-    def add_run(self, run: Run) -> None:
+    def add_run(self, run: Started) -> None:
         with self.lock:
             self.runs.append(run)
             for source in ("run", "input", "cancel"):
                 self.clear_error(source)
 
-    def run_changed(self, run: Run, *, finished: bool) -> bool:
+    def run_changed(self, run: Started, *, finished: bool) -> bool:
         """Record a change of ``run``; True when its preview should now be loaded (once, when it completed)."""
         with self.lock:
             if run.last_error is not None:
@@ -251,7 +265,7 @@ class PanelState:
                 self._pending_previews += 1
             return load
 
-    def run_drawn(self, run: Run, *, finished: bool) -> None:
+    def run_drawn(self, run: Started, *, finished: bool) -> None:
         """The panel has drawn ``run``'s state; once its final state is drawn, waits may return."""
         with self.changed:
             if finished:
@@ -265,7 +279,7 @@ class PanelState:
             self._pending_previews -= 1
             self.changed.notify_all()
 
-    def preview_of(self, run: Run) -> Preview | None:
+    def preview_of(self, run: Started) -> Preview | None:
         """The results area for ``run`` (downloads its outputs), or None when a newer result is shown."""
         elements = run.elements(quiet=True)  # the table above already says which files failed
         with self.lock:
@@ -289,7 +303,12 @@ class PanelState:
             hint += f" All of them: {self.code_name}.runs[{index}].elements() (or {self.code_name}.runs[-1] for the latest run)."
         return Preview(title, tuple(columns), rows, "" if len(elements) else "No elements.", hint)
 
-    def wait(self, timeout: float | None = None) -> Run | None:
+    def cancel_requested(self, runs: Sequence[Started]) -> None:
+        if runs:
+            noun, ids = "job" if len(runs) == 1 else "jobs", ", ".join(short_id(r.job_id) for r in runs)
+            self.notice = f"Cancel requested for {noun} {ids}; waiting for the server to stop it…"
+
+    def wait(self, timeout: float | None = None) -> Started | None:
         """Block until the latest start has finished, its job has ended and its preview is shown."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self.changed:
@@ -348,15 +367,20 @@ class PanelState:
                 )
             if self.path_problems:
                 return last + "Fix the path field (see above)."
-            if workflow and self.workflow_problem():
+            if self.choice.mode != "workflow":
+                missing = "Fix the choice above (see the error below)." if self.choice.error() else self.choice.todo()
+                if missing or not files:
+                    return last + (missing or "Add at least one file.")
+                what = self.choice.label()
+            elif workflow and self.workflow_problem():
                 return last + "Fix the workflow name (see above)."
-            if not workflow and not files:
-                return last + "Choose a workflow and at least one file."
-            if not workflow:
-                return last + "Choose a workflow."
-            if not files:
+            elif not workflow:
+                return last + ("Choose a workflow." if files else "Choose a workflow and at least one file.")
+            elif not files:
                 return last + "Add at least one file."
+            else:
+                what = self.workflow_label(workflow)
             total = format_size(sum(f.size or 0 for f in files))
             again = " again" if last else ""
             plural = "s" if len(files) != 1 else ""
-            return last + f"Ready to run {self.workflow_label(workflow)}{again} on {len(files)} file{plural} ({total})."
+            return last + f"Ready to run {what}{again} on {len(files)} file{plural} ({total})."

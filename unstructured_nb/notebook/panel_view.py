@@ -66,7 +66,7 @@ def _empty_note(allow_paths: bool) -> str:
 def title_html(api_label: str) -> str:
     return (
         PANEL_CSS
-        + '<div class="unb-title"><b>Unstructured</b> · run a workflow'
+        + '<div class="unb-title"><b>Unstructured</b> · run workflows and on-demand jobs'
         + f'<span class="unb-sub">{esc(api_label)}</span></div>'
     )
 
@@ -197,6 +197,8 @@ def state_files_html(state: PanelState) -> str:
 
 
 def _workflow_line(state: PanelState) -> tuple[str, str]:
+    if state.choice.mode != "workflow":
+        return "Run with", state.choice.label() or "no template chosen"
     wf = state.chosen_workflow
     if wf and wf not in {w.id for w in state.workflows}:
         return "Workflow", f"{wf!r} (typed; resolved on Run)"

@@ -15,10 +15,10 @@ from .batch import BatchRun
 from .clients import shared_client
 from .following import Followable
 from .inputs import InputFile, Inputs, expand, split_field
-from .jobspec import JobSpec, load_nodes, nodes_from_options, resolve_template
+from .jobspec import JobSpec, job_options, load_nodes, nodes_from_options, resolve_template
 from .limits import PLATFORM_LIMITS, OnDemandLimits, plan_jobs
 from .run import Run
-from .start import attach, job_spec, run, start_job, start_run
+from .start import attach, job_spec, local_engine, run, start_job, start_run
 from .tracker import PollPolicy, RunUpdate, Tracker, default_tracker
 from .workflows import lookup, resolve_workflow
 
@@ -37,8 +37,10 @@ __all__ = [
     "attach",
     "default_tracker",
     "expand",
+    "job_options",
     "job_spec",
     "load_nodes",
+    "local_engine",
     "lookup",
     "nodes_from_options",
     "plan_jobs",

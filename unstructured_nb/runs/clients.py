@@ -2,8 +2,8 @@
 
 A client of the local engine is checked before it is handed out again: when the engine it
 points at was stopped or died, the engine that serves the data dir now is found (or
-started) and a fresh client points at it, instead of failing on the old port until the
-kernel restarts. Runs that hold the old client keep it.
+started). It listens on the same Unix socket, so the client (and every run holding it)
+reaches it; a fresh client is made only if the engine's address changed.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def _still_serving(client: Client) -> bool:
     from ..local.discovery import ensure_local_engine
 
     try:
-        return ensure_local_engine().url == client.api_url
+        engine = ensure_local_engine()  # (re)starts it: a client on its Unix socket reaches the new one
+        return engine.url == client.api_url and engine.socket == client.unix_socket
     except UnstructuredError:
         return True  # no new engine can start: keep the client, whose errors say what is wrong

@@ -18,16 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import hints
 from ..client.protocol import ClientProtocol
 from ..embedders import DEFAULT_MODELS, LOCAL_SUBTYPE, MODELS, PLATFORM_SUBTYPES, find_model
 from ..errors import UsageError, WorkflowLookupError
 from ..models import WorkflowNode
 
-__all__ = ["CHUNKERS", "STRATEGIES", "JobSpec", "load_nodes", "nodes_from_options", "resolve_template"]
+__all__ = ["CHUNKERS", "STRATEGIES", "JobSpec", "job_options", "load_nodes", "nodes_from_options", "resolve_template"]
 
 STRATEGIES = ("fast", "hi_res", "auto", "vlm", "ocr_only")
 CHUNKERS = ("by_title", "by_character", "by_page", "by_similarity")
 _MAX_NODES_FILE = 1024 * 1024
+_FLAGS = {"max_characters": "--max-characters", "new_after_n_chars": "--new-after", "overlap": "--overlap"}
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,15 @@ def nodes_from_options(
     overlap: int | None = None,
     embed: str | None = None,
     local: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """partition (``strategy``, default fast) -> chunk (if ``chunk``) -> embed (if ``embed``), with their main settings.
 
     Raises :class:`UsageError` for an unknown value, chunk sizes without a chunker, an
     embedder without a chunker, or a ``max_characters`` over the embedding model's limit.
+    ``names`` says what the front end calls the sizes (default: the flags, ``--max-characters``...).
     """
+    name = {**_FLAGS, **(names or {})}
     strategy = (strategy or "fast").strip().lower()
     if strategy not in STRATEGIES:
         raise UsageError(f"Unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
@@ -123,9 +128,9 @@ def nodes_from_options(
     else:
         partition.update(subtype="unstructured_api", settings={"strategy": strategy})
     nodes = [partition]
-    for name, value, zero in (("--max-characters", max_characters, False), ("--new-after", new_after_n_chars, False)):
-        _positive(name, value, zero=zero)
-    _positive("--overlap", overlap, zero=True)
+    _positive(name["max_characters"], max_characters)
+    _positive(name["new_after_n_chars"], new_after_n_chars)
+    _positive(name["overlap"], overlap, zero=True)
     sizes = {"max_characters": max_characters, "new_after_n_chars": new_after_n_chars, "overlap": overlap}
     if chunk is None:
         if any(v is not None for v in sizes.values()):
@@ -150,11 +155,31 @@ def nodes_from_options(
         limit = model.max_characters if model is not None else None
         if model is not None and limit is not None and (max_characters or 500) > limit:
             raise UsageError(
-                f"--max-characters {max_characters} is over the limit of {limit} for the embedding model "
+                f"{name['max_characters']} {max_characters} is over the limit of {limit} for the embedding model "
                 f"{model.name} (its input is {model.tokens} tokens): lower it to {limit} or less"
             )
         nodes.append(node)
     return nodes
+
+
+def job_options(args: Any, **given: Any) -> dict[str, Any]:
+    """The ``start_job`` keywords of parsed ``--template``/``--nodes``/``--strategy``/``--chunk``/
+    ``--max-characters``/``--new-after``/``--overlap``/``--embed``/``--embed-model`` flags, the magic's
+    and the terminal's alike (``given`` replaces a value the caller has resolved itself); flags not
+    given are left out."""
+    embed: str | bool | None = args.embed_model or (True if args.embed else None)
+    options = {
+        "template": args.template,
+        "nodes": args.nodes,
+        "strategy": args.strategy,
+        "chunk": args.chunk,
+        "max_characters": args.max_characters,
+        "new_after_n_chars": args.new_after,
+        "overlap": args.overlap,
+        "embed": embed,
+        **given,
+    }
+    return {k: v for k, v in options.items() if v is not None}
 
 
 def load_nodes(source: str | os.PathLike[str] | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -214,4 +239,4 @@ def resolve_template(client: ClientProtocol, name_or_id: str) -> dict[str, Any]:
         hint = "Available templates: " + ", ".join(repr(str(t.get("id"))) for t in templates[:8]) + "."
     else:
         hint = "This server offers no templates."
-    raise WorkflowLookupError(f"No template has the id or name {text!r}", hint=hint + " List them with %unstructured_templates")
+    raise WorkflowLookupError(f"No template has the id or name {text!r}", hint=hint + f" List them with {hints.list_templates()}")

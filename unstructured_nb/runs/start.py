@@ -29,7 +29,7 @@ from .sources import sources_of
 from .tracker import Tracker
 from .workflows import resolve_workflow
 
-__all__ = ["attach", "job_spec", "run", "start_job", "start_run"]
+__all__ = ["attach", "job_spec", "local_engine", "run", "start_job", "start_run"]
 
 
 def start_run(
@@ -114,15 +114,16 @@ def job_spec(
             new_after_n_chars=new_after_n_chars,
             overlap=overlap,
             embed=("default" if embed is True else embed) or None,
-            local=client.is_local or _on_loopback(client.api_url),
+            local=local_engine(client),
         )
     )
 
 
-def _on_loopback(url: str) -> bool:
-    """A server on this machine: the local engine (started by hand or by a test), whose embedder is the local model."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
+def local_engine(client: ClientProtocol) -> bool:
+    """Whether ``client`` talks to a local engine (embedded, or on this machine: started by hand or by a test),
+    whose embedder is the local model; the platform's otherwise."""
+    host = (urlsplit(client.api_url).hostname or "").lower()
+    return client.is_local or host in ("localhost", "::1") or host.startswith("127.")
 
 
 def start_job(

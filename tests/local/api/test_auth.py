@@ -28,9 +28,13 @@ def test_api_key_required_when_configured(keyed_engine: EngineServer) -> None:
             assert "wrong" not in r.text
         ok = c.get("/api/v1/workflows/", headers={"unstructured-api-key": KEY})
         assert ok.status_code == 200 and len(ok.json()) == 2
-        # discovery's health check needs no key, and says nothing secret
-        health = c.get("/healthz")
-        assert health.status_code == 200 and KEY not in health.text
+        # no route is open without the key: the health check, the schema, the docs
+        for path in ("/healthz", "/openapi.json", "/docs", "/redoc"):
+            assert c.get(path).status_code == 401, path
+        health = c.get("/healthz", headers={"unstructured-api-key": KEY})
+        assert health.status_code == 200 and KEY not in health.text and "pid" not in health.json()
+        assert c.get("/openapi.json", headers={"unstructured-api-key": KEY}).status_code == 200
+        assert c.get("/docs", headers={"unstructured-api-key": KEY}).status_code == 404  # no CDN page offline
         assert KEY not in repr(keyed_engine)
 
 

@@ -84,7 +84,7 @@ def test_refusals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(upload_receiver, "MAX_FILES", 2)
     ctype, body = _body([("input_files", (f"{i}.txt", b"x")) for i in range(3)])
     err = _refused(ctype, Stream(body), tmp_path)
-    assert err.status_code == 400 and "at most 2" in err.detail
+    assert err.status_code == 413 and "at most 2" in err.detail
     monkeypatch.setattr(upload_receiver, "MAX_FIELD_BYTES", 10)
     ctype, body = _body([("input_files", ("a.txt", b"x"))], data={"request_data": "y" * 11})
     assert _refused(ctype, Stream(body), tmp_path).status_code == 413
@@ -93,7 +93,7 @@ def test_refusals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_disk_error_is_raised_as_is_and_nothing_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ctype, body = _body([("input_files", ("a.txt", b"first")), ("input_files", ("b.txt", b"second"))])
-    real_open = open
+    real_open = upload_receiver.open_private
     opened: list[str] = []
 
     def second_open_fails(path: Path, mode: str) -> Any:
@@ -102,7 +102,7 @@ def test_a_disk_error_is_raised_as_is_and_nothing_is_kept(tmp_path: Path, monkey
             raise OSError(28, "No space left on device")
         return real_open(path, mode)
 
-    monkeypatch.setattr(upload_receiver, "open", second_open_fails, raising=False)
+    monkeypatch.setattr(upload_receiver, "open_private", second_open_fails)
     with pytest.raises(OSError, match="No space left"):
         _receive(ctype, Stream(body), tmp_path)
     assert list(tmp_path.iterdir()) == []

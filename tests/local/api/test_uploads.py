@@ -82,7 +82,7 @@ def test_full_disk_is_507_and_leaves_nothing(
     wf = workflow_id(http)
     before = files_under(engine.data_dir / "jobs")
     jobs_before = len(http.get("/api/v1/jobs/").json())
-    monkeypatch.setattr(upload_receiver, "open", _disk_full, raising=False)  # the receiver's open() of each file
+    monkeypatch.setattr(upload_receiver, "open_private", _disk_full)  # the receiver's open of each file
     if endpoint == "run":
         r = run(http, wf, [("a.txt", sample(".txt"))])
     else:

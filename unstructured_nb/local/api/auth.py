@@ -1,4 +1,4 @@
-"""The API key check: with a key configured, every ``/api/`` request needs it in the ``unstructured-api-key`` header."""
+"""The API key check: with a key configured, every request (``/healthz`` and ``/openapi.json`` too) needs the key header."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ INVALID_KEY = "API key is invalid, please provide a valid API key in the header.
 
 
 class ApiKeyMiddleware:
-    """Pure ASGI middleware (it runs before routing, so unknown ``/api/`` paths are refused too); ``/healthz`` stays open."""
+    """Pure ASGI middleware (it runs before routing, so unknown paths are refused too); no route is open without the key."""
 
     def __init__(self, app: ASGIApp, api_key: str) -> None:
         self.app = app
         self._key = api_key.encode("utf-8")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("path", "").startswith("/api/"):
+        if scope["type"] == "http":
             given = None
             for name, value in scope.get("headers", ()):
                 if name == b"unstructured-api-key":

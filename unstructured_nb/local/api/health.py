@@ -1,8 +1,7 @@
-"""``GET /healthz``: how discovery tells a live engine of a data dir from a stale state file (never behind the key)."""
+"""``GET /healthz``: the engine answers (behind the key like every route; no pid or data dir: discovery checks those itself)."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,7 +18,5 @@ async def healthz(engine: EngineDep) -> dict[str, Any]:
     return {
         "status": "ok",
         "service": "unstructured_nb local engine",
-        "pid": os.getpid(),
-        "data_dir": str(engine.data_dir),
         "workers": engine.workers,
     }

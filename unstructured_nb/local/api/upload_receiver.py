@@ -19,7 +19,8 @@ from typing import BinaryIO
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
-from ..limits import DRAIN_LIMIT, MAX_FIELD_BYTES, MAX_FILES
+from ..limits import DRAIN_LIMIT, MAX_FIELD_BYTES, MAX_FIELDS, MAX_FIELDS_TOTAL_BYTES, MAX_FILES
+from ..private_files import make_private_dir, open_private
 from .errors import ApiError
 
 __all__ = ["FILE_FIELDS", "ReceivedFile", "Upload", "receive_files"]
@@ -83,6 +84,8 @@ class _Receiver:
         self._fh: BinaryIO | None = None
         self._field_name: str | None = None
         self._field_buf: bytearray | None = None
+        self._fields_seen = 0
+        self._field_bytes = 0
         self._parser = MultipartParser(
             boundary,
             {
@@ -137,15 +140,18 @@ class _Receiver:
         files = self.upload.files
         if name in FILE_FIELDS:
             if len(files) >= MAX_FILES:
-                raise ApiError(400, f"Too many files in one run: at most {MAX_FILES}.")
+                raise ApiError(413, f"Too many files in one run: at most {MAX_FILES}. Send the rest in another run.")
             raw = filename.decode("utf-8", "replace") if filename is not None else None
             shown = _display_name(raw, len(files))
             file_id = str(uuid.uuid4())
-            self._dest_dir.mkdir(parents=True, exist_ok=True)
+            make_private_dir(self._dest_dir)
             self._current = ReceivedFile(file_id=file_id, name=shown, path=self._dest_dir / f"{file_id}{_safe_extension(shown)}")
             files.append(self._current)
-            self._fh = open(self._current.path, "wb")  # noqa: SIM115  # closed at the part's end or by discard()
+            self._fh = open_private(self._current.path, "wb")  # closed at the part's end or by discard()
         elif filename is None and name:
+            self._fields_seen += 1
+            if self._fields_seen > MAX_FIELDS:
+                raise ApiError(413, f"Too many form fields in one request: at most {MAX_FIELDS} besides the files.")
             self._field_name, self._field_buf = name, bytearray()
         # any other part (an unknown file field) is read past
 
@@ -161,6 +167,9 @@ class _Receiver:
             self._fh.write(data[start:end])
         elif self._field_buf is not None:
             self._field_buf.extend(data[start:end])
+            self._field_bytes += end - start
+            if self._field_bytes > MAX_FIELDS_TOTAL_BYTES:
+                raise ApiError(413, f"The form fields of this request are larger than {_mb(MAX_FIELDS_TOTAL_BYTES)} together.")
             if len(self._field_buf) > MAX_FIELD_BYTES:
                 raise ApiError(413, f"The form field {self._field_name!r} is larger than {_mb(MAX_FIELD_BYTES)}.")
 

@@ -38,9 +38,18 @@ _FORMATS: dict[str, _Format] = {
     ".xml": _Format("structured", "partition_xml", "bytes"),
     ".eml": _Format("mail", "partition_eml", "bytes"),
     ".pdf": _Format("pdf", "partition_pdf", "bytes"),
-    ".docx": _Format("office", "partition_docx", "bytes"),
-    ".pptx": _Format("office", "partition_pptx", "bytes"),
-    ".xlsx": _Format("office", "partition_xlsx", "bytes"),
+    ".docx": _Format("docx", "partition_docx", "bytes"),
+    ".pptx": _Format("pptx", "partition_pptx", "bytes"),
+    ".xlsx": _Format("xlsx", "partition_xlsx", "bytes"),
+    ".msg": _Format("msg", "partition_msg", "bytes"),
+    ".epub": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".odt": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".rtf": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".rst": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".org": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".doc": _Format("legacy_office", "partition_legacy", "bytes"),
+    ".ppt": _Format("legacy_office", "partition_legacy", "bytes"),
+    ".xls": _Format("xlsx", "partition_xls", "bytes"),
 }
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})

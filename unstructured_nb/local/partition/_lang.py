@@ -63,9 +63,14 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
+_ASCII = re.compile(r"^[\x00-\x7f]+$")
+
+
 def detect_languages(text: str) -> list[str]:
     """Return the document's language as a one-item list of ISO 639-3 codes (default ``eng``)."""
     sample = text[:_SAMPLE_CHARS]
+    if len(sample.split()) < 5 and _ASCII.match(sample):
+        return ["eng"]  # the library's rule: short ASCII text is English
     latin = len(_LATIN_LETTER.findall(sample))
     best_script, best_count = None, 0
     for code, pattern in _SCRIPTS:
@@ -76,6 +81,8 @@ def detect_languages(text: str) -> list[str]:
         return [best_script]
     counts: Counter[str] = Counter()
     for word in _WORD.findall(sample.lower()):
+        if len(word) < 2:
+            continue  # "a", "e", "o", "y": words of several languages, and list labels ("a) b) c)")
         for code, words in _STOPWORDS.items():
             if word in words:
                 counts[code] += 1
@@ -83,6 +90,6 @@ def detect_languages(text: str) -> list[str]:
         return ["eng"]
     code, hits = counts.most_common(1)[0]
     # Short or ambiguous text: the library answers "eng" for short ASCII snippets too.
-    if hits < 2 or (code != "eng" and hits <= counts.get("eng", 0)):
+    if hits < 2 or (code != "eng" and (hits < 3 or hits <= counts.get("eng", 0))):
         return ["eng"]
     return [code]

@@ -20,6 +20,8 @@ _BULLETS = (
 BULLET_RE = re.compile(rf"^\s*(?:[{_BULLETS}]|[-*+](?=\s))\s*")
 # "1." "1)" "(1)" "a." "iv)" followed by a space and text.
 NUMBERED_RE = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])\s+(?=\S)")
+# the library's NUMBERED_LIST_PATTERN: "1. text" or "1) text" (the text keeps its number)
+LIBRARY_NUMBERED_RE = re.compile(r"^\d+(\.|\))\s(.+)")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 US_CITY_STATE_ZIP_RE = re.compile(r"^[A-Z][A-Za-z .'\-]+,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),?\s+\d{5}(?:-\d{4})?$")
 # Sentence ends: punctuation then space then something that can start a sentence.
@@ -183,9 +185,7 @@ def is_possible_narrative_text(text: str, language: str = "eng") -> bool:
         return False
     if under_non_alpha_ratio(text):
         return False
-    if not multi_sentence and not contains_verb(text, language):
-        return False
-    return True
+    return multi_sentence or contains_verb(text, language)
 
 
 _ENDS_IN_PUNCT = re.compile(r"[^\w\s]\Z")
@@ -204,9 +204,7 @@ def is_possible_title(text: str, title_max_word_length: int = 12) -> bool:
         return False
     if text.isnumeric():
         return False
-    if sentence_count(text, 5, stop_at=2) > 1:
-        return False
-    return True
+    return sentence_count(text, 5, stop_at=2) <= 1
 
 
 def is_bulleted(text: str) -> bool:
@@ -217,11 +215,14 @@ def clean_bullet(text: str) -> str:
     return BULLET_RE.sub("", text, count=1).strip()
 
 
-def classify(text: str, language: str = "eng", *, allow_list: bool = True) -> tuple[str, str]:
+def classify(text: str, language: str = "eng", *, allow_list: bool = True, allow_title: bool = True) -> tuple[str, str]:
     """Return ``(type, text)`` for a block of text, the way ``element_from_text`` does.
 
-    Bulleted text becomes a ListItem with the bullet removed; then EmailAddress, Address,
-    NarrativeText, Title, and UncategorizedText for what is none of these (numbers, codes, ...).
+    Bulleted text becomes a ListItem with the bullet removed; then EmailAddress, Address, a
+    numbered line ("1. ..." / "1) ...") a ListItem keeping its number, NarrativeText, Title, and
+    UncategorizedText for what is none of these (numbers, codes, ...).
+    ``allow_title=False`` is the library's HTML rule (``derive_element_type_from_text``): only
+    headings are titles there, so short text outside them is UncategorizedText.
     """
     if allow_list and is_bulleted(text):
         return "ListItem", clean_bullet(text)
@@ -229,8 +230,11 @@ def classify(text: str, language: str = "eng", *, allow_list: bool = True) -> tu
         return "EmailAddress", text
     if len(text) < 120 and US_CITY_STATE_ZIP_RE.match(text):
         return "Address", text
+    if allow_title and LIBRARY_NUMBERED_RE.match(text.strip()):
+        # element_from_text's is_possible_numbered_list (not the HTML rule, which has no such step)
+        return "ListItem", text
     if is_possible_narrative_text(text, language):
         return "NarrativeText", text
-    if is_possible_title(text):
+    if allow_title and is_possible_title(text):
         return "Title", text
     return "UncategorizedText", text

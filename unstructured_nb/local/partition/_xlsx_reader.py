@@ -19,10 +19,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import IO
 
-_DATE_BUILTIN = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59), *range(71, 82)})
-_QUOTED = re.compile(r'"[^"]*"|\\.|\[(?!h\]|m\]|s\])[^\]]*\]', re.I)
-_DATE_TOKENS = re.compile(r"[dmyhs]", re.I)
-_COL = re.compile(r"^([A-Z]+)")
+from ._xlsx_values import DATE_BUILTIN, column_index, is_date_format, local_name, unescape
+
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REGEX_MAX_BYTES = 64 * 1024 * 1024
 # One token per row start or cell of <sheetData>, found by a single findall over the sheet (a
@@ -48,54 +46,6 @@ _RPH_RE = re.compile(r"<rPh\b.*?</rPh>", re.S)
 _SI_RE = re.compile(r"<si>(?:<t>([^<]+)</t>|(.*?))</si>|<si/>", re.S)
 
 
-_ENTITY_RE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
-_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-
-
-def _entity(match: re.Match[str]) -> str:
-    decimal, hexadecimal, name = match.groups()
-    if name:
-        return _NAMED[name]
-    code = int(decimal) if decimal else int(hexadecimal, 16)
-    # only what XML allows: a parser (lxml, openpyxl) rejects anything else
-    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
-        return chr(code)
-    raise ValueError(f"character reference &#{code}; is not allowed in XML")
-
-
-def _unescape(text: str) -> str:
-    """XML character data as a parser reads it: the five predefined entities and character
-    references. (html.unescape is not XML: it reads &#150; as cp1252's dash, &nbsp; as a space.)
-    Anything else raises, and the caller falls back to a real XML parser."""
-    if "&" not in text:
-        return text
-    result, count = _ENTITY_RE.subn(_entity, text)
-    if count != text.count("&"):
-        raise ValueError("entity reference that XML does not define")
-    return result
-
-
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _column_index(ref: str | None) -> int | None:
-    if not ref:
-        return None
-    match = _COL.match(ref)
-    if not match:
-        return None
-    index = 0
-    for char in match.group(1):
-        index = index * 26 + (ord(char) - 64)
-    return index - 1
-
-
-def _is_date_format(code: str) -> bool:
-    cleaned = _QUOTED.sub("", code)
-    return cleaned.lower() != "general" and bool(_DATE_TOKENS.search(cleaned))
-
-
 class XlsxReader:
     """Sheets of an .xlsx package as ``(name, rows)``; each row is ``(row_number, [cell strings])``."""
 
@@ -112,7 +62,7 @@ class XlsxReader:
         self.date1904 = False
         self.sheets: list[tuple[str, str]] = []
         for el in workbook.iter():
-            name = _local(el.tag)
+            name = local_name(el.tag)
             if name == "workbookPr":
                 self.date1904 = el.get("date1904") in ("1", "true")
             elif name == "sheet":
@@ -143,7 +93,9 @@ class XlsxReader:
             root = self._parse(name)
         except KeyError:
             return {}
-        return {el.get("Id", ""): (el.get("Type", ""), el.get("Target", "")) for el in root if _local(el.tag) == "Relationship"}
+        return {
+            el.get("Id", ""): (el.get("Type", ""), el.get("Target", "")) for el in root if local_name(el.tag) == "Relationship"
+        }
 
     @staticmethod
     def _resolve(base: str, target: str) -> str:
@@ -168,7 +120,7 @@ class XlsxReader:
         return [
             # cells are whitespace-normalized; rich text runs are concatenated, phonetic guides
             # (rPh) are not text
-            " ".join(_unescape(plain or "".join(_T_RE.findall(_RPH_RE.sub("", inner)))).split())
+            " ".join(unescape(plain or "".join(_T_RE.findall(_RPH_RE.sub("", inner)))).split())
             for plain, inner in _SI_RE.findall(text)
         ]
 
@@ -177,7 +129,7 @@ class XlsxReader:
         with self.zip.open(name) as handle:
             for _, si in self._etree.iterparse(handle, events=("end",), tag="{*}si", resolve_entities=False, huge_tree=True):
                 # rich text runs are concatenated; phonetic guides (rPh) are not text
-                text = "".join(t.text or "" for t in si.iter("{*}t") if _local(t.getparent().tag) != "rPh")
+                text = "".join(t.text or "" for t in si.iter("{*}t") if local_name(t.getparent().tag) != "rPh")
                 strings.append(" ".join(text.split()))  # cells are whitespace-normalized
                 si.clear()
         return strings
@@ -192,12 +144,12 @@ class XlsxReader:
             except ValueError:
                 continue
         for xfs in root.iter("{*}cellXfs"):
-            for index, xf in enumerate(x for x in xfs if _local(x.tag) == "xf"):
+            for index, xf in enumerate(x for x in xfs if local_name(x.tag) == "xf"):
                 try:
                     fmt = int(xf.get("numFmtId", "0"))
                 except ValueError:
                     continue
-                if fmt in _DATE_BUILTIN or (fmt in custom and _is_date_format(custom[fmt])):
+                if fmt in DATE_BUILTIN or (fmt in custom and is_date_format(custom[fmt])):
                     dates.add(index)
         return frozenset(dates)
 
@@ -272,7 +224,7 @@ class XlsxReader:
             else:
                 col = columns.get(letters)
                 if col is None:
-                    col = columns[letters] = _column_index(letters)
+                    col = columns[letters] = column_index(letters)
                 # here an absent t= or s= is "" (its group did not match)
                 if v:
                     if kind == "s":
@@ -287,9 +239,9 @@ class XlsxReader:
                     elif kind == "b":
                         value = "True" if v.strip() in ("1", "true") else "False"
                     else:  # str (formula result), e (error), d (ISO date), inlineStr with <v>
-                        value = " ".join(_unescape(v).split())
+                        value = " ".join(unescape(v).split())
                 elif inline:  # (the & test saves a call per cell: most text has no entity)
-                    value = " ".join((_unescape(inline) if "&" in inline else inline).split())
+                    value = " ".join((unescape(inline) if "&" in inline else inline).split())
                 elif inner:
                     value = self._cell_content(inner, kind or None, style or None)
                 else:  # <c r="A1" s="3"/>: a formatted empty cell
@@ -330,7 +282,7 @@ class XlsxReader:
         letters = ref.rstrip("0123456789")
         col = columns.get(letters)
         if col is None:
-            col = _column_index(letters)
+            col = column_index(letters)
             if col is None:
                 return default
             columns[letters] = col
@@ -343,7 +295,7 @@ class XlsxReader:
         if v_match is None:
             if "<is" in inner:
                 raw = "".join(_T_RE.findall(_RPH_RE.sub("", inner)))
-                return " ".join(_unescape(raw).split())
+                return " ".join(unescape(raw).split())
             return ""
         v = v_match.group(1)
         if kind == "s":
@@ -352,7 +304,7 @@ class XlsxReader:
             return self._number(v, style) if v else ""
         if kind == "b":
             return "True" if v.strip() in ("1", "true") else "False"
-        return " ".join(_unescape(v).split())
+        return " ".join(unescape(v).split())
 
     def _iter_rows_lxml(self, sheet_path: str) -> Iterator[tuple[int, list[str]]]:
         shared = self.shared
@@ -377,7 +329,7 @@ class XlsxReader:
                         letters = ref.rstrip("0123456789")
                         col = columns.get(letters)
                         if col is None:
-                            col = _column_index(letters)
+                            col = column_index(letters)
                             if col is None:
                                 col = len(cells)
                             else:

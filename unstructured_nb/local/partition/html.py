@@ -3,7 +3,8 @@
 What becomes what, as in the library's HTML partitioner: ``<h1>``-``<h6>`` -> Title with
 ``category_depth`` = level - 1; ``<li>`` -> ListItem with ``category_depth`` = the number of
 enclosing lists; ``<table>`` -> Table with ``text_as_html``; the text of paragraphs, divs and
-other blocks -> the text heuristics (NarrativeText, Title, ...). Page chrome the library leaves out
+other blocks -> the text heuristics (NarrativeText, ListItem, ...; never Title: only headings
+are). Page chrome the library leaves out
 (``<head>``, ``<nav>``, ``<footer>``, scripts, styles, forms' controls) is skipped. Links and
 emphasis are kept as ``link_texts``/``link_urls`` and ``emphasized_text_contents``/``_tags``.
 """
@@ -102,7 +103,7 @@ def _visible_text_estimate(text: str) -> str:
     return _ANY_TAG_RE.sub(" ", _DROP_RE.sub(" ", text))
 
 
-def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an HTML document into elements."""
     root = parse_html(text)
     if root is not None:
@@ -164,7 +165,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
         elif kind == "li":
             sink.add("ListItem", body, category_depth=depth, **meta)
         else:
-            type_, clean = classify(body, language)
+            type_, clean = classify(body, language, allow_title=False)
             if clean:
                 sink.add(type_, clean, **meta)
 
@@ -177,6 +178,23 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
                 flush()
                 _add_table(sink, el, extra_meta)
                 walker.skip_subtree()
+                continue
+            if tag == "pre":
+                # as the library: CodeSnippet, whitespace kept but one leading/trailing newline
+                flush()
+                code = el.text_content()
+                code = code[1 if code.startswith("\n") else 0 : -1 if code.endswith("\n") else len(code)]
+                if code.strip():
+                    sink.add("CodeSnippet", code, **extra_meta)
+                walker.skip_subtree()
+                if el.tail:
+                    buf.append(el.tail)
+                continue
+            if tag == "img":
+                flush()
+                _add_image(sink, el, extra_meta)
+                if el.tail:
+                    buf.append(el.tail)
                 continue
             if tag in _BLOCKS:
                 flush()
@@ -195,11 +213,11 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
                 marks.append(("a", len(buf), el.get("href")))
             elif tag in _EMPHASIS:
                 marks.append((tag, len(buf), None))
-            elif tag == "img" and el.get("alt"):
-                buf.append(" " + el.get("alt") + " ")
             if el.text:
                 buf.append(el.text)
         else:
+            if tag in ("pre", "img"):
+                continue  # emitted at start, tail included, subtree skipped
             if tag == "table":
                 pass  # the table was emitted at start, and its subtree skipped
             elif tag in _BLOCKS:
@@ -219,6 +237,22 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
             if el.tail:
                 buf.append(el.tail)
     flush()
+
+
+_BASE64_IMAGE = re.compile(r"^data:(image/[^;]+);base64,(.*)", re.S)
+
+
+def _add_image(sink: ElementSink, img: Any, extra_meta: dict[str, Any]) -> None:
+    """An Image element for an ``<img>`` with a source, as the library: alt text, url or inline data."""
+    src = (img.get("data-src") or "").strip() or (img.get("src") or "").strip()
+    if not src:
+        return
+    alt = _SPACES.sub(" ", img.get("alt") or "").strip()
+    inline = _BASE64_IMAGE.match(src)
+    if inline:
+        sink.add("Image", alt, image_mime_type=inline.group(1), image_base64=inline.group(2), **extra_meta)
+    else:
+        sink.add("Image", alt, image_url=src, **extra_meta)
 
 
 def _add_table(sink: ElementSink, table: Any, extra_meta: dict[str, Any]) -> None:

@@ -3,7 +3,8 @@
 The library renders Markdown to HTML and partitions the HTML; walking markdown-it's tokens gives
 the same structure (``#`` headings -> Title with ``category_depth`` = level - 1, list items ->
 ListItem with the list nesting depth, pipe tables -> Table with a thead/tbody ``text_as_html``,
-paragraphs -> the text heuristics) without building and re-parsing a DOM.
+paragraphs -> the text heuristics, never Title; fenced and indented code -> CodeSnippet; images ->
+Image with the alt text and ``image_url``) without building and re-parsing a DOM.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def _parser() -> Any:
     return _PARSER
 
 
-def _inline_text(token: Any, links: list[tuple[str, str]] | None = None) -> str:
-    """Plain text of an inline token; collects (text, url) of links when ``links`` is given."""
+def _inline_text(token: Any, links: list[tuple[str, str]] | None = None, images: list[tuple[str, str]] | None = None) -> str:
+    """Plain text of an inline token; collects (text, url) of links when ``links`` is given, and
+    (alt, src) of images when ``images`` is given (their alt text then stays out of the text)."""
     parts: list[str] = []
     link_url: str | None = None
     link_start = 0
@@ -42,7 +44,10 @@ def _inline_text(token: Any, links: list[tuple[str, str]] | None = None) -> str:
         elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif kind == "image":
-            parts.append(child.content or "")
+            if images is not None and child.attrs.get("src"):
+                images.append((_SPACES.sub(" ", child.content or "").strip(), str(child.attrs["src"])))
+            else:
+                parts.append(child.content or "")
         elif kind == "link_open":
             link_url = str(child.attrs.get("href", ""))
             link_start = len(parts)
@@ -53,7 +58,7 @@ def _inline_text(token: Any, links: list[tuple[str, str]] | None = None) -> str:
     return _SPACES.sub(" ", "".join(parts)).strip()
 
 
-def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition Markdown source into elements."""
     language = detect_languages(text[:20_000])[0]
     tokens = _parser().parse(text)
@@ -76,7 +81,8 @@ def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings
     def add_block(body: str, links: list[tuple[str, str]]) -> None:
         if not body:
             return
-        type_, clean = classify(body, language)
+        # the library partitions the rendered HTML, where only headings are titles
+        type_, clean = classify(body, language, allow_title=False)
         if clean:
             sink.add(type_, clean, **_link_meta(links))
 
@@ -122,18 +128,21 @@ def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings
             table_rows = None
         elif kind == "inline":
             links = []
-            body = _inline_text(tok, links)
             if items and not items[-1][2]:
-                items[-1][0].append(body)
+                items[-1][0].append(_inline_text(tok, links))
                 items[-1][1].extend(links)
             else:
-                add_block(body, links)
+                images: list[tuple[str, str]] = []
+                add_block(_inline_text(tok, links, images), links)
+                for alt, src in images:  # as the library's <img>: an Image with the alt text
+                    sink.add("Image", alt, image_url=src)
         elif kind in ("fence", "code_block"):
-            body = tok.content.strip()
+            # as the library's <pre>: a CodeSnippet, whitespace kept, one trailing newline dropped
+            body = tok.content[:-1] if tok.content.endswith("\n") else tok.content
             if items and not items[-1][2]:
-                items[-1][0].append(body)
-            elif body:
-                sink.add("UncategorizedText", body)
+                flush_item(items[-1])
+            if body.strip():
+                sink.add("CodeSnippet", body)
         elif kind == "html_block":
             body = _SPACES.sub(" ", _TAGS.sub(" ", tok.content)).strip()
             if body:

@@ -5,12 +5,11 @@ in closing order), classified by the text heuristics; with ``xml_keep_tags`` the
 UncategorizedText. Parsing streams (lxml ``iterparse``) with entity expansion and network
 access off, so a hostile file cannot read local files or fetch URLs.
 
-JSON: a file that already holds element JSON (a list of ``{"type", "text", ...}``, e.g. an
-earlier run's output) is read back as those elements, as the library's ``partition_json`` does.
-For any other JSON the library returns the whole file as one UncategorizedText; we partition it
-instead, because a user who uploads data expects its structure: arrays of flat records become a
-Table, prose values go through the text heuristics, short values become ``key: value``
-UncategorizedText (Title under a title-like key), in document order.
+JSON, as the library's ``partition_json`` (0.27): a file that already holds element JSON (a list
+of ``{"type", "text", ...}``, e.g. an earlier run's output) is read back as those elements; any
+other JSON becomes UncategorizedText holding pretty-printed JSON (``indent=2``, keys sorted): one
+element per object of an array of objects (one per record), else one for the whole value; an
+empty array has no elements.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ _SINK_KEYS = frozenset({"filename", "filetype", "file_directory", "languages", "
 # -- JSON --------------------------------------------------------------------------------------
 
 
-def partition_json(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_json(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a JSON document into elements."""
     try:
         data = json.loads(text)
@@ -45,8 +44,7 @@ def partition_json(text: str, sink: ElementSink, settings: PartitionSettings) ->
             meta = {k: v for k, v in (item.get("metadata") or {}).items() if k not in _SINK_KEYS}
             sink.add(str(item["type"]), str(item.get("text") or ""), **meta)
         return sink.finish(settings)
-    language = detect_languages(text[:20_000])[0]
-    _walk_json(data, sink, language)
+    _add_arbitrary(data, sink)
     return sink.finish(settings)
 
 
@@ -64,84 +62,29 @@ def _is_element_json(data: Any) -> bool:
     )
 
 
-def _is_record_list(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) >= 2
-        and all(isinstance(v, dict) and v and all(not isinstance(x, (dict, list)) for x in v.values()) for v in value)
-    )
+def _pretty(value: Any) -> str:
+    try:
+        return json.dumps(value, indent=2, sort_keys=True)
+    except RecursionError:
+        raise FileProcessingError("the JSON is nested too deeply to partition; flatten or split it") from None
 
 
-def _scalar(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-_TITLE_KEYS = frozenset({"title", "heading", "headline", "subject", "caption"})
-
-
-def _is_short_scalar_list(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(not isinstance(v, (dict, list)) for v in value)
-        and all(len(_scalar(v).split()) <= 3 for v in value)
-    )
-
-
-def _walk_json(data: Any, sink: ElementSink, language: str) -> None:
-    """Elements for generic JSON, in document order.
-
-    Prose (4+ words, or a sentence) goes through the text heuristics; a short string is a Title
-    under a title-like key and ``key: value`` otherwise, so ids, codes and tags do not pose as
-    headings; a list of short scalars (tags, ids) is one ``key: a, b, c`` element.
-    """
-    # explicit stack: deeply nested JSON must not hit the recursion limit
-    stack: list[tuple[str | None, Any]] = [(None, data)]
-    while stack:
-        key, value = stack.pop()
-        if _is_record_list(value):
-            columns: list[str] = []
-            for record in value:
-                for column in record:
-                    if column not in columns:
-                        columns.append(column)
-            rows = [columns] + [[_scalar(record.get(c)) for c in columns] for record in value]
-            sink.add_table(rows, header_rows=1)
-        elif _is_short_scalar_list(value):
-            joined = ", ".join(_scalar(v) for v in value if _scalar(v))
-            if joined:
-                sink.add("UncategorizedText", f"{key}: {joined}" if key else joined)
-        elif isinstance(value, dict):
-            stack.extend(reversed(list(value.items())))
-        elif isinstance(value, list):
-            stack.extend((key, item) for item in reversed(value))
-        elif isinstance(value, str):
-            body = " ".join(value.split())
-            if not body:
-                continue
-            if len(body.split()) >= 4 or body[-1] in ".!?":
-                type_, clean = classify(body, language)
-                sink.add(type_, clean)
-            elif key is not None and key.lower() in _TITLE_KEYS:
-                sink.add("Title", body)
-            elif key is not None:
-                sink.add("UncategorizedText", f"{key}: {body}")
-            else:
-                type_, clean = classify(body, language)
-                sink.add(type_, clean)
-        elif value is not None:
-            body = f"{key}: {_scalar(value)}" if key else _scalar(value)
-            sink.add("UncategorizedText", body)
+def _add_arbitrary(data: Any, sink: ElementSink) -> None:
+    """The library's flat contract for JSON that is not element JSON."""
+    if isinstance(data, list):
+        if not data:
+            return
+        if all(isinstance(item, dict) for item in data):
+            for item in data:
+                sink.add("UncategorizedText", _pretty(item))
+            return
+    sink.add("UncategorizedText", _pretty(data))
 
 
 # -- XML ---------------------------------------------------------------------------------------
 
 
-def partition_xml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_xml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an XML document: element texts, or the raw document with ``xml_keep_tags``."""
     data = path.read_bytes()
     if settings.xml_keep_tags:
@@ -191,7 +134,7 @@ def _iter_leaf_texts(data: bytes, filename: str, settings: PartitionSettings) ->
         message = str(exc)
         if "encoding" in message.lower() or "Input is not proper UTF-8" in message:
             # no (or a wrong) encoding declaration: decode with the node's encoding and retry
-            text, warnings = decode_text(data, settings.encoding, filename)
+            text, _warnings = decode_text(data, settings.encoding, filename)
             stripped = text.lstrip("\ufeff")
             if stripped.startswith("<?xml"):
                 stripped = stripped[stripped.find("?>") + 2 :]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..nodes import FileProcessingError, run_node
+from .archive_check import check_archive
 from .messages import Failed, FileTask, NodeFinished, NodeStarted, Progress, Succeeded
 
 __all__ = ["process_file"]
@@ -32,6 +33,8 @@ def process_file(task: FileTask, report: Callable[[Progress], None] | None = Non
             if i == 0 and task.file_delay:
                 # the demo/testing knob: the file takes at least `file_delay` seconds (cancel kills us mid-sleep)
                 time.sleep(max(0.0, task.file_delay - (time.monotonic() - started)))
+            if i == 0 and isinstance(data, Path):
+                check_archive(data, task.filename)  # a zip bomb is refused before a partitioner inflates it
             out = run_node(node, data, filename=task.filename, last_modified=task.last_modified)
             elements = list(out.elements)
             for w in out.warnings:
@@ -40,11 +43,7 @@ def process_file(task: FileTask, report: Callable[[Progress], None] | None = Non
         except FileProcessingError as exc:
             return Failed(i, str(exc) or type(exc).__name__, tuple(warnings))
         except MemoryError:
-            return Failed(
-                i,
-                f"Ran out of memory in node {_node_name(node)!r}: the file is too large to process locally.",
-                tuple(warnings),
-            )
+            raise  # the worker reports its memory limit and is replaced (its heap may be in pieces)
         except Exception as exc:  # a bug or an unexpected input: fail this file, keep the job going
             return Failed(i, f"Unexpected error in node {_node_name(node)!r}: {type(exc).__name__}: {exc}", tuple(warnings))
         _write_json(task.output_dir / f"{i}.json", elements)

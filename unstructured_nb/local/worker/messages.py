@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "OUT_OF_MEMORY_EXIT",
     "Failed",
     "FileTask",
     "Killed",
@@ -22,6 +23,7 @@ __all__ = [
     "Progress",
     "Succeeded",
     "WorkerReply",
+    "memory_message",
 ]
 
 
@@ -68,6 +70,7 @@ class Failed:
     node_index: int
     error: str
     warnings: tuple[str, ...] = ()
+    worker_exits: bool = False  # the worker exits after sending this (out of memory): the pool starts a fresh one
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,15 @@ class Killed:
 Progress = NodeStarted | NodeFinished
 Outcome = Succeeded | Failed | Killed
 WorkerReply = NodeStarted | NodeFinished | Succeeded | Failed
+
+
+#: The exit status of a worker that ran out of its memory limit (the pool replaces it).
+OUT_OF_MEMORY_EXIT = 3
+
+
+def memory_message(memory_mb: int) -> str:
+    return (
+        f"This file needed more memory than the local engine allows one worker ({memory_mb} MB), so it was stopped; "
+        "the other files go on. If the file is genuine, raise the limit: start the engine with --worker-memory-mb "
+        "or set UNSTRUCTURED_NB_WORKER_MEMORY_MB (0 turns the limit off)."
+    )

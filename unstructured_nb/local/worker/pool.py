@@ -15,11 +15,20 @@ import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..limits import WorkerLimits
 from .fair_queue import FairQueue
-from .messages import Failed, FileTask, Killed, Outcome, Progress, Succeeded
+from .messages import OUT_OF_MEMORY_EXIT, Failed, FileTask, Killed, Outcome, Progress, Succeeded, memory_message
 from .process import WorkerProcess
 
-__all__ = ["TaskHandler", "WorkerPool"]
+__all__ = ["TaskHandler", "WorkerPool", "time_limit_message"]
+
+
+def time_limit_message(seconds: float) -> str:
+    return (
+        f"This file took longer than the local engine's limit of {seconds:g} s per file, so it was stopped; the other "
+        "files go on. If the file is genuine, raise the limit: start the engine with --file-timeout SECONDS or set "
+        "UNSTRUCTURED_NB_FILE_TIMEOUT (0 turns the limit off)."
+    )
 
 
 class TaskHandler(Protocol):
@@ -42,18 +51,20 @@ class _Slot:
     worker: WorkerProcess = field(default_factory=WorkerProcess)
     current: FileTask | None = None  # guarded by the pool's lock
     killed: bool = False  # guarded by the pool's lock
+    timed_out: bool = False  # guarded by the pool's lock: killed by the per-file time limit
     thread: threading.Thread | None = None
 
 
 class WorkerPool:
     """N worker processes fed from a :class:`FairQueue` of file tasks."""
 
-    def __init__(self, size: int, handler: TaskHandler) -> None:
+    def __init__(self, size: int, handler: TaskHandler, limits: WorkerLimits | None = None) -> None:
         self.size = max(1, int(size))
+        self.limits = limits or WorkerLimits()
         self._handler = handler
         self._queue = FairQueue()
         self._lock = threading.Lock()
-        self._slots = [_Slot(i) for i in range(self.size)]
+        self._slots = [_Slot(i, WorkerProcess(self.limits.memory_mb)) for i in range(self.size)]
         self._closing = False
 
     def start(self) -> None:
@@ -117,7 +128,7 @@ class WorkerPool:
             # The task is visible to cancel() before its file is marked running, so a cancel can
             # never fall between the two and leave the file to run to its end.
             with self._lock:
-                slot.killed = False
+                slot.killed = slot.timed_out = False
                 slot.current = task
             try:
                 if not self._handler.begin(task):
@@ -133,6 +144,23 @@ class WorkerPool:
                 with self._lock:
                     slot.current = None
 
+    def _watchdog(self, slot: _Slot, task: FileTask) -> threading.Timer | None:
+        """Kill the worker if ``task`` runs past the per-file time limit (a fresh worker takes the next file)."""
+        limit = self.limits.file_timeout
+        if limit <= 0:
+            return None
+
+        def expire() -> None:
+            with self._lock:
+                if slot.current is task and not slot.killed:
+                    slot.killed = slot.timed_out = True
+                    slot.worker.kill()
+
+        timer = threading.Timer(limit + task.file_delay, expire)
+        timer.daemon = True
+        timer.start()
+        return timer
+
     def _run(self, slot: _Slot, task: FileTask) -> Outcome:
         worker = slot.worker
         try:
@@ -143,19 +171,35 @@ class WorkerPool:
                 worker.discard()
                 return Killed()
             worker.send(task)
-            while True:
-                reply = worker.recv()
-                if isinstance(reply, (Succeeded, Failed)):
-                    return reply
-                self._handler.progress(task, reply)
+            watchdog = self._watchdog(slot, task)
+            try:
+                while True:
+                    reply = worker.recv()
+                    if isinstance(reply, Failed) and reply.worker_exits:
+                        worker.discard()  # it is exiting: the next file must not be sent to it
+                    if isinstance(reply, (Succeeded, Failed)):
+                        return reply
+                    self._handler.progress(task, reply)
+            finally:
+                if watchdog is not None:
+                    watchdog.cancel()
         except (EOFError, OSError):
             with self._lock:
-                killed = slot.killed
+                killed, timed_out = slot.killed, slot.timed_out
             code = worker.discard()  # waits for it, so the exit status is known
+            if timed_out:
+                return Failed(0, time_limit_message(self.limits.file_timeout))
             if killed or self._closing:
                 return Killed()
+            if code == OUT_OF_MEMORY_EXIT:
+                return Failed(0, memory_message(self.limits.memory_mb))
             return Failed(
                 0,
                 f"The worker process processing this file crashed (exit status {code}); "
-                "the file may be too large or malformed for the local engine.",
+                "the file may be too large or malformed for the local engine"
+                + (
+                    f" (each worker may use {self.limits.memory_mb} MB: --worker-memory-mb raises it)."
+                    if self.limits.memory_mb
+                    else "."
+                ),
             )

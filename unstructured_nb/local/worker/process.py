@@ -40,7 +40,8 @@ def _child_env() -> dict[str, str]:
 class WorkerProcess:
     """A worker subprocess and this end of its pipe; started on demand, replaced after a kill or a crash."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_mb: int = 0) -> None:
+        self.memory_mb = memory_mb  # the worker's RLIMIT_AS (0: none)
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
 
@@ -59,7 +60,14 @@ class WorkerProcess:
         parent, child = socket.socketpair()
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "unstructured_nb.local.worker", str(child.fileno()), str(os.getpid())],
+                [
+                    sys.executable,
+                    "-m",
+                    "unstructured_nb.local.worker",
+                    str(child.fileno()),
+                    str(os.getpid()),
+                    str(self.memory_mb),
+                ],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=_child_env(),
