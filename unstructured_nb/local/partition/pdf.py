@@ -99,7 +99,10 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     language = detect_languages(sample[:20_000])[0]
     for number, blocks in enumerate(per_page, start=1):
         width, height = sizes[number - 1]
-        for element in _combine_list_items([_element(text, bbox, language) for text, bbox in blocks]):
+        page_elements = _combine_list_items([_element(text, bbox, language, height) for text, bbox in blocks])
+        # the library's SORT_MODE_BASIC pass: top edge, then left edge (a stable sort)
+        page_elements.sort(key=lambda element: (element[2][1], element[2][0]))
+        for element in page_elements:
             type_, text, (x1, top, x2, bottom) = element
             coordinates = {
                 "points": [[x1, top], [x1, bottom], [x2, bottom], [x2, top]],
@@ -170,7 +173,13 @@ def _extract_text(item: Any) -> str:
     return "".join(_extract_text(child) for child in children)
 
 
-def _element(text: str, bbox: tuple[float, float, float, float], language: str) -> tuple[str, str, Any]:
+def _element(text: str, bbox: tuple[float, float, float, float], language: str, height: float) -> tuple[str, str, Any]:
+    # the library's element_from_text: position first (mean y of the four corners vs the page height)
+    middle = (bbox[1] + bbox[3]) / 2 / height if height else 0.5
+    if middle < 0.07:
+        return "Header", text, bbox
+    if middle > 0.93:
+        return "Footer", text, bbox
     if _CID_BULLET.match(text) and _CID_BULLET.sub("", text, count=1):
         return "ListItem", _CID_BULLET.sub("", text, count=1), bbox
     type_, clean = classify(text, language)
