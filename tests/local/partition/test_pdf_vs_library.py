@@ -11,7 +11,7 @@ import pytest
 from unstructured_nb.local.partition import PartitionSettings, partition_file
 
 CORPUS = Path(__file__).parent / "pdf_corpus"
-ROTATED = pytest.mark.xfail(strict=True, reason="/Rotate pages: words differ from the library's (0.69 coverage), not yet found why")
+ROTATED = pytest.mark.xfail(strict=True, reason="/Rotate pages: words differ from the library (coverage 0.69)")
 SMALL = [
     pytest.param(p, marks=ROTATED) if p.stem == "indirect-rotation" else p
     for p in sorted((CORPUS / "reference").glob("*.json"))
