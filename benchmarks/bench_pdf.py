@@ -7,13 +7,14 @@ both partitioners on the same files in the same run. ``--pages 500`` also builds
 pages by repeating corpus pages (pypdf) and reports the peak memory of partitioning it in a fresh
 process (``ru_maxrss``)::
 
-    python -m benchmarks.bench_pdf [--library /work/ref/venv/bin/python] [--pages 500]
+    LIBRARY_PYTHONPATH=/work/ref/overlay python -m benchmarks.bench_pdf [--library /work/ref/venv/bin/python] [--pages 500]
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -112,7 +113,9 @@ print(time.perf_counter() - start)
 
 def time_library(python: str, paths: list[Path]) -> float | None:
     code = _LIBRARY_TIMER.format(root=str(Path(__file__).resolve().parent.parent))
-    run = subprocess.run([python, "-c", code, *map(str, paths)], capture_output=True, text=True, timeout=1800)
+    # the PDF overlay (pikepdf, pdfminer, unstructured-inference) goes on the library's path only
+    env = {**os.environ, "PYTHONPATH": os.environ.get("LIBRARY_PYTHONPATH", "")}
+    run = subprocess.run([python, "-c", code, *map(str, paths)], capture_output=True, text=True, timeout=1800, env=env)
     if run.returncode != 0:
         print(f"library timing failed: {run.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
