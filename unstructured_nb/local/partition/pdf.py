@@ -23,6 +23,7 @@ from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
 from ._lang import detect_languages
 from ._text_type import classify
+from .pdf_xycut import reading_order
 
 _SPACES = re.compile(r"\s+")
 _PARAGRAPH = re.compile(r"\s*\n\s*")  # the library's PARAGRAPH_PATTERN, for text outside boxes
@@ -102,6 +103,8 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
         page_elements = _combine_list_items([_element(text, bbox, language, height) for text, bbox in blocks])
         # the library's SORT_MODE_BASIC pass: top edge, then left edge (a stable sort)
         page_elements.sort(key=lambda element: (element[2][1], element[2][0]))
+        # then its default SORT_MODE_XY_CUT pass (sort_page_elements)
+        page_elements = [page_elements[i] for i in reading_order([e[2] for e in page_elements])]
         for element in page_elements:
             type_, text, (x1, top, x2, bottom) = element
             coordinates = {
