@@ -23,9 +23,6 @@ from .pdfs import LINES_PER_PAGE, make_pdf
 SAMPLES = Path("/work/shared/api/samples")
 HEIGHT = 792.0
 TOLERANCE = 2.0  # points
-# main's pypdf partitioner estimates where a line ends (its docstring says so); the pdfium
-# layout of issue 10 measures it, and its output passes these checks (run by hand on its branch)
-ESTIMATED_EDGES = pytest.mark.xfail(reason="the local PDF partitioner on main estimates right edges (issue 10 measures them)")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +44,6 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-@ESTIMATED_EDGES
 def test_every_element_box_holds_its_texts_position(generated):
     _path, placed, elements = generated
     with_boxes = [e for e in elements if e["metadata"].get("coordinates")]
@@ -114,7 +110,6 @@ def _check_ink(pdf: Path, elements: list[dict], width: int = 1224) -> int:
     return checked
 
 
-@ESTIMATED_EDGES
 def test_local_engine_boxes_line_up_with_the_ink(generated):
     path, _placed, elements = generated
     assert _check_ink(path, elements) == len(elements)

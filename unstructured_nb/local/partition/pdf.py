@@ -1,57 +1,38 @@
-"""PDF with a text layer (pypdf): text blocks per page, like the library's ``fast`` strategy.
+"""PDF with a text layer: pdfminer.six's layout analysis, page by page, like the library's ``fast``.
 
-The library's fast strategy takes pdfminer's text boxes and runs the text heuristics on each.
-We take pypdf's text-showing operations with their positions, cut them into lines where pypdf
-starts a new line, and group lines into blocks: a line continues the block above it when it has
-the same font size, sits one normal line-step below it and starts near the same left edge.
-Each block is classified (Title, NarrativeText, ListItem, ...) and carries ``page_number`` and
-``coordinates`` in the library's PixelSpace (origin top-left, in points); the right edge is an
-estimate from the text length, since pypdf does not report glyph widths.
+The library's fast strategy runs pdfminer's ``PDFPageAggregator`` with default ``LAParams``
+(characters -> lines by ``char_margin``/``word_margin``/``line_overlap``, lines -> text boxes by
+``line_margin``, boxes in pdfminer's reading order) and classifies each box's text. We run the same
+analysis (so the grouping is identical), one page at a time, classify with the package's
+heuristics (Header/Footer first, by position, as ``element_from_text``), order each page as the
+library does (basic top-left sort, then XY-cut: ``pdf_xycut``), join a ListItem with the box
+that continues it (``_combine_list_elements``) and write ``coordinates`` as the library does:
+PixelSpace points, origin top-left, corners (x1, top), (x1, bottom), (x2, bottom), (x2, top), with the page's layout width/height.
 
-No OCR: pages without a text layer are reported in a warning, and a PDF with no text at all
-fails with a message pointing to the platform's hi_res strategy.
+pypdf does the cheap pre-flight (header, password, page count) so a broken or protected file
+fails with a clear message. No OCR: pages without a text layer are reported in a warning, and a
+PDF with no text at all fails with a message pointing to the platform's hi_res strategy.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
 from ._lang import detect_languages
-from ._text_type import BULLET_RE, classify, clean_bullet
+from ._text_type import classify
+from .pdf_xycut import reading_order
 
 _SPACES = re.compile(r"\s+")
-_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
-_CONTROL[0x7F] = None
-_BULLET_ONLY = re.compile(r"^[\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2043\u2219\u00b7\u27a2\u27a4\uf0b7\uf0a7\-\*o]$")
-_AVG_CHAR_WIDTH_EM = 0.45  # Helvetica/Times average glyph width, for the right edge estimate
+_PARAGRAPH = re.compile(r"\s*\n\s*")  # the library's PARAGRAPH_PATTERN, for text outside boxes
+_CID_BULLET = re.compile(r"^\s*\(cid:\d+\)\s*")  # symbol-font bullets pdfminer cannot map, e.g. (cid:127)
+_Box = tuple[str, tuple[float, float, float, float]]  # text, (x1, top, x2, bottom) in PixelSpace
 
 
-@dataclass(slots=True)
-class _Line:
-    text: str
-    x: float
-    y: float  # baseline, PDF user space (origin bottom-left)
-    size: float
-
-
-@dataclass(slots=True)
-class _Block:
-    lines: list[_Line] = field(default_factory=list)
-    bullet: bool = False
-
-    @property
-    def size(self) -> float:
-        return self.lines[0].size
-
-
-def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict]:
+def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a PDF's text layer into elements, page by page."""
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
@@ -67,7 +48,7 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
         reader = PdfReader(str(path), strict=False)
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok: Any = reader.decrypt("")
             except (NotImplementedError, FileNotDecryptedError, PdfReadError):
                 ok = 0
             if not ok:
@@ -86,23 +67,17 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     if page_count == 0:
         raise FileProcessingError(f"{sink.filename} is a PDF with no pages; re-export it or check the upload")
 
-    per_page: list[list[_Block]] = []
+    per_page: list[list[_Box]] = []
     sizes: list[tuple[float, float]] = []
     empty_pages: list[int] = []
     failed_pages: list[int] = []
-    for number in range(page_count):
-        try:
-            page = pages[number]
-            box = page.mediabox
-            origin = (float(box.left), float(box.bottom))
-            sizes.append((float(box.width), float(box.height)))
-            blocks = _page_blocks(page, origin)
-        except Exception:
-            failed_pages.append(number + 1)
-            sizes.append((612.0, 792.0))
+    for number, (blocks, size) in enumerate(_pdfminer_pages(path, page_count), start=1):
+        sizes.append(size)
+        if blocks is None:
+            failed_pages.append(number)
             blocks = []
-        if not blocks and number + 1 not in failed_pages:
-            empty_pages.append(number + 1)
+        elif not blocks:
+            empty_pages.append(number)
         per_page.append(blocks)
 
     if all(not blocks for blocks in per_page):
@@ -122,131 +97,128 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     if failed_pages:
         sink.warnings.append(f"{sink.filename}: page(s) {_ranges(failed_pages)} could not be read and were skipped")
 
-    sample = " ".join(line.text for blocks in per_page[:10] for block in blocks for line in block.lines)
+    sample = " ".join(text for blocks in per_page[:10] for text, _ in blocks)
     language = detect_languages(sample[:20_000])[0]
     for number, blocks in enumerate(per_page, start=1):
         width, height = sizes[number - 1]
-        for block in blocks:
-            _add_block(sink, block, number, width, height, language)
+        page_elements = _combine_list_items([_element(text, bbox, language, height) for text, bbox in blocks])
+        # the library's SORT_MODE_BASIC pass: top edge, then left edge (a stable sort)
+        page_elements.sort(key=lambda element: (element[2][1], element[2][0]))
+        # then its default SORT_MODE_XY_CUT pass (sort_page_elements)
+        page_elements = [page_elements[i] for i in reading_order([e[2] for e in page_elements])]
+        for element in page_elements:
+            type_, text, (x1, top, x2, bottom) = element
+            coordinates = {
+                "points": [[x1, top], [x1, bottom], [x2, bottom], [x2, top]],
+                "system": "PixelSpace",
+                "layout_width": width,
+                "layout_height": height,
+            }
+            sink.add(type_, text, page_number=number, coordinates=coordinates)
         if settings.include_page_breaks and number < page_count:
             sink.add("PageBreak", "", page_number=number)
     return sink.finish(settings, languages_text=sample[:20_000])
 
 
-def _page_blocks(page: Any, origin: tuple[float, float]) -> list[_Block]:
-    lines: list[_Line] = []
-    pending: list[str] = []
-    state: dict[str, Any] = {"x": 0.0, "y": 0.0, "size": 0.0, "open": False}
+def _pdfminer_pages(path: Path, page_count: int) -> Any:
+    """Yield ``(boxes or None when the page failed, (width, height))`` for each page, one at a time."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
 
-    def close_line() -> None:
-        raw = "".join(pending)
-        text = _SPACES.sub(" ", raw.translate(_CONTROL)).strip()
-        if not text and raw.strip():
-            # only control glyphs (symbol fonts draw bullets as e.g. \x7f): keep it as a bullet mark
-            text = "\u2022"
-        pending.clear()
-        if state["open"]:
-            lines.append(_Line(text, state["x"], state["y"], state["size"]))
-        state["open"] = False
-
-    def visitor(text: str, cm: list[float], tm: list[float], font_dict: Any, font_size: float) -> None:
-        if not text:
-            return
-        # position = text matrix applied to the current transformation matrix
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4] - origin[0]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] - origin[1]
-        scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
-        size = abs(font_size * scale) or abs(font_size) or 10.0
-        parts = text.split("\n")
-        for index, part in enumerate(parts):
-            if part:
-                if not state["open"]:
-                    state.update(x=x, y=y, size=size, open=True)
-                pending.append(part)
-            if index < len(parts) - 1:
-                if not state["open"]:
-                    state.update(x=x, y=y, size=size, open=True)
-                close_line()
-
-    page.extract_text(visitor_text=visitor)
-    if state["open"]:
-        close_line()
-    return _group_lines(lines)
+    manager = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(manager, laparams=LAParams())  # the library passes no overrides
+    interpreter = PDFPageInterpreter(manager, device)
+    seen = 0
+    with open(path, "rb") as handle:
+        try:
+            pages = PDFPage.get_pages(handle, password="")
+            for page in pages:
+                seen += 1
+                try:
+                    interpreter.process_page(page)
+                    layout = device.get_result()
+                except Exception:
+                    yield None, (612.0, 792.0)
+                    continue
+                yield _page_boxes(layout), (float(layout.width), float(layout.height))
+        except Exception:
+            pass
+    for _ in range(seen, page_count):
+        yield None, (612.0, 792.0)
 
 
-def _group_lines(lines: list[_Line]) -> list[_Block]:
-    blocks: list[_Block] = []
-    current: _Block | None = None
-    bullet_next = False
-    for line in lines:
-        if not line.text:
-            continue
-        if _BULLET_ONLY.match(line.text) or not any(ch.isalnum() or unicodedata.category(ch)[0] in "LNS" for ch in line.text):
-            # a bullet glyph drawn on its own: the next line is the list item's text
-            if current is not None:
-                blocks.append(current)
-                current = None
-            bullet_next = True
-            continue
-        if current is not None and not bullet_next and _continues(current.lines[-1], line, current):
-            current.lines.append(line)
-            continue
-        if current is not None:
-            blocks.append(current)
-        current = _Block([line], bullet=bullet_next)
-        bullet_next = False
-    if current is not None:
-        blocks.append(current)
-    return blocks
+def _page_boxes(layout: Any) -> list[_Box]:
+    height = float(layout.height)
+    boxes: list[_Box] = []
+    for obj in layout:
+        x1, y1, x2, y2 = (float(v) for v in obj.bbox)
+        bbox = (x1, height - y2, x2, height - y1)
+        if hasattr(obj, "get_text"):
+            snippets = [obj.get_text()]
+        else:
+            snippets = _PARAGRAPH.split(_extract_text(obj))
+        for snippet in snippets:
+            text = _SPACES.sub(" ", snippet).strip()
+            if text:
+                boxes.append((text, bbox))
+    return boxes
 
 
-def _continues(prev: _Line, line: _Line, block: _Block) -> bool:
-    """Whether ``line`` continues the paragraph whose last line is ``prev``."""
-    size = block.size
-    if abs(line.size - size) > 0.5:
-        return False
-    step = prev.y - line.y
-    if not (0.5 * size <= step <= 1.45 * size):
-        return False
-    left = min(l.x for l in block.lines)
-    # same left edge (allowing a first-line indent or a hanging indent)
-    return abs(line.x - left) <= 2.5 * size or abs(line.x - prev.x) <= 2.5 * size
+def _extract_text(item: Any) -> str:
+    """Text of a container without ``get_text`` (figures), as the library's ``_extract_text``."""
+    if hasattr(item, "get_text"):
+        return str(item.get_text())
+    try:
+        children = list(item)
+    except TypeError:
+        return "\n"
+    return "".join(_extract_text(child) for child in children)
 
 
-def _add_block(sink: ElementSink, block: _Block, page: int, width: float, height: float, language: str) -> None:
-    text = " ".join(line.text for line in block.lines).strip()
-    if not text:
-        return
-    if block.bullet:
-        type_, clean = "ListItem", clean_bullet(text) if BULLET_RE.match(text) else text
-    else:
-        type_, clean = classify(text, language)
-    if not clean:
-        return
-    x0 = min(line.x for line in block.lines)
-    x1 = max(line.x + len(line.text) * line.size * _AVG_CHAR_WIDTH_EM for line in block.lines)
-    top_line, bottom_line = block.lines[0], block.lines[-1]
-    top = height - (top_line.y + 0.79 * top_line.size)
-    bottom = height - (bottom_line.y - 0.21 * bottom_line.size)
-    x1 = min(x1, width)
-    coordinates = {
-        "points": [
-            [round(x0, 1), round(top, 1)],
-            [round(x0, 1), round(bottom, 1)],
-            [round(x1, 1), round(bottom, 1)],
-            [round(x1, 1), round(top, 1)],
-        ],
-        "system": "PixelSpace",
-        "layout_width": width,
-        "layout_height": height,
-    }
-    sink.add(type_, clean, page_number=page, coordinates=coordinates)
+def _element(text: str, bbox: tuple[float, float, float, float], language: str, height: float) -> tuple[str, str, Any]:
+    # the library's element_from_text: position first (mean y of the four corners vs the page height)
+    middle = (bbox[1] + bbox[3]) / 2 / height if height else 0.5
+    if middle < 0.07:
+        return "Header", text, bbox
+    if middle > 0.93:
+        return "Footer", text, bbox
+    if _CID_BULLET.match(text) and _CID_BULLET.sub("", text, count=1):
+        return "ListItem", _CID_BULLET.sub("", text, count=1), bbox
+    type_, clean = classify(text, language)
+    return type_, clean or text, bbox
+
+
+def _combine_list_items(elements: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+    """The library's ``_combine_list_elements``: a box inside a ListItem's bounds continues it."""
+    out: list[tuple[str, str, Any]] = []
+    item: tuple[str, str, Any] | None = None
+    for element in elements:
+        if element[0] == "ListItem":
+            item = element
+        elif item is not None and _within(element[2], item[2]):
+            (ix1, itop, ix2, ibottom), (x1, top, x2, bottom) = item[2], element[2]
+            merged = (min(ix1, x1), min(itop, top), max(ix2, x2), max(ibottom, bottom))
+            element = ("ListItem", f"{item[1]} {element[1]}", merged)
+            out.pop()
+        out.append(element)
+    return out
+
+
+def _within(box: tuple[float, ...], bound: tuple[float, ...]) -> bool:
+    """``check_coords_within_boundary`` with the library's thresholds (0.2 across, 0.3 down)."""
+    bx1, btop, bx2, bbottom = bound
+    x1, top, x2, _ = box
+    width, height = bx2 - bx1, bbottom - btop
+    x_ok = bx1 - 0.2 * width < x1 and x2 < bx2 + 0.2 * width and x1 >= bx1
+    return x_ok and btop - 0.3 * height < top < bbottom + 0.3 * height
 
 
 def _ranges(numbers: list[int]) -> str:
     parts: list[str] = []
     start = prev = numbers[0]
-    for n in numbers[1:] + [None]:  # type: ignore[list-item]  # None ends the last range
+    for n in [*numbers[1:], None]:
         if n is not None and n == prev + 1:
             prev = n
             continue
