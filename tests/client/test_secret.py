@@ -31,6 +31,8 @@ def test_plain_url_encoded_hex_and_case_changed_echoes_are_masked() -> None:
         KEY,
         quote(KEY, safe=""),
         quote_plus(KEY),
+        quote(KEY, safe="").lower(),  # %2f as some servers write it
+        KEY.swapcase(),
         KEY.upper(),
         KEY.lower(),
         KEY.encode().hex(),
@@ -67,7 +69,7 @@ def test_no_traceback_shows_the_key_at_any_xmode(mode: str, monkeypatch: pytest.
     from IPython.utils.capture import capture_output
 
     monkeypatch.setenv("UNSTRUCTURED_API_KEY", KEY)
-    ip = get_ipython()
+    ip = get_ipython()  # type: ignore[no-untyped-call]  # IPython's testing helpers are untyped
     ip.run_line_magic("xmode", mode)
     try:
         cells = [
@@ -86,3 +88,59 @@ def test_no_traceback_shows_the_key_at_any_xmode(mode: str, monkeypatch: pytest.
             assert KEY not in shown and KEY.upper() not in shown, shown
     finally:
         ip.run_line_magic("xmode", "Context")
+
+
+def _every_form(key: str) -> list[str]:
+    raw = key.encode()
+    return [
+        key,
+        key.upper(),
+        key.lower(),
+        quote(key, safe=""),
+        quote(key, safe="").lower(),
+        quote_plus(key),
+        base64.b64encode(raw).decode().rstrip("="),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        raw.hex(),
+    ]
+
+
+def test_a_failing_calls_verbose_traceback_shows_the_key_in_no_form() -> None:
+    from IPython.core import ultratb
+
+    fake = FakeAPI()
+    raw = KEY.encode()
+    echo = " ".join(
+        [
+            KEY,
+            KEY.upper(),
+            KEY.lower(),
+            quote(KEY, safe=""),
+            quote(KEY, safe="").lower(),
+            quote_plus(KEY),
+            base64.b64encode(raw).decode(),
+            base64.urlsafe_b64encode(raw).decode(),
+            base64.b64encode(b"Basic:" + raw).decode(),
+            raw.hex().upper(),
+        ]
+    )
+    fake.script("GET", "/api/v1/jobs/", Reply(401, {"detail": f"bad key {echo}"}))
+    try:
+        with fake.client(api_key=KEY) as client:
+            client.list_jobs()
+    except AuthenticationError as error:
+        info = (type(error), error, error.__traceback__)
+    else:  # pragma: no cover
+        pytest.fail("the 401 did not raise")
+    verbose = ultratb.VerboseTB(theme_name="nocolor", include_vars=True)
+    texts = {"VerboseTB": verbose.text(*info)}
+    for mode in ("Verbose", "Context", "Plain", "Minimal"):
+        formatter = ultratb.AutoFormattedTB(mode=mode, theme_name="nocolor")  # type: ignore[no-untyped-call]  # IPython's ultratb is untyped
+        texts[mode] = formatter.text(*info)
+    assert "self = Client(" in texts["VerboseTB"]  # Verbose does print the frames' locals
+    for name, shown in texts.items():
+        assert "AuthenticationError" in shown, (name, shown)
+        assert "***" in shown, name  # the echo is there, masked
+        for form in _every_form(KEY):
+            assert form not in shown, (name, form)
+    assert fake.requests[0].headers["unstructured-api-key"] == KEY

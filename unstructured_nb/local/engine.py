@@ -24,11 +24,13 @@ from typing import IO, Any
 
 from ..errors import LocalEngineError
 from ..quotas import OnDemandLimits
+from .db_access import db_refusal
 from .jobs import JobManager
 from .limits import DEFAULT_MAX_UPLOAD_BYTES, WorkerLimits
 from .nodes import prepare_nodes
 from .on_demand import OnDemandQueue
 from .private_files import make_private_dir, open_private, tighten_tree
+from .rows import utcnow
 from .state_file import EngineState, read_state, remove_state, write_state
 from .store import Store
 from .unix_socket import remove_socket
@@ -101,26 +103,23 @@ class Engine:
         return self._jobs
 
     def open(self) -> Engine:
+        db = self.data_dir / "engine.db"
         try:
             make_private_dir(self.data_dir)
             tighten_tree(self.data_dir)  # a data dir written before files were private
             make_private_dir(self.data_dir / "jobs")
             # SQLite gives its -wal and -shm files the database file's mode: create it 0600 first
-            open_private(self.data_dir / "engine.db").close()
+            open_private(db).close()
         except OSError as exc:
-            raise LocalEngineError(
-                f"Cannot create the local engine's data dir {self.data_dir}: {exc}.", hint="Choose another --data-dir."
-            ) from None
+            raise db_refusal(db, exc) from None
         self._acquire_lock()
         try:
             try:
-                self._store = Store(self.data_dir / "engine.db")
+                self._store = Store(db)
+                self._store.set_meta("opened", utcnow().isoformat())  # a write: a db it cannot write refuses the start
                 self._seed()
             except sqlite3.DatabaseError as exc:
-                raise LocalEngineError(
-                    f"The local engine's database {self.data_dir / 'engine.db'} cannot be used: {exc}.",
-                    hint="Move the data dir aside (your outputs are under its jobs/ folder) or pass another --data-dir.",
-                ) from None
+                raise db_refusal(db, exc) from None
             self._jobs = JobManager(
                 self._store,
                 self.data_dir,

@@ -4,6 +4,7 @@ Multipart uploads stream to disk under their own limits (:mod:`.upload_receiver`
 other body is buffered whole by FastAPI, so a 200 MB JSON body or a 50 MB workflow name
 would sit in the server's memory (and in the database) without this check. The declared
 ``Content-Length`` is refused at once; a chunked body is counted as it arrives (and replayed to the app).
+A body nested deeper than :data:`~.json_depth.MAX_JSON_DEPTH` is a 422 before any parser recurses into it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..limits import MAX_JSON_BYTES
 from .errors import ApiError
+from .json_depth import MAX_JSON_DEPTH, TOO_DEEP, json_depth
 
 __all__ = ["BodyLimit"]
 
@@ -58,6 +60,9 @@ class BodyLimit:
             chunks.append(body)
             if not message.get("more_body", False):
                 break
+        if json_depth(b"".join(chunks)) > MAX_JSON_DEPTH:
+            await ApiError(422, TOO_DEEP).response()(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:

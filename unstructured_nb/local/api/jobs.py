@@ -15,6 +15,7 @@ from ..rows import WorkflowRow, utcnow
 from .deps import EngineDep, JobDep, JobsDep, StoreDep, find_job
 from .errors import ApiError, invalid
 from .job_upload import staged_job
+from .json_depth import MAX_JSON_DEPTH, TOO_DEEP, json_depth
 from .platform_json import details_json, failed_files_json, file_status_json, job_json
 from .routing import api_router, collection
 from .templates import find_template
@@ -46,6 +47,8 @@ async def create_job(request: Request, engine: EngineDep) -> JSONResponse:
         raw = staged.fields.get("request_data")
         if raw is None:
             raise invalid(["body", "request_data"], "Field required", "missing")
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            raise invalid(["body", "request_data"], TOO_DEEP, "json_invalid")
         try:
             data = json.loads(raw)
         except ValueError:

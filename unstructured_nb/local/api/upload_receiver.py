@@ -27,6 +27,8 @@ __all__ = ["FILE_FIELDS", "ReceivedFile", "Upload", "receive_files"]
 
 #: The multipart part names of input files (the SDK sends ``input_files``; forms often add ``[]``).
 FILE_FIELDS = frozenset({"input_files", "input_files[]"})
+#: Longest multipart boundary accepted: python-multipart's own maximum (RFC 2046 allows 70).
+MAX_BOUNDARY = 256
 
 # The body goes to the threadpool (parser and disk writes) a batch at a time: one thread hop per
 # batch, not per network chunk, and never more than a batch in memory. A small upload is one hop.
@@ -205,6 +207,12 @@ async def receive_files(content_type: str | None, stream: AsyncIterator[bytes], 
     boundary = params.get(b"boundary")
     if not boundary:
         raise ApiError(400, "The multipart body has no boundary in its Content-Type header.")
+    if len(boundary) > MAX_BOUNDARY:
+        raise ApiError(
+            400,
+            f"The multipart boundary is {len(boundary)} characters long; the local engine accepts at most {MAX_BOUNDARY} "
+            "(RFC 2046 allows 70). Let the HTTP library choose the boundary.",
+        )
     receiver = _Receiver(boundary, dest_dir, max_file_bytes)
     try:
         pending: list[bytes] = []
