@@ -358,6 +358,11 @@ def _strategy_warnings(node: Mapping[str, Any], filename: str) -> list[str]:
             "strategy hi_res ran as text layer + OCR in the local engine (no layout model offline): "
             "pages with a text layer use it, the others and images are OCR'd"
         )
+    elif strategy == "hi_res":
+        warnings.append(
+            f"strategy hi_res has no layout model in the local engine: {Path(filename).name} was partitioned as usual "
+            "(the local engine uses OCR for PDF pages without a text layer and for images)"
+        )
     if settings["pdf_infer_table_structure"] and Path(filename).suffix.lower() == ".pdf":
         warnings.append(
             "pdf_infer_table_structure is not supported by the local engine (no table model): "

@@ -4,7 +4,8 @@ The engine is built once per worker process and reused. Settings were measured o
 pages (benchmarks/bench_ocr.py): the text-line angle classifier is off (on clean upright pages it
 flips lines and raises the character error rate a hundredfold), the detector sees the page at
 1280 px on its long side while the recognizer reads crops at full resolution, and onnxruntime
-runs one intra-op thread, since the engine already runs one worker per core.
+runs one intra-op thread, since the engine already runs one worker per core. Word boxes are
+asked for only because that decoding path keeps the spaces between words.
 """
 
 from __future__ import annotations
@@ -109,9 +110,11 @@ def read_lines(image: Image) -> list[Line]:
     engine = _get_engine()
     # RapidOCR takes BGR arrays (OpenCV order)
     array = np.ascontiguousarray(np.asarray(prepared)[:, :, ::-1])
-    result, _ = engine(array)
+    # return_word_box: the recognizer's decoding then keeps the spaces between words, which the
+    # plain path drops on large type ("CourseHandoutWeekThree"; measured, see the benchmark)
+    result, _ = engine(array, return_word_box=True)
     lines: list[Line] = []
-    for box, text, score in result or ():
+    for box, text, score, *_ in result or ():
         text = " ".join(str(text).split())
         if not text:
             continue
