@@ -107,3 +107,18 @@ def test_blank_and_corrupt_images_fail_clearly(tmp_path: Path) -> None:
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     with pytest.raises(FileProcessingError, match=r"bad\.png .*(not a readable image|could not be read as an image)"):
         partition(corrupt)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("condition", ["rotate2", "rotate-2"])
+def test_a_page_two_degrees_askew_keeps_its_lines_and_order(tmp_path: Path, condition: str) -> None:
+    page = make_page(31, layout="columns")
+    image = degrade(page.image, condition)
+    path = tmp_path / "askew.png"
+    image.save(path)
+    elements = partition(path)
+    assert cer(page.text, text_of(elements)) <= 0.05
+    assert [e["type"] for e in elements].count("NarrativeText") == 4
+    for element in elements:  # boxes mapped back onto the tilted page
+        (x0, y0), _, (x1, y1), _ = element["metadata"]["coordinates"]["points"]
+        assert 0 <= x0 < x1 <= image.width and 0 <= y0 < y1 <= image.height

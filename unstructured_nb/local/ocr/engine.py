@@ -10,6 +10,8 @@ asked for only because that decoding path keeps the spaces between words.
 
 from __future__ import annotations
 
+import math
+import statistics
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -102,8 +104,32 @@ def prepare(image: Image) -> tuple[Image, float]:
     return image, scale
 
 
-def read_lines(image: Image) -> list[Line]:
-    """Recognize the text lines of a page image; boxes are in the given image's pixels."""
+def skew(boxes: list[list[tuple[float, float]]]) -> float:
+    """The page's skew in radians: the median slope of the top edges of long line boxes (0 if < 0.3 degree)."""
+    angles = []
+    for box in boxes:
+        (x0, y0), (x1, y1), _, (x3, y3) = box[:4]
+        height = math.hypot(x3 - x0, y3 - y0)
+        if x1 - x0 > 3 * max(height, 1.0):
+            angles.append(math.atan2(y1 - y0, x1 - x0))
+    if not angles:
+        return 0.0
+    angle = statistics.median(angles)
+    return angle if abs(angle) > math.radians(0.3) else 0.0
+
+
+def rotate(x: float, y: float, angle: float) -> tuple[float, float]:
+    cos, sin = math.cos(angle), math.sin(angle)
+    return x * cos - y * sin, x * sin + y * cos
+
+
+def read_lines(image: Image) -> tuple[list[Line], float]:
+    """Recognize the text lines of a page image, and the page's skew angle.
+
+    A scan a degree or two askew has long lines whose upright boxes overlap the next line's, so
+    line boxes are returned in the deskewed frame (rotated by minus the skew about the origin),
+    in the given image's pixels; :func:`rotate` with the angle maps a point back to the image.
+    """
     import numpy as np
 
     prepared, scale = prepare(image)
@@ -113,15 +139,18 @@ def read_lines(image: Image) -> list[Line]:
     # return_word_box: the recognizer's decoding then keeps the spaces between words, which the
     # plain path drops on large type ("CourseHandoutWeekThree"; measured, see the benchmark)
     result, _ = engine(array, return_word_box=True)
+    found = [(box, " ".join(str(text).split()), float(score)) for box, text, score, *_ in result or ()]
+    boxes = [[(float(p[0]) / scale, float(p[1]) / scale) for p in box] for box, _, _ in found]
+    angle = skew(boxes)
     lines: list[Line] = []
-    for box, text, score, *_ in result or ():
-        text = " ".join(str(text).split())
+    for points, (_, text, score) in zip(boxes, found, strict=True):
         if not text:
             continue
-        xs = [float(p[0]) / scale for p in box]
-        ys = [float(p[1]) / scale for p in box]
-        lines.append(Line(text, min(xs), min(ys), max(xs), max(ys), float(score)))
-    return lines
+        if angle:
+            points = [rotate(x, y, -angle) for x, y in points]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        lines.append(Line(text, min(xs), min(ys), max(xs), max(ys), score))
+    return lines, angle
 
 
-__all__ = ["MAX_SIDE", "SUPPORTED_LANGUAGES", "Line", "check_languages", "prepare", "read_lines"]
+__all__ = ["MAX_SIDE", "SUPPORTED_LANGUAGES", "Line", "check_languages", "prepare", "read_lines", "rotate", "skew"]

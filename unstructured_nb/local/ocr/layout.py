@@ -15,7 +15,7 @@ from typing import Any
 
 from ..partition._common import ElementSink
 from ..partition._text_type import classify
-from .engine import Line
+from .engine import Line, rotate
 
 
 @dataclass(slots=True)
@@ -178,9 +178,20 @@ def _reading_order(blocks: list[_Block]) -> list[_Block]:
 
 
 def add_page_elements(
-    sink: ElementSink, lines: list[Line], *, page_number: int, width: int, height: int, language: str = "eng"
+    sink: ElementSink,
+    lines: list[Line],
+    *,
+    page_number: int,
+    width: int,
+    height: int,
+    language: str = "eng",
+    angle: float = 0.0,
 ) -> int:
-    """Add one page's elements to ``sink``; returns how many were added."""
+    """Add one page's elements to ``sink``; returns how many were added.
+
+    ``lines`` are in the page's deskewed frame (see :func:`~.engine.read_lines`); ``angle`` maps
+    each block's corners back to the page, whose upright bounding box is the element's coordinates.
+    """
     count = 0
     for block in group_blocks(lines):
         text = block.text().strip()
@@ -189,7 +200,13 @@ def add_page_elements(
         type_, clean = classify(text, language)
         if not clean:
             continue
-        x0, y0, x1, y1 = (round(v, 1) for v in (block.x0, block.y0, block.x1, block.y1))
+        corners = [(block.x0, block.y0), (block.x1, block.y0), (block.x1, block.y1), (block.x0, block.y1)]
+        if angle:
+            corners = [rotate(x, y, angle) for x, y in corners]
+        x0 = round(max(0.0, min(x for x, _ in corners)), 1)
+        x1 = round(min(float(width), max(x for x, _ in corners)), 1)
+        y0 = round(max(0.0, min(y for _, y in corners)), 1)
+        y1 = round(min(float(height), max(y for _, y in corners)), 1)
         coordinates: dict[str, Any] = {
             "points": [[x0, y0], [x0, y1], [x1, y1], [x1, y0]],
             "system": "PixelSpace",

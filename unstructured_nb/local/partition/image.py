@@ -64,10 +64,12 @@ def partition_image(path: Path, sink: ElementSink, settings: PartitionSettings) 
                     if index >= MAX_FRAMES:
                         break
                     page = frame.copy()
-                    lines = read_lines(page)
+                    lines, angle = read_lines(page)
                     if settings.include_page_breaks and index:
                         sink.add("PageBreak", "", page_number=index)
-                    add_page_elements(sink, lines, page_number=index + 1, width=page.width, height=page.height, language=language)
+                    add_page_elements(
+                        sink, lines, page_number=index + 1, width=page.width, height=page.height, language=language, angle=angle
+                    )
                     del page, lines
     except Image.DecompressionBombError:
         raise FileProcessingError(

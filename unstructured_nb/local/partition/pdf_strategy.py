@@ -139,14 +139,16 @@ def _ocr_pages(path: Path, numbers: list[int], filename: str, language: str) -> 
                 image = page.render(scale=scale).to_pil()
             finally:
                 page.close()
-            lines = read_lines(image)
+            lines, angle = read_lines(image)
             del image
             # coordinates in PDF points, like the text-layer pages
             points = [
                 dataclasses.replace(ln, x0=ln.x0 / scale, y0=ln.y0 / scale, x1=ln.x1 / scale, y1=ln.y1 / scale) for ln in lines
             ]
             page_sink = ElementSink(filename=filename, filetype="application/pdf")
-            add_page_elements(page_sink, points, page_number=number, width=round(width), height=round(height), language=language)
+            add_page_elements(
+                page_sink, points, page_number=number, width=round(width), height=round(height), language=language, angle=angle
+            )
             yield number, page_sink.elements
     finally:
         document.close()
