@@ -49,8 +49,11 @@ def test_image_scanned_pdf_and_mixed_pdf_through_the_sdk(sdk: Any, http: httpx.C
         {"content": mixed, "file_name": "mixed.pdf"},
     ]
     wf = _workflow(sdk, "auto")
-    job = sdk.workflows.run_workflow(request={"workflow_id": wf, "body_run_workflow": {"input_files": files}}).job_information
-    wait_job(http, job.id, timeout=240)
+    try:
+        job = sdk.workflows.run_workflow(request={"workflow_id": wf, "body_run_workflow": {"input_files": files}}).job_information
+        wait_job(http, job.id, timeout=240)
+    finally:  # the engine is shared: other tests list its workflows
+        sdk.workflows.delete_workflow(request={"workflow_id": wf})
     done = sdk.jobs.get_job(request={"job_id": job.id}).job_information
     failed = sdk.jobs.get_job_failed_files(request={"job_id": job.id}).job_failed_files.failed_files
     assert failed == [], [(f.document, f.error) for f in failed]
@@ -73,7 +76,10 @@ def test_fast_on_an_image_fails_clearly_through_the_sdk(sdk: Any, http: httpx.Cl
     scan.save(png, "PNG")  # type: ignore[attr-defined]
     wf = _workflow(sdk, "fast")
     files = [{"content": png.getvalue(), "file_name": "photo.png"}]
-    job = sdk.workflows.run_workflow(request={"workflow_id": wf, "body_run_workflow": {"input_files": files}}).job_information
-    wait_job(http, job.id, timeout=120)
+    try:
+        job = sdk.workflows.run_workflow(request={"workflow_id": wf, "body_run_workflow": {"input_files": files}}).job_information
+        wait_job(http, job.id, timeout=120)
+    finally:
+        sdk.workflows.delete_workflow(request={"workflow_id": wf})
     failed = sdk.jobs.get_job_failed_files(request={"job_id": job.id}).job_failed_files.failed_files
     assert len(failed) == 1 and "fast strategy is not available for image files" in failed[0].error
