@@ -535,7 +535,7 @@ def test_pdf_infer_table_structure_and_strategy_warnings(tmp_path: Path) -> None
     }
     out = run_node(node, path, filename="doc.pdf")
     assert out.elements
-    assert "strategy hi_res is emulated with fast by the local engine: no OCR or layout model" in out.warnings
+    assert any(w.startswith("strategy hi_res ran as text layer + OCR in the local engine") for w in out.warnings)
     assert any("pdf_infer_table_structure is not supported" in w for w in out.warnings)
     vlm = run_node({"type": "partition", "subtype": "vlm", "settings": {"provider": "anthropic"}}, path, filename="doc.pdf")
     assert any("vlm" in w and "emulated with fast" in w for w in vlm.warnings)
@@ -572,7 +572,7 @@ def test_scanned_pdf_fails_clearly(tmp_path: Path) -> None:
         (
             "photo.png",
             b"\x89PNG\r\n\x1a\n....",
-            r"the fast strategy is not available for image files; images need OCR \(hi_res\)",
+            r"the fast strategy is not available for image files; images need OCR",
         ),
         ("archive.zip", b"PK\x03\x04", r"unsupported file type \.zip: the local engine partitions .*\.docx"),
         ("noext", b"text", r"a file without an extension"),

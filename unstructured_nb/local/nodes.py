@@ -56,6 +56,8 @@ EXCLUDABLE_ELEMENT_TYPES: frozenset[str] = frozenset(
 """The platform's allowed values for the partitioner's ``exclude_elements``."""
 
 PARTITION_SUBTYPES = frozenset({"unstructured_api", "vlm", "fast", "hi_res", "auto"})
+#: What the local engine OCRs (PDF pages without a text layer, images).
+OCR_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".heic", ".heif"})
 STRATEGIES = frozenset({"fast", "hi_res", "auto", "ocr_only", "vlm"})
 CHUNK_SUBTYPES = frozenset({"chunk_by_character", "chunk_by_title", "chunk_by_page"})
 PLATFORM_ONLY_TYPES = frozenset({"prompter", "enrich", "enrichment", "extract", "image_description", "table_description", "ner"})
@@ -224,7 +226,7 @@ def _partition_settings(settings: Mapping[str, Any], subtype: str, where: str) -
     except LookupError:
         raise ValueError(f"{where}: unknown encoding {encoding!r}; use a name like 'utf-8', 'latin-1' or 'cp1252'") from None
     out["encoding"] = encoding
-    for key in ("ocr_languages", "extract_image_block_types"):
+    for key in ("ocr_languages", "languages", "extract_image_block_types"):
         value = settings.get(key)
         if value is not None and (
             isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(x, str) for x in value)
@@ -321,6 +323,7 @@ def run_node(
             xml_keep_tags=settings["xml_keep_tags"],
             pdf_infer_table_structure=settings["pdf_infer_table_structure"],
             unique_element_ids=settings["unique_element_ids"],
+            ocr_languages=tuple(settings.get("ocr_languages") or settings.get("languages") or ()),
         )
         elements, file_warnings = partition_file(
             Path(data), filename=filename, settings=part_settings, last_modified=last_modified
@@ -350,8 +353,16 @@ def _strategy_warnings(node: Mapping[str, Any], filename: str) -> list[str]:
     warnings: list[str] = []
     if node["subtype"] == "vlm" or strategy == "vlm":
         warnings.append("vlm partitioning is emulated with fast by the local engine: no vision-language model")
-    elif strategy != "fast":
-        warnings.append(f"strategy {strategy} is emulated with fast by the local engine: no OCR or layout model")
+    elif strategy == "hi_res" and Path(filename).suffix.lower() in OCR_EXTENSIONS:
+        warnings.append(
+            "strategy hi_res ran as text layer + OCR in the local engine (no layout model offline): "
+            "pages with a text layer use it, the others and images are OCR'd"
+        )
+    elif strategy == "hi_res":
+        warnings.append(
+            f"strategy hi_res has no layout model in the local engine: {Path(filename).name} was partitioned as usual "
+            "(the local engine uses OCR for PDF pages without a text layer and for images)"
+        )
     if settings["pdf_infer_table_structure"] and Path(filename).suffix.lower() == ".pdf":
         warnings.append(
             "pdf_infer_table_structure is not supported by the local engine (no table model): "

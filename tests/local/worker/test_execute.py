@@ -27,7 +27,7 @@ def test_every_node_writes_its_output_and_reports_progress(tmp_path: Path) -> No
     seen: list[Progress] = []
     outcome = process_file(_task(tmp_path, TEXT.encode(), "notes.txt", [PARTITION, CHUNK]), seen.append)
     assert isinstance(outcome, Succeeded)
-    assert any("hi_res" in w for w in outcome.warnings)  # emulated with fast, and said so
+    assert any("hi_res" in w for w in outcome.warnings)  # no layout model offline, and said so
     partitioned = json.loads((tmp_path / "out" / "0.json").read_text())
     chunks = json.loads((tmp_path / "out" / "1.json").read_text())
     assert partitioned[0]["text"] == "A Title" and all(len(c["text"]) <= 30 for c in chunks)

@@ -37,7 +37,7 @@ _FORMATS: dict[str, _Format] = {
     ".json": _Format("structured", "partition_json", "text"),
     ".xml": _Format("structured", "partition_xml", "bytes"),
     ".eml": _Format("mail", "partition_eml", "bytes"),
-    ".pdf": _Format("pdf", "partition_pdf", "bytes"),
+    ".pdf": _Format("pdf_strategy", "partition_pdf_by_strategy", "bytes"),
     ".docx": _Format("docx", "partition_docx", "bytes"),
     ".pptx": _Format("pptx", "partition_pptx", "bytes"),
     ".xlsx": _Format("xlsx", "partition_xlsx", "bytes"),
@@ -50,9 +50,14 @@ _FORMATS: dict[str, _Format] = {
     ".doc": _Format("legacy_office", "partition_legacy", "bytes"),
     ".ppt": _Format("legacy_office", "partition_legacy", "bytes"),
     ".xls": _Format("xlsx", "partition_xls", "bytes"),
+    # images go through OCR (ocr/engine.py); fast refuses them, as the platform does
+    **{
+        ext: _Format("image", "partition_image", "bytes")
+        for ext in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".heic", ".heif")
+    },
 }
 
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".webp"})
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".heic", ".heif"})
 
 
 def supported_extensions() -> frozenset[str]:
@@ -67,11 +72,6 @@ def mime_type(filename: str) -> str | None:
 
 def _unsupported(filename: str, ext: str) -> FileProcessingError:
     listed = ", ".join(sorted({e for e in _FORMATS if e not in (".text", ".log", ".markdown", ".htm")}))
-    if ext in IMAGE_EXTENSIONS:
-        return FileProcessingError(
-            f"{filename}: the fast strategy is not available for image files; images need OCR (hi_res), "
-            f"which runs on the Unstructured Platform. The local engine partitions {listed}."
-        )
     what = f"unsupported file type {ext}" if ext else "a file without an extension"
     return FileProcessingError(
         f"{filename} is {what}: the local engine partitions {listed}. "

@@ -63,6 +63,7 @@ class PartitionSettings:
     xml_keep_tags: bool = False
     pdf_infer_table_structure: bool = False
     unique_element_ids: bool = False
+    ocr_languages: tuple[str, ...] = ()  # languages/ocr_languages for OCR, as requested
 
 
 @dataclass(slots=True)

@@ -1,0 +1,156 @@
+"""Text lines from one page image with RapidOCR (PP-OCRv4 models shipped in its wheel, on onnxruntime).
+
+The engine is built once per worker process and reused. Settings were measured on generated
+pages (benchmarks/bench_ocr.py): the text-line angle classifier is off (on clean upright pages it
+flips lines and raises the character error rate a hundredfold), the detector sees the page at
+1280 px on its long side while the recognizer reads crops at full resolution, and onnxruntime
+runs one intra-op thread, since the engine already runs one worker per core. Word boxes are
+asked for only because that decoding path keeps the spaces between words.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..partition._errors import FileProcessingError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+#: Languages the shipped recognition model reads (PP-OCRv4 "ch": simplified Chinese and English),
+#: by every spelling the platform accepts (Tesseract codes and ISO 639-1).
+SUPPORTED_LANGUAGES = {"eng": "eng", "en": "eng", "chi_sim": "chi_sim", "zho": "chi_sim", "zh": "chi_sim", "chi": "chi_sim"}
+#: Longest side, in pixels, a page image is read at; larger images are scaled down first.
+MAX_SIDE = 4200
+_DET_SIDE = 1280
+
+_lock = threading.Lock()
+_engine: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One recognized text line: its text, box (x0, y0, x1, y1 in image pixels) and confidence."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    score: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+def check_languages(languages: tuple[str, ...] | list[str] | None, filename: str) -> None:
+    """Raise :class:`FileProcessingError` when a requested OCR language is not one the model reads."""
+    unknown = [lang for lang in languages or () if lang.strip().lower().replace("-", "_") not in SUPPORTED_LANGUAGES]
+    if unknown:
+        raise FileProcessingError(
+            f"{filename}: OCR language(s) {', '.join(map(repr, unknown))} are not available in the local engine, "
+            "whose OCR model reads English (eng) and simplified Chinese (chi_sim). Set languages to eng or "
+            "chi_sim, or run this file on the Unstructured Platform."
+        )
+
+
+def _get_engine() -> Any:
+    global _engine
+    with _lock:
+        if _engine is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError:
+                raise FileProcessingError(
+                    "OCR needs the rapidocr-onnxruntime package, which is missing from this environment; "
+                    "reinstall unstructured_nb (pip install unstructured_nb) to get it"
+                ) from None
+            _engine = RapidOCR(
+                use_cls=False,
+                max_side_len=MAX_SIDE,
+                det_limit_side_len=_DET_SIDE,
+                det_limit_type="max",
+                intra_op_num_threads=1,
+                inter_op_num_threads=1,
+            )
+        return _engine
+
+
+def prepare(image: Image) -> tuple[Image, float]:
+    """The image as RGB, scaled down to at most :data:`MAX_SIDE`; and the scale applied."""
+    from PIL import Image as PILImage
+
+    if image.mode not in ("RGB", "L"):
+        if image.mode in ("RGBA", "LA", "P", "PA"):
+            rgba = image.convert("RGBA")
+            background = PILImage.new("RGB", rgba.size, (255, 255, 255))
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        else:
+            image = image.convert("RGB")
+    if image.mode == "L":
+        image = image.convert("RGB")
+    scale = 1.0
+    side = max(image.size)
+    if side > MAX_SIDE:
+        scale = MAX_SIDE / side
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, PILImage.Resampling.LANCZOS)
+    return image, scale
+
+
+def skew(boxes: list[list[tuple[float, float]]]) -> float:
+    """The page's skew in radians: the median slope of the top edges of long line boxes (0 if < 0.3 degree)."""
+    angles = []
+    for box in boxes:
+        (x0, y0), (x1, y1), _, (x3, y3) = box[:4]
+        height = math.hypot(x3 - x0, y3 - y0)
+        if x1 - x0 > 3 * max(height, 1.0):
+            angles.append(math.atan2(y1 - y0, x1 - x0))
+    if not angles:
+        return 0.0
+    angle = statistics.median(angles)
+    return angle if abs(angle) > math.radians(0.3) else 0.0
+
+
+def rotate(x: float, y: float, angle: float) -> tuple[float, float]:
+    cos, sin = math.cos(angle), math.sin(angle)
+    return x * cos - y * sin, x * sin + y * cos
+
+
+def read_lines(image: Image) -> tuple[list[Line], float]:
+    """Recognize the text lines of a page image, and the page's skew angle.
+
+    A scan a degree or two askew has long lines whose upright boxes overlap the next line's, so
+    line boxes are returned in the deskewed frame (rotated by minus the skew about the origin),
+    in the given image's pixels; :func:`rotate` with the angle maps a point back to the image.
+    """
+    import numpy as np
+
+    prepared, scale = prepare(image)
+    engine = _get_engine()
+    # RapidOCR takes BGR arrays (OpenCV order)
+    array = np.ascontiguousarray(np.asarray(prepared)[:, :, ::-1])
+    # return_word_box: the recognizer's decoding then keeps the spaces between words, which the
+    # plain path drops on large type ("CourseHandoutWeekThree"; measured, see the benchmark)
+    result, _ = engine(array, return_word_box=True)
+    found = [(box, " ".join(str(text).split()), float(score)) for box, text, score, *_ in result or ()]
+    boxes = [[(float(p[0]) / scale, float(p[1]) / scale) for p in box] for box, _, _ in found]
+    angle = skew(boxes)
+    lines: list[Line] = []
+    for points, (_, text, score) in zip(boxes, found, strict=True):
+        if not text:
+            continue
+        if angle:
+            points = [rotate(x, y, -angle) for x, y in points]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        lines.append(Line(text, min(xs), min(ys), max(xs), max(ys), score))
+    return lines, angle
+
+
+__all__ = ["MAX_SIDE", "SUPPORTED_LANGUAGES", "Line", "check_languages", "prepare", "read_lines", "rotate", "skew"]
