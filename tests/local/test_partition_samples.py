@@ -63,39 +63,20 @@ def test_french_sample_is_detected_as_french() -> None:
     assert {tuple(e["metadata"]["languages"]) for e in _partition("french.txt")} == {("fra",)}
 
 
-def test_pdf_same_text_and_pages_with_documented_differences() -> None:
-    """The PDF differs in block boundaries, on purpose.
-
-    The library's fast strategy (pdfminer boxes) glues a heading to the paragraph under it
-    ("And Analysis Data it quarter ...") and calls bulleted lines NarrativeText. We keep a
-    heading in a different font size as its own Title and mark lines drawn after a bullet glyph
-    as ListItem. So we compare what must not differ: the full text in reading order, the page of
-    every word, that the first element is the same Title with the same id, and that table cells
-    come out as the same short elements.
-    """
+def test_pdf_same_elements_as_the_library_but_one_documented_type() -> None:
+    """The PDF comes out as the library's fast strategy gives it (pdfminer's boxes, its reading
+    order): the same elements, texts, ids, pages and boxes. One type differs: the table cell
+    "score", which the library's spaCy tagger sees as a verb (NarrativeText); ours says Title,
+    as it does for the other one-word header cells."""
     ours = _partition("small.pdf")
     ref = _reference("small.pdf_fast.json")
-    assert " ".join(e["text"] for e in ours) == " ".join(e["text"] for e in ref)
-    assert ours[0]["type"] == ref[0]["type"] == "Title"
-    assert ours[0]["element_id"] == ref[0]["element_id"]
-
-    def words_by_page(elements: list[dict]) -> list[tuple[str, int]]:
-        return [(w, e["metadata"]["page_number"]) for e in elements for w in e["text"].split()]
-
-    # the library puts a block that spans a page break on the page where it starts; so do we
-    assert words_by_page(ours) == words_by_page(ref)
-    cells = ["name", "count", "score", "document", "77", "0.75", "that", "96", "0.69", "source", "38", "0.16"]
-    ours_texts = [e["text"] for e in ours]
-    start = ours_texts.index("name")
-    assert ours_texts[start : start + len(cells)] == cells
-    assert [e["type"] for e in ours[start + 4 : start + 6]] == ["UncategorizedText", "UncategorizedText"]
-    headings = {e["text"] for e in ours if e["type"] == "Title"}
-    assert {"Quarterly Report", "And Analysis", "Document Document To"} <= headings
-    for mine, theirs in ((ours[0], ref[0]),):
-        ref_points = theirs["metadata"]["coordinates"]["points"]
-        our_points = mine["metadata"]["coordinates"]["points"]
-        # left edge and vertical extent are exact; the right edge is estimated from the text length
-        assert our_points[0][0] == pytest.approx(ref_points[0][0], abs=0.5)
-        assert our_points[0][1] == pytest.approx(ref_points[0][1], abs=1.0)
-        assert our_points[1][1] == pytest.approx(ref_points[1][1], abs=1.0)
-        assert our_points[2][0] == pytest.approx(ref_points[2][0], rel=0.1)
+    assert [e["text"] for e in ours] == [e["text"] for e in ref]
+    assert [e["element_id"] for e in ours] == [e["element_id"] for e in ref]
+    assert [e["metadata"]["page_number"] for e in ours] == [e["metadata"]["page_number"] for e in ref]
+    differ = [(e["text"], e["type"], r["type"]) for e, r in zip(ours, ref, strict=True) if e["type"] != r["type"]]
+    assert differ == [("score", "Title", "NarrativeText")]
+    for mine, theirs in zip(ours, ref, strict=True):
+        for ours_point, ref_point in zip(
+            mine["metadata"]["coordinates"]["points"], theirs["metadata"]["coordinates"]["points"], strict=True
+        ):
+            assert ours_point == pytest.approx(ref_point, abs=2.0), mine["text"]

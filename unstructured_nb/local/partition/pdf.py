@@ -10,8 +10,8 @@ that continues it (``_combine_list_elements``) and write ``coordinates`` as the 
 PixelSpace points, origin top-left, corners (x1, top), (x1, bottom), (x2, bottom), (x2, top), with the page's layout width/height.
 
 pypdf does the cheap pre-flight (header, password, page count) so a broken or protected file
-fails with a clear message. No OCR: pages without a text layer are reported in a warning, and a
-PDF with no text at all fails with a message pointing to the platform's hi_res strategy.
+fails with a clear message. No OCR here: pages without a text layer are reported in a warning, and a
+PDF with no text at all fails with a message naming the strategies that OCR it (``pdf_strategy``).
 """
 
 from __future__ import annotations
@@ -87,12 +87,12 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
             )
         raise FileProcessingError(
             f"{sink.filename}: no text found: the PDF has no text layer (a scan or images of text?). "
-            "The local engine does no OCR; run it with the hi_res strategy on the Unstructured Platform"
+            "Run it with the strategy auto, hi_res or ocr_only to OCR it"
         )
     if empty_pages:
         sink.warnings.append(
             f"{sink.filename}: page(s) {_ranges(empty_pages)} have no text layer (scanned?) and were skipped; "
-            "OCR (hi_res) runs on the Unstructured Platform"
+            "use auto, hi_res or ocr_only to OCR them"
         )
     if failed_pages:
         sink.warnings.append(f"{sink.filename}: page(s) {_ranges(failed_pages)} could not be read and were skipped")
