@@ -12,27 +12,17 @@ import platform
 import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 import httpx
 
+from tests.local.worker.test_hostile_files import zip_bomb  # the same bombs the tests use
 from unstructured_nb.local import WorkerLimits, serve
 from unstructured_nb.local.limits import DEFAULT_WORKER_MEMORY_MB
 
 from ._results import update_results
 
 FILE_TIMEOUT = 20.0
-
-
-def _bomb(path: Path, inner: str, megabytes: int) -> Path:
-    chunk = b"<w:t>aaaaaaaaaaaaaaaa</w:t>" * (1024 * 1024 // 26)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        with zf.open(inner, "w", force_zip64=True) as fh:
-            for _ in range(megabytes):
-                fh.write(chunk)
-    return path
 
 
 def _files(folder: Path) -> list[tuple[str, Path]]:
@@ -45,9 +35,9 @@ def _files(folder: Path) -> list[tuple[str, Path]]:
     return [
         ("normal HTML", normal),
         ("1 MB of repeated <script>", flood),
-        ("docx bomb (1 GB unzipped)", _bomb(folder / "bomb.docx", "word/document.xml", 1024)),
-        ("pptx bomb (1 GB unzipped)", _bomb(folder / "bomb.pptx", "ppt/slides/slide1.xml", 1024)),
-        ("xlsx holding a 1 GB sheet", _bomb(folder / "bomb.xlsx", "xl/worksheets/sheet1.xml", 1024)),
+        ("docx bomb (1 GB unzipped)", zip_bomb(folder / "bomb.docx", "word/document.xml", 1024)),
+        ("pptx bomb (1 GB unzipped)", zip_bomb(folder / "bomb.pptx", "ppt/slides/slide1.xml", 1024)),
+        ("xlsx holding a 1 GB sheet", zip_bomb(folder / "bomb.xlsx", "xl/worksheets/sheet1.xml", 1024)),
     ]
 
 

@@ -91,11 +91,11 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
         )
     if empty_pages:
         sink.warnings.append(
-            f"{sink.filename}: page(s) {_ranges(empty_pages)} have no text layer (scanned?) and were skipped; "
+            f"{sink.filename}: page(s) {page_ranges(empty_pages)} have no text layer (scanned?) and were skipped; "
             "use auto, hi_res or ocr_only to OCR them"
         )
     if failed_pages:
-        sink.warnings.append(f"{sink.filename}: page(s) {_ranges(failed_pages)} could not be read and were skipped")
+        sink.warnings.append(f"{sink.filename}: page(s) {page_ranges(failed_pages)} could not be read and were skipped")
 
     sample = " ".join(text for blocks in per_page[:10] for text, _ in blocks)
     language = detect_languages(sample[:20_000])[0]
@@ -215,7 +215,8 @@ def _within(box: tuple[float, ...], bound: tuple[float, ...]) -> bool:
     return x_ok and btop - 0.3 * height < top < bbottom + 0.3 * height
 
 
-def _ranges(numbers: list[int]) -> str:
+def page_ranges(numbers: list[int]) -> str:
+    """Sorted page numbers as runs: [1, 2, 3, 7] -> "1-3, 7"."""
     parts: list[str] = []
     start = prev = numbers[0]
     for n in [*numbers[1:], None]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
-from .pdf import partition_pdf
+from .pdf import page_ranges, partition_pdf
 
 #: Resolution pages are rendered at for OCR (the recognizer's accuracy drops below ~200 dpi).
 RENDER_DPI = 300
@@ -53,19 +53,6 @@ def _text_pages(path: Path) -> list[bool] | None:
         document.close()
 
 
-def _ranges(pages: list[int]) -> str:
-    parts: list[str] = []
-    start = prev = pages[0]
-    for number in [*pages[1:], None]:  # None closes the last run
-        if number is not None and number == prev + 1:
-            prev = number
-            continue
-        parts.append(str(start) if start == prev else f"{start}-{prev}")
-        if number is not None:
-            start = prev = number
-    return ", ".join(parts)
-
-
 def partition_pdf_by_strategy(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a PDF with the settings' strategy (see the module docstring)."""
     has_text = _text_pages(path)
@@ -83,7 +70,7 @@ def partition_pdf_by_strategy(path: Path, sink: ElementSink, settings: Partition
         if scanned:
             sink.warnings[:] = [w for w in sink.warnings if "text layer" not in w]
             sink.warnings.append(
-                f"{sink.filename}: page(s) {_ranges(scanned)} have no text layer (scanned?) and were skipped by the "
+                f"{sink.filename}: page(s) {page_ranges(scanned)} have no text layer (scanned?) and were skipped by the "
                 "fast strategy, which reads text layers only; use auto, hi_res or ocr_only to OCR them"
             )
         return elements
