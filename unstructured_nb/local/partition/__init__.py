@@ -24,6 +24,8 @@ class _Format:
     kind: str  # "text": function(text, sink, settings); "bytes": function(path, sink, settings)
 
 
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".heic", ".heif"})
+
 _FORMATS: dict[str, _Format] = {
     ".txt": _Format("text", "partition_text", "text"),
     ".text": _Format("text", "partition_text", "text"),
@@ -51,13 +53,8 @@ _FORMATS: dict[str, _Format] = {
     ".ppt": _Format("legacy_office", "partition_legacy", "bytes"),
     ".xls": _Format("xlsx", "partition_xls", "bytes"),
     # images go through OCR (ocr/engine.py); fast refuses them, as the platform does
-    **{
-        ext: _Format("image", "partition_image", "bytes")
-        for ext in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".heic", ".heif")
-    },
+    **{ext: _Format("image", "partition_image", "bytes") for ext in sorted(IMAGE_EXTENSIONS)},
 }
-
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".heic", ".heif"})
 
 
 def supported_extensions() -> frozenset[str]:
