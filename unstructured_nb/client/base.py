@@ -100,10 +100,12 @@ class ClientBase:
         key = api_key
         self.is_local = False
         self._unix_socket: str | None = None  # the local engine's socket: httpx connects through it
+        self._local_data_dir = local_data_dir
+        self._local_key = api_key if explicit else None
         if url is None:
             # The local engine has its own key (or none): a platform key from the environment
             # is not meant for it. An explicit api_key argument still wins.
-            url, key, self._unix_socket = self._start_local_engine(api_key if explicit else None, local_data_dir)
+            url, key, self._unix_socket = self._start_local_engine(self._local_key, local_data_dir)
             self.is_local = True
         if not url.startswith(("http://", "https://")):
             raise ConfigurationError(
@@ -143,6 +145,21 @@ class ClientBase:
             ) from None
         key = api_key if api_key else as_secret(engine.api_key)
         return resolve_api_url(engine.url) or engine.url, key, engine.socket
+
+    def _rediscover(self, exc: Exception) -> bool:
+        """After a connection to the local engine failed: find (or start) the engine of its data dir again.
+
+        The engine may have been stopped, crashed, or exited after its idle time; discovery
+        checks who answers (this user's recorded engine process, SO_PEERCRED) before any byte
+        is sent, exactly as at construction. True when the engine now answers somewhere else
+        (the caller rebuilds its connection pool); False when it is where it was.
+        """
+        log.debug("the local engine did not answer (%s): looking for it again", type(exc).__name__)
+        url, key, socket = self._start_local_engine(self._local_key, self._local_data_dir)
+        moved = url != self.api_url or socket != self._unix_socket
+        self.api_url, self._api_key, self._unix_socket = url, key, socket
+        self._ctx = Context(api_url=url, key=key, is_local=True, timeout=self._timeout)
+        return moved
 
     @property
     def unix_socket(self) -> str | None:

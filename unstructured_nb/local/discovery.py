@@ -34,6 +34,7 @@ from .unix_socket import probe_peer
 
 __all__ = [
     "LOG_FILE",
+    "SPAWN_LOCK",
     "SharedEngine",
     "default_data_dir",
     "ensure_local_engine",
