@@ -11,6 +11,7 @@ from typing import Any
 from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
 from ..errors import LocalEngineError
 from .discovery import default_data_dir, resolve_data_dir, stop_local_engine
+from .idle import DEFAULT_IDLE_TIMEOUT, ENV_IDLE_TIMEOUT, IdleWatch, parse_seconds, shown_seconds
 from .limits import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MEMORY_MB, ENV_FILE_TIMEOUT, ENV_WORKER_MEMORY_MB, WorkerLimits
 from .private_files import PRIVATE_UMASK
 
@@ -63,6 +64,13 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help=f"address space of each worker, MB (default {DEFAULT_WORKER_MEMORY_MB}, or ${ENV_WORKER_MEMORY_MB}; 0: no limit)",
     )
+    p.add_argument(
+        "--idle-timeout",
+        default="0",
+        metavar="TIME",
+        help="exit after this long with no job and no request (90s, 30m, 2h; default 0: never). Engines that "
+        f"notebooks start use ${ENV_IDLE_TIMEOUT} (default {shown_seconds(DEFAULT_IDLE_TIMEOUT)})",
+    )
     p.add_argument("--max-upload-mb", type=float, default=100.0, help="largest accepted file, in MB (default 100)")
     p.add_argument(
         "--file-delay",
@@ -107,6 +115,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("unstructured-nb serve: --workers must be at least 1.", file=sys.stderr)
         return 2
+    try:
+        idle_timeout = parse_seconds(args.idle_timeout)
+    except ValueError as exc:
+        print(f"unstructured-nb serve: --idle-timeout: {exc}.", file=sys.stderr)
+        return 2
     if args.max_upload_mb <= 0:
         print("unstructured-nb serve: --max-upload-mb must be positive.", file=sys.stderr)
         return 2
@@ -135,11 +148,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         auth = " (API key required)" if api_key else ""
         delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
         workers = f"{engine.workers} worker{'s' if engine.workers != 1 else ''}"
+        idle = f" It exits after {shown_seconds(idle_timeout)} without work." if idle_timeout > 0 else ""
         print(
-            f"unstructured-nb: local engine serving at {url}{auth} with {workers} (data in {engine.data_dir}).{delay} "
-            "Press Ctrl+C to stop.",
+            f"unstructured-nb: local engine serving at {url}{auth} with {workers} (data in {engine.data_dir}).{delay}{idle} "
+            f"Press Ctrl+C or run `unstructured-nb stop --data-dir {engine.data_dir}` to stop it.",
             flush=True,
         )
+        watch = IdleWatch(idle_timeout, engine.activity, engine.busy, lambda: setattr(server, "should_exit", True)).start()
         # uvicorn handles SIGINT/SIGTERM (graceful stop), then re-raises the signal once it returns:
         # turn that into an exception so the engine below still closes (workers, state file, lock).
         signal.signal(signal.SIGTERM, _raise_exit)
@@ -147,6 +162,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             server.run(sockets=socks)
         except (KeyboardInterrupt, SystemExit):
             pass
+        watch.stop()
+        if watch.fired:
+            print(
+                f"unstructured-nb: no job and no request for {shown_seconds(idle_timeout)}: the local engine exits "
+                "(the next notebook call starts it again).",
+                flush=True,
+            )
     finally:
         engine.close()
         for sock in socks:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ..engine import Engine
+from ..idle import ActivityMiddleware
 from . import health, jobs, templates, workflows
 from .auth import ApiKeyMiddleware
 from .body_limit import BodyLimit
@@ -26,6 +27,7 @@ def create_app(engine: Engine) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    app.add_middleware(ActivityMiddleware, activity=engine.activity)  # innermost: only requests let in count
     if engine.api_key:
         app.add_middleware(ApiKeyMiddleware, api_key=engine.api_key)
     app.add_middleware(BodyLimit)
