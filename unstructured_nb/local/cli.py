@@ -1,10 +1,11 @@
-"""``unstructured-nb serve`` and ``unstructured-nb stop``: the local engine from a terminal."""
+"""``unstructured-nb serve``, ``stop`` and ``prune``: the local engine from a terminal."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import signal
+import sqlite3
 import sys
 from typing import Any
 
@@ -15,7 +16,7 @@ from .idle import DEFAULT_IDLE_TIMEOUT, ENV_IDLE_TIMEOUT, IdleWatch, parse_secon
 from .limits import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MEMORY_MB, ENV_FILE_TIMEOUT, ENV_WORKER_MEMORY_MB, WorkerLimits
 from .private_files import PRIVATE_UMASK
 
-__all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
+__all__ = ["add_prune_parser", "add_serve_parser", "add_stop_parser", "cmd_prune", "cmd_serve", "cmd_stop", "main"]
 
 
 def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -91,6 +92,36 @@ def add_stop_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default=None, help="the engine's data dir (default: the shared one)")
     p.set_defaults(func=cmd_stop)
     return p
+
+
+def add_prune_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``prune`` to an ``add_subparsers()`` object."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "prune",
+        help="remove old jobs' uploads and outputs from the local engine's data dir",
+        description="Remove the jobs that ended (completed, failed or stopped) longer ago than --older-than, with their "
+        "uploads and outputs. Running and queued jobs are never touched.",
+    )
+    p.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 7d, 12h, 30m, 90s (a bare number: seconds)")
+    p.add_argument("--data-dir", default=None, help="the engine's data dir (default: the shared one)")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be removed")
+    p.set_defaults(func=cmd_prune)
+    return p
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from .pruning import prune
+
+    try:
+        report = prune(args.older_than, args.data_dir, dry_run=args.dry_run)
+    except ValueError as exc:
+        print(f"unstructured-nb prune: --older-than: {exc}.", file=sys.stderr)
+        return 2
+    except (LocalEngineError, OSError, sqlite3.Error) as exc:
+        print(f"unstructured-nb prune: cannot prune {resolve_data_dir(args.data_dir)}: {exc}", file=sys.stderr)
+        return 1
+    print(f"unstructured-nb: {report}")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -208,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_serve_parser(sub)
     add_stop_parser(sub)
+    add_prune_parser(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
