@@ -1,4 +1,4 @@
-"""Pruning: jobs that ended long ago go (uploads, outputs, rows), running ones stay whatever their age, and it says what it freed."""
+"""Pruning: old ended jobs go (uploads, outputs, rows), running ones stay whatever their age, and it says what it freed."""
 
 from __future__ import annotations
 
