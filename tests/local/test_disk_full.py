@@ -103,6 +103,11 @@ def test_a_full_data_dir_with_its_database_ends_the_job_once_space_is_freed(smal
             # the outputs cannot be written, and neither can the database record that they failed
             wait_until(lambda: srv.engine.jobs.deferred.pending, 20, what="the database to refuse the file's outcome")
             assert c.get(f"/api/v1/jobs/{job['id']}").json()["status"] == "IN_PROGRESS"  # the database still says so
+            renamed = c.put(f"/api/v1/workflows/{wf}", json={"name": "renamed"})  # a database write only
+            assert renamed.status_code == 507 and "database" in renamed.json()["detail"], renamed.text
+            assert "the disk is full" in renamed.json()["detail"]
+            refused = run(c, wf, [("c.txt", sample(".txt"))])  # a new run is refused, saying why
+            assert refused.status_code == 507 and "the disk is full" in refused.json()["detail"], refused.text
         finally:
             filler.unlink()
         freed = time.monotonic()

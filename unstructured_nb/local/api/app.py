@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from fastapi import FastAPI
 
 from ..engine import Engine
@@ -9,7 +11,7 @@ from ..idle import ActivityMiddleware
 from . import health, jobs, templates, workflows
 from .auth import ApiKeyMiddleware
 from .body_limit import BodyLimit
-from .errors import ApiError, api_error_handler, internal_error_handler
+from .errors import ApiError, api_error_handler, database_error_handler, internal_error_handler
 from .origin_guard import OriginGuard
 
 __all__ = ["create_app"]
@@ -34,6 +36,7 @@ def create_app(engine: Engine) -> FastAPI:
     # added last, so it runs first: a web page's request is refused before the key is even looked at
     app.add_middleware(OriginGuard, check_host=not engine.api_key)
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(sqlite3.OperationalError, database_error_handler)  # disk full, read-only: say which
     app.add_exception_handler(Exception, internal_error_handler)
     for module in (health, workflows, templates, jobs):
         app.include_router(module.router)
