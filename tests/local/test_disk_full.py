@@ -92,6 +92,34 @@ def test_outputs_on_a_full_disk_fail_the_file_with_the_cause(tmp_path: Path, sma
         subprocess.run(["umount", "-l", str(jobs)], check=False)
 
 
+def test_outputs_on_a_read_only_file_system_say_so_not_disk_full(tmp_path: Path, small_disk: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    jobs = data / "jobs"
+    jobs.mkdir(mode=0o700)
+    subprocess.run(["mount", "--bind", str(small_disk), str(jobs)], check=True)
+    try:
+        with serve(data_dir=data, workers=1, file_delay=1.0) as srv, httpx.Client(base_url=srv.url, timeout=30) as c:
+            wf = workflow_id(c)
+            job = run(c, wf, [("a.txt", sample(".txt"))]).json()
+            wait_job(c, job["id"], {"IN_PROGRESS"})
+            remount = subprocess.run(["mount", "-o", "remount,bind,ro", str(jobs)], capture_output=True)
+            if remount.returncode != 0:
+                pytest.skip(f"cannot remount read-only here: {remount.stderr.decode(errors='replace').strip()}")
+            try:
+                ended = wait_job(c, job["id"], timeout=20)
+                assert ended["status"] == "FAILED"
+                [failed] = failed_files(c, job["id"])
+                assert "the file system is read-only" in failed["error"] and "Read-only file system" in failed["error"]
+                assert "disk is full" not in failed["error"] and "Free some space" not in failed["error"]
+            finally:
+                subprocess.run(["mount", "-o", "remount,bind,rw", str(jobs)], check=True)
+            again = run(c, wf, [("b.txt", sample(".txt"))]).json()
+            assert wait_job(c, again["id"])["status"] == "COMPLETED"
+    finally:
+        subprocess.run(["umount", "-l", str(jobs)], check=False)
+
+
 def test_a_full_data_dir_with_its_database_ends_the_job_once_space_is_freed(small_disk: Path) -> None:
     data = small_disk / "data"
     with serve(data_dir=data, workers=1, file_delay=1.0) as srv, httpx.Client(base_url=srv.url, timeout=30) as c:
