@@ -1,4 +1,4 @@
-"""The ``unstructured-nb`` command: ``run``, ``workflows``, ``templates``, ``jobs``, ``cancel``, and ``serve``/``stop``."""
+"""The ``unstructured-nb`` command: run, workflows, templates, jobs, cancel; the local engine's serve, stop, prune."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 def build_parser() -> argparse.ArgumentParser:
     from .commands import add_cancel_parser, add_jobs_parser, add_workflows_parser
-    from .local.cli import add_serve_parser, add_stop_parser
+    from .local.cli import add_prune_parser, add_serve_parser, add_stop_parser
     from .terminal import add_run_parser, add_templates_parser
 
     parser = argparse.ArgumentParser(
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_cancel_parser(sub)
     add_serve_parser(sub)
     add_stop_parser(sub)
+    add_prune_parser(sub)
     return parser
 
 

@@ -24,6 +24,7 @@ from unstructured_nb.local.discovery import (
     shown_path,
     stop_local_engine,
 )
+from unstructured_nb.local.idle import idle_timeout_from_env, shown_seconds
 
 PROBE = "from unstructured_nb.local.discovery import ensure_local_engine as e; x = e({d!r}); print('ENGINE', x.url, x.pid)"
 
@@ -67,7 +68,11 @@ def test_one_engine_reused_and_announced_once(data_dir: Path, capsys: pytest.Cap
     assert first == second and first.pid and first.pid != os.getpid()
     out = capsys.readouterr().out
     assert out.count("unstructured_nb: using the local engine on this machine") == 1
-    assert f"(data in {shown_path(first.data_dir)})" in out and ENV_URL in out and first.url not in out
+    assert f"(data in {shown_path(first.data_dir)};" in out and ENV_URL in out and first.url not in out
+    assert (
+        f"it exits after {shown_seconds(idle_timeout_from_env())} without work" in out
+        and "`unstructured-nb stop --data-dir" in out
+    )  # how it ends
     assert first.url == "http://localhost" and first.socket
     assert _get(first, "/api/v1/workflows/").status_code == 200
     assert (data_dir / "engine.log").exists()

@@ -44,17 +44,25 @@ class AsyncClient(ClientBase):
         # the key is rebound first: no frame of a traceback from here on holds it as text
         api_key = api_key if api_key is None or isinstance(api_key, Secret) or not api_key.strip() else Secret(api_key.strip())
         super().__init__(api_url, api_key, timeout, max_retries, local_data_dir)
+        self._own_transport = transport is None
+        self._http = self._new_http(transport)
+        self._sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+
+    def _new_http(self, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
         if transport is None and self._unix_socket:
             transport = httpx.AsyncHTTPTransport(uds=self._unix_socket)
-        self._http = httpx.AsyncClient(
-            timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env
-        )
-        self._sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+        return httpx.AsyncClient(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env)
+
+    async def _follow_engine(self, exc: Exception) -> None:
+        """The local engine did not answer: find it again (restarted if gone; in a thread, it may take seconds)."""
+        if await asyncio.to_thread(self._rediscover, exc) and self._own_transport:
+            self._http = self._new_http()
 
     async def _send(self, call: Call[T]) -> T:
         self._check_open(self._http.is_closed)
         started = time.monotonic()
         retries = 0
+        rediscovered = False
         while True:
             body: AsyncGenerator[bytes, None] | None = call.body.iter_async() if call.body is not None else None
             attempt_started = time.monotonic()
@@ -62,6 +70,11 @@ class AsyncClient(ClientBase):
                 request = self._http.build_request(**self._request_args(call), content=body)
                 response = await self._http.send(request)
             except httpx.TransportError as exc:
+                if self.is_local and self._own_transport and not rediscovered and isinstance(exc, httpx.ConnectError):
+                    # nothing was sent: find the engine again (it restarts it if it is gone) and retry once at once
+                    rediscovered = True
+                    await self._follow_engine(exc)
+                    continue
                 delay = self._next_delay(call, retries, started, error=exc)
                 if delay is None:
                     raise self._transport_error(call, exc, retries + 1) from None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -100,10 +101,13 @@ class ClientBase:
         key = api_key
         self.is_local = False
         self._unix_socket: str | None = None  # the local engine's socket: httpx connects through it
+        self._local_data_dir: str | os.PathLike[str] | None = local_data_dir
+        self._local_key = api_key if explicit else None
         if url is None:
             # The local engine has its own key (or none): a platform key from the environment
             # is not meant for it. An explicit api_key argument still wins.
-            url, key, self._unix_socket = self._start_local_engine(api_key if explicit else None, local_data_dir)
+            url, key, self._unix_socket, found_dir = self._start_local_engine(self._local_key, local_data_dir)
+            self._local_data_dir = found_dir  # resolved once: a later change of the environment does not move this client
             self.is_local = True
         if not url.startswith(("http://", "https://")):
             raise ConfigurationError(
@@ -122,7 +126,7 @@ class ClientBase:
     @staticmethod
     def _start_local_engine(
         api_key: Secret | None, data_dir: str | os.PathLike[str] | None
-    ) -> tuple[str, Secret | None, str | None]:
+    ) -> tuple[str, Secret | None, str | None, Path]:
         try:
             from ..local.discovery import ensure_local_engine
         except ImportError as exc:
@@ -142,7 +146,22 @@ class ClientBase:
                 "its data directory",
             ) from None
         key = api_key if api_key else as_secret(engine.api_key)
-        return resolve_api_url(engine.url) or engine.url, key, engine.socket
+        return resolve_api_url(engine.url) or engine.url, key, engine.socket, engine.data_dir
+
+    def _rediscover(self, exc: Exception) -> bool:
+        """After a connection to the local engine failed: find (or start) the engine of its data dir again.
+
+        The engine may have been stopped, crashed, or exited after its idle time; discovery
+        checks who answers (this user's recorded engine process, SO_PEERCRED) before any byte
+        is sent, exactly as at construction. True when the engine now answers somewhere else
+        (the caller rebuilds its connection pool); False when it is where it was.
+        """
+        log.debug("the local engine did not answer (%s): looking for it again", type(exc).__name__)
+        url, key, socket, _ = self._start_local_engine(self._local_key, self._local_data_dir)
+        moved = url != self.api_url or socket != self._unix_socket
+        self.api_url, self._api_key, self._unix_socket = url, key, socket
+        self._ctx = Context(api_url=url, key=key, is_local=True, timeout=self._timeout)
+        return moved
 
     @property
     def unix_socket(self) -> str | None:

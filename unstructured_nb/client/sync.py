@@ -46,16 +46,26 @@ class Client(ClientBase):
         # the key is rebound first: no frame of a traceback from here on holds it as text
         api_key = api_key if api_key is None or isinstance(api_key, Secret) or not api_key.strip() else Secret(api_key.strip())
         super().__init__(api_url, api_key, timeout, max_retries, local_data_dir)
+        self._own_transport = transport is None
+        self._http = self._new_http(transport)
+        self._sleep: Callable[[float], Any] = time.sleep
+
+    def _new_http(self, transport: httpx.BaseTransport | None = None) -> httpx.Client:
         if transport is None and self._unix_socket:
             transport = httpx.HTTPTransport(uds=self._unix_socket)
         # Redirects are not followed: the key header would go to wherever they point.
-        self._http = httpx.Client(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env)
-        self._sleep: Callable[[float], Any] = time.sleep
+        return httpx.Client(timeout=self._timeout, transport=transport, follow_redirects=False, trust_env=self._trust_env)
+
+    def _follow_engine(self, exc: Exception) -> None:
+        """The local engine did not answer: find it again (restarted if gone); a new address gets a new pool."""
+        if self._rediscover(exc) and self._own_transport:
+            self._http = self._new_http()  # the old pool is dropped, not closed: another thread may be using it
 
     def _send(self, call: Call[T]) -> T:
         self._check_open(self._http.is_closed)
         started = time.monotonic()
         retries = 0
+        rediscovered = False
         while True:
             body: Generator[bytes, None, None] | None = call.body.iter_sync() if call.body is not None else None
             attempt_started = time.monotonic()
@@ -63,6 +73,11 @@ class Client(ClientBase):
                 request = self._http.build_request(**self._request_args(call), content=body)
                 response = self._http.send(request)
             except httpx.TransportError as exc:
+                if self.is_local and self._own_transport and not rediscovered and isinstance(exc, httpx.ConnectError):
+                    # nothing was sent: find the engine again (it restarts it if it is gone) and retry once at once
+                    rediscovered = True
+                    self._follow_engine(exc)
+                    continue
                 delay = self._next_delay(call, retries, started, error=exc)
                 if delay is None:
                     raise self._transport_error(call, exc, retries + 1) from None

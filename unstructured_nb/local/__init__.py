@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..quotas import OnDemandLimits
 from .limits import DEFAULT_MAX_UPLOAD_BYTES, WorkerLimits
@@ -20,8 +20,19 @@ from .limits import DEFAULT_MAX_UPLOAD_BYTES, WorkerLimits
 if TYPE_CHECKING:
     from .engine import Engine
     from .http_server import ServerThread
+    from .pruning import PruneReport, prune
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "EngineServer", "WorkerLimits", "serve"]
+
+def __getattr__(name: str) -> Any:
+    """``prune`` and ``PruneReport`` load on first use (:mod:`.pruning`): importing the package stays cheap."""
+    if name in ("prune", "PruneReport"):
+        from . import pruning
+
+        return getattr(pruning, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "EngineServer", "PruneReport", "WorkerLimits", "prune", "serve"]
 
 
 class EngineServer:

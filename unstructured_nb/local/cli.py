@@ -1,20 +1,22 @@
-"""``unstructured-nb serve`` and ``unstructured-nb stop``: the local engine from a terminal."""
+"""``unstructured-nb serve``, ``stop`` and ``prune``: the local engine from a terminal."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import signal
+import sqlite3
 import sys
 from typing import Any
 
 from ..config import ENV_DATA_DIR, ENV_SERVER_KEY
 from ..errors import LocalEngineError
 from .discovery import default_data_dir, resolve_data_dir, stop_local_engine
+from .idle import DEFAULT_IDLE_TIMEOUT, ENV_IDLE_TIMEOUT, IdleWatch, parse_seconds, shown_seconds
 from .limits import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MEMORY_MB, ENV_FILE_TIMEOUT, ENV_WORKER_MEMORY_MB, WorkerLimits
 from .private_files import PRIVATE_UMASK
 
-__all__ = ["add_serve_parser", "add_stop_parser", "cmd_serve", "cmd_stop", "main"]
+__all__ = ["add_prune_parser", "add_serve_parser", "add_stop_parser", "cmd_prune", "cmd_serve", "cmd_stop", "main"]
 
 
 def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -63,6 +65,13 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help=f"address space of each worker, MB (default {DEFAULT_WORKER_MEMORY_MB}, or ${ENV_WORKER_MEMORY_MB}; 0: no limit)",
     )
+    p.add_argument(
+        "--idle-timeout",
+        default="0",
+        metavar="TIME",
+        help="exit after this long with no job and no request (90s, 30m, 2h; default 0: never). Engines that "
+        f"notebooks start use ${ENV_IDLE_TIMEOUT} (default {shown_seconds(DEFAULT_IDLE_TIMEOUT)})",
+    )
     p.add_argument("--max-upload-mb", type=float, default=100.0, help="largest accepted file, in MB (default 100)")
     p.add_argument(
         "--file-delay",
@@ -83,6 +92,36 @@ def add_stop_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default=None, help="the engine's data dir (default: the shared one)")
     p.set_defaults(func=cmd_stop)
     return p
+
+
+def add_prune_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``prune`` to an ``add_subparsers()`` object."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "prune",
+        help="remove old jobs' uploads and outputs from the local engine's data dir",
+        description="Remove the jobs that ended (completed, failed or stopped) longer ago than --older-than, with their "
+        "uploads and outputs. Running and queued jobs are never touched.",
+    )
+    p.add_argument("--older-than", required=True, metavar="AGE", help="e.g. 7d, 12h, 30m, 90s (a bare number: seconds)")
+    p.add_argument("--data-dir", default=None, help="the engine's data dir (default: the shared one)")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be removed")
+    p.set_defaults(func=cmd_prune)
+    return p
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from .pruning import prune
+
+    try:
+        report = prune(args.older_than, args.data_dir, dry_run=args.dry_run)
+    except ValueError as exc:
+        print(f"unstructured-nb prune: --older-than: {exc}.", file=sys.stderr)
+        return 2
+    except (LocalEngineError, OSError, sqlite3.Error) as exc:
+        print(f"unstructured-nb prune: cannot prune {resolve_data_dir(args.data_dir)}: {exc}", file=sys.stderr)
+        return 1
+    print(f"unstructured-nb: {report}")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -106,6 +145,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     if args.workers is not None and args.workers < 1:
         print("unstructured-nb serve: --workers must be at least 1.", file=sys.stderr)
+        return 2
+    try:
+        idle_timeout = parse_seconds(args.idle_timeout)
+    except ValueError as exc:
+        print(f"unstructured-nb serve: --idle-timeout: {exc}.", file=sys.stderr)
         return 2
     if args.max_upload_mb <= 0:
         print("unstructured-nb serve: --max-upload-mb must be positive.", file=sys.stderr)
@@ -135,11 +179,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         auth = " (API key required)" if api_key else ""
         delay = f" Each file takes at least {args.file_delay:g} s (--file-delay)." if args.file_delay > 0 else ""
         workers = f"{engine.workers} worker{'s' if engine.workers != 1 else ''}"
+        idle = f" It exits after {shown_seconds(idle_timeout)} without work." if idle_timeout > 0 else ""
         print(
-            f"unstructured-nb: local engine serving at {url}{auth} with {workers} (data in {engine.data_dir}).{delay} "
-            "Press Ctrl+C to stop.",
+            f"unstructured-nb: local engine serving at {url}{auth} with {workers} (data in {engine.data_dir}).{delay}{idle} "
+            f"Press Ctrl+C or run `unstructured-nb stop --data-dir {engine.data_dir}` to stop it.",
             flush=True,
         )
+        watch = IdleWatch(idle_timeout, engine.activity, engine.busy, lambda: setattr(server, "should_exit", True)).start()
         # uvicorn handles SIGINT/SIGTERM (graceful stop), then re-raises the signal once it returns:
         # turn that into an exception so the engine below still closes (workers, state file, lock).
         signal.signal(signal.SIGTERM, _raise_exit)
@@ -147,6 +193,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             server.run(sockets=socks)
         except (KeyboardInterrupt, SystemExit):
             pass
+        watch.stop()
+        if watch.fired:
+            print(
+                f"unstructured-nb: no job and no request for {shown_seconds(idle_timeout)}: the local engine exits "
+                "(the next notebook call starts it again).",
+                flush=True,
+            )
     finally:
         engine.close()
         for sock in socks:
@@ -186,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_serve_parser(sub)
     add_stop_parser(sub)
+    add_prune_parser(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -7,17 +7,14 @@ a 500. The message names the file at fault and the cause, since the fixes differ
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 from pathlib import Path
 
 from ..errors import LocalEngineError
+from .write_errors import DISK_FULL, write_cause
 
 __all__ = ["db_refusal"]
-
-_DISK_FULL_NAMES = {"SQLITE_FULL"}
-_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 
 
 def _unwritable(db: Path) -> Path | None:
@@ -29,10 +26,7 @@ def _unwritable(db: Path) -> Path | None:
 
 
 def _is_disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError):
-        return exc.errno in _DISK_FULL_ERRNOS
-    name = getattr(exc, "sqlite_errorname", "")
-    return name in _DISK_FULL_NAMES or "disk is full" in str(exc)
+    return write_cause(exc) == DISK_FULL
 
 
 def db_refusal(db: Path, exc: BaseException) -> LocalEngineError:

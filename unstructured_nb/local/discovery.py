@@ -28,12 +28,14 @@ import httpx
 
 from ..config import ENV_DATA_DIR, ENV_KEY, ENV_SERVER_KEY, ENV_URL
 from ..errors import LocalEngineError
+from .idle import idle_timeout_from_env, shown_seconds
 from .private_files import make_private_dir, open_private
 from .state_file import UNIX_URL, EngineState, read_state, remove_state, socket_path
 from .unix_socket import probe_peer
 
 __all__ = [
     "LOG_FILE",
+    "SPAWN_LOCK",
     "SharedEngine",
     "default_data_dir",
     "ensure_local_engine",
@@ -164,9 +166,13 @@ def _announce(engine: SharedEngine) -> None:
     _announced.add(key)
     # No port (it changes on every start) and ~ for the home folder: the line reads the same
     # in every saved notebook; client.api_url has the URL.
+    idle = idle_timeout_from_env()
+    same = engine.data_dir == resolve_data_dir(None)
+    stop = "unstructured-nb stop" + ("" if same else f" --data-dir {shown_path(engine.data_dir)}")
+    ends = f"it exits after {shown_seconds(idle)} without work; " if idle > 0 else ""
     print(
-        f"unstructured_nb: using the local engine on this machine (data in {shown_path(engine.data_dir)}). "
-        f"Set {ENV_URL} to use the Unstructured Platform.",
+        f"unstructured_nb: using the local engine on this machine (data in {shown_path(engine.data_dir)}; "
+        f"{ends}`{stop}` stops it now). Set {ENV_URL} to use the Unstructured Platform.",
         flush=True,
     )
 
@@ -230,6 +236,8 @@ def _spawn(path: Path, stale: EngineState | None) -> SharedEngine:
                 "--socket-only",
                 "--data-dir",
                 str(path),
+                "--idle-timeout",
+                str(idle_timeout_from_env()),
             ],
             stdin=subprocess.DEVNULL,
             stdout=log,

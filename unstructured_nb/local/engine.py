@@ -25,6 +25,7 @@ from typing import IO, Any
 from ..errors import LocalEngineError
 from ..quotas import OnDemandLimits
 from .db_access import db_refusal
+from .idle import Activity
 from .jobs import JobManager
 from .limits import DEFAULT_MAX_UPLOAD_BYTES, WorkerLimits
 from .nodes import prepare_nodes
@@ -84,6 +85,7 @@ class Engine:
         self._wrote_state = False
         self._socket: str | None = None
         self.url: str | None = None  # where it is served, once it is
+        self.activity = Activity()  # requests in flight (the idle watch of an auto-started engine reads it)
 
     def __repr__(self) -> str:  # never the key
         return f"Engine(data_dir={str(self.data_dir)!r}, workers={self.workers}, url={self.url!r})"
@@ -133,6 +135,12 @@ class Engine:
             self.close()
             raise
         return self
+
+    def busy(self) -> bool:
+        """True while a job runs or waits, or an outcome waits to be recorded (an idle engine may exit otherwise)."""
+        if self._jobs is not None and self._jobs.deferred.pending:
+            return True
+        return bool(self.store.jobs_with_status("SCHEDULED", "IN_PROGRESS"))
 
     def close(self) -> None:
         if self._jobs is not None:

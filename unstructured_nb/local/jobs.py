@@ -10,12 +10,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .deferred import DeferredWrites, is_write_error
 from .limits import WorkerLimits
 from .on_demand import OnDemandQueue
 from .rows import FileRow, JobRow
 from .store import Store
 from .worker import FileTask, WorkerPool
 from .worker.messages import Failed, NodeFinished, Outcome, Progress, Succeeded
+from .write_errors import write_failure
 
 __all__ = ["INTERRUPTED_MESSAGE", "JobManager"]
 
@@ -44,6 +46,8 @@ class JobManager:
         self.file_delay = float(file_delay)
         self.pool = WorkerPool(workers, self, worker_limits or WorkerLimits())
         self.on_demand = on_demand or OnDemandQueue()
+        # outcomes the database refused (disk full, read-only): retried until they are recorded
+        self.deferred = DeferredWrites()
 
     # -- layout: every path is built from engine-generated ids, never from user input ----
 
@@ -66,8 +70,13 @@ class JobManager:
         """Stop the workers. Jobs they were running go back to SCHEDULED and resume at the next start:
         a clean stop loses nothing (only a crash leaves jobs FAILED, see :meth:`recover`)."""
         self.pool.close()
-        for job in self.store.jobs_with_status("IN_PROGRESS"):
-            self.store.requeue_job(job.id)
+        self.deferred.close()  # one last try: outcomes still unrecorded are failed as interrupted at the next start
+        try:
+            for job in self.store.jobs_with_status("IN_PROGRESS"):
+                self.store.requeue_job(job.id)
+        except Exception as exc:
+            if not is_write_error(exc):
+                raise
 
     def recover(self) -> None:
         """After a restart: jobs that were running are FAILED with a message; queued ones run now.
@@ -129,16 +138,34 @@ class JobManager:
     # -- TaskHandler (called from the pool's manager threads) ----------------------------------
 
     def begin(self, task: FileTask) -> bool:
-        if not self.store.start_file(task.file_id):
-            return False  # cancelled (or finished by a previous engine) while queued
-        self.store.start_job(task.job_id)
+        try:
+            if not self.store.start_file(task.file_id):
+                return False  # cancelled (or finished by a previous engine) while queued
+            self.store.start_job(task.job_id)
+        except Exception as exc:
+            if not is_write_error(exc):
+                raise
+            # the database refuses writes (disk full, read-only): the file fails, recorded once it can be
+            message = write_failure("this file's start in the engine's database", self.store.path, exc)
+            self.end(task, Failed(0, message))
+            return False
         return True
 
     def progress(self, task: FileTask, message: Progress) -> None:
         if isinstance(message, NodeFinished):
-            self.store.node_done(task.file_id, message.node_index + 1)
+            try:
+                self.store.node_done(task.file_id, message.node_index + 1)
+            except Exception as exc:  # progress is best effort: the outcome is what must be recorded
+                if not is_write_error(exc):
+                    raise
 
     def end(self, task: FileTask, outcome: Outcome) -> None:
+        """Record the file's outcome and maybe its job's end; kept and retried while the database refuses writes."""
+        if not isinstance(outcome, (Succeeded, Failed)) and self.pool.closing:
+            return  # shutdown: close() puts the job back in the queue
+        self.deferred.run(f"the outcome of file {task.file_id} of job {task.job_id}", lambda: self._record(task, outcome))
+
+    def _record(self, task: FileTask, outcome: Outcome) -> None:
         if isinstance(outcome, Succeeded):
             self.store.finish_file(task.file_id, "success", done_nodes=len(task.nodes), warnings=outcome.warnings)
         elif isinstance(outcome, Failed):
@@ -150,8 +177,6 @@ class JobManager:
                 error=outcome.error,
                 warnings=outcome.warnings,
             )
-        elif self.pool.closing:
-            return  # shutdown: close() puts the job back in the queue
         else:  # killed by a cancel, which already recorded the file
             self.store.finish_file(task.file_id, "stopped", error="Not processed: the job was cancelled.")
         self._maybe_finish(task.job_id)

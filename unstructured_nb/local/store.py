@@ -18,6 +18,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_job ON files(job_id, idx);
 """
+_ENDED = "'COMPLETED','FAILED','STOPPED'"
 
 
 class Store:
@@ -326,3 +328,26 @@ class Store:
     def count_pending(self, job_id: str) -> int:
         row = self._one("SELECT COUNT(*) AS n FROM files WHERE job_id=? AND status IN ('ready','in_progress')", (job_id,))
         return int(row["n"]) if row else 0
+
+    # -- pruning ----------------------------------------------------------------------
+
+    def ended_jobs(self, before: datetime) -> list[JobRow]:
+        """Jobs that ended (COMPLETED, FAILED, STOPPED) before ``before``, oldest first."""
+        rows = self._all(f"SELECT * FROM jobs WHERE status IN ({_ENDED}) ORDER BY seq")
+        return [j for j in map(job_row, rows) if (j.finished_at or j.created_at) < before]
+
+    def delete_ended_jobs(self, job_ids: Sequence[str]) -> list[str]:
+        """Delete these jobs and their files' rows, each only if it is still ended; returns the ids deleted."""
+        deleted: list[str] = []
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for job_id in job_ids:
+                    if self._db.execute(f"DELETE FROM jobs WHERE id=? AND status IN ({_ENDED})", (job_id,)).rowcount:
+                        self._db.execute("DELETE FROM files WHERE job_id=?", (job_id,))
+                        deleted.append(job_id)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return deleted

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from fastapi import FastAPI
 
 from ..engine import Engine
+from ..idle import ActivityMiddleware
 from . import health, jobs, templates, workflows
 from .auth import ApiKeyMiddleware
 from .body_limit import BodyLimit
-from .errors import ApiError, api_error_handler, internal_error_handler
+from .errors import ApiError, api_error_handler, database_error_handler, internal_error_handler
 from .origin_guard import OriginGuard
 
 __all__ = ["create_app"]
@@ -26,12 +29,14 @@ def create_app(engine: Engine) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    app.add_middleware(ActivityMiddleware, activity=engine.activity)  # innermost: only requests let in count
     if engine.api_key:
         app.add_middleware(ApiKeyMiddleware, api_key=engine.api_key)
     app.add_middleware(BodyLimit)
     # added last, so it runs first: a web page's request is refused before the key is even looked at
     app.add_middleware(OriginGuard, check_host=not engine.api_key)
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(sqlite3.OperationalError, database_error_handler)  # disk full, read-only: say which
     app.add_exception_handler(Exception, internal_error_handler)
     for module in (health, workflows, templates, jobs):
         app.include_router(module.router)

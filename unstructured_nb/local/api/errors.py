@@ -8,12 +8,17 @@ internal error.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-__all__ = ["ApiError", "api_error_handler", "internal_error_handler", "invalid"]
+from ..write_errors import DISK_FULL, OTHER, write_cause, write_failure
+
+__all__ = ["ApiError", "api_error_handler", "database_error_handler", "internal_error_handler", "invalid"]
+
+log = logging.getLogger("unstructured_nb.local")
 
 
 class ApiError(Exception):
@@ -44,3 +49,15 @@ async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
 async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """Any other exception: a 500 naming it (Starlette still logs the traceback)."""
     return ApiError(500, f"Internal error of the local engine: {type(exc).__name__}: {exc}. See the engine's log.").response()
+
+
+async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A database that refuses a write (disk full, read-only): a 507 or 500 naming the cause, and the connection stays up."""
+    cause = write_cause(exc)
+    if cause == OTHER:
+        log.error("database error in %s %s", request.method, request.url.path, exc_info=exc)
+        return await internal_error_handler(request, exc)
+    log.warning("%s %s: the database refuses writes (%s): %s", request.method, request.url.path, cause, exc)
+    engine = getattr(request.app.state, "engine", None)
+    where = engine.data_dir / "engine.db" if engine is not None else "engine.db"
+    return ApiError(507 if cause == DISK_FULL else 500, write_failure("this change to its database", where, exc)).response()

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..engine import Engine
 from ..rows import WorkflowRow
+from ..write_errors import DISK_FULL, write_cause, write_failure
 from .errors import ApiError
 from .platform_json import job_json
 from .upload_receiver import Upload, receive_files
@@ -80,11 +81,8 @@ async def staged_job(request: Request, engine: Engine, *, max_file_bytes: int | 
                 max_file_bytes=min(engine.max_upload_bytes, max_file_bytes or engine.max_upload_bytes),
             )
         except OSError as exc:  # disk full, data dir gone or read-only: say so, keep nothing half-written
-            raise ApiError(
-                507,
-                f"The local engine could not store the upload under {engine.data_dir}: {exc.strerror or exc}. "
-                "Free some disk space or start the engine with another --data-dir.",
-            ) from None
+            status = 507 if write_cause(exc) == DISK_FULL else 500
+            raise ApiError(status, write_failure("the upload", job_dir / "inputs", exc)) from None
         staged = StagedJob(engine, job_id, upload)
         yield staged
     except Exception:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..nodes import FileProcessingError, run_node
+from ..write_errors import write_failure
 from .archive_check import check_archive
 from .messages import Failed, FileTask, NodeFinished, NodeStarted, Progress, Succeeded
 
@@ -46,7 +47,11 @@ def process_file(task: FileTask, report: Callable[[Progress], None] | None = Non
             raise  # the worker reports its memory limit and is replaced (its heap may be in pieces)
         except Exception as exc:  # a bug or an unexpected input: fail this file, keep the job going
             return Failed(i, f"Unexpected error in node {_node_name(node)!r}: {type(exc).__name__}: {exc}", tuple(warnings))
-        _write_json(task.output_dir / f"{i}.json", elements)
+        target = task.output_dir / f"{i}.json"
+        try:
+            _write_json(target, elements)
+        except OSError as exc:  # disk full, permission denied, read-only: the file fails, saying which
+            return Failed(i, write_failure(f"the output of node {_node_name(node)!r}", target, exc), tuple(warnings))
         if report is not None:
             report(NodeFinished(i, len(elements)))
         data = elements
@@ -58,9 +63,16 @@ def _node_name(node: dict[str, Any]) -> Any:
 
 
 def _write_json(target: Path, elements: list[dict[str, Any]]) -> None:
-    """Write atomically: a killed worker leaves either the whole output or none."""
+    """Write atomically: a killed worker leaves either the whole output or none; a failed write leaves nothing."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(json.dumps(elements, ensure_ascii=False).encode("utf-8"))
-    os.replace(tmp, target)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(json.dumps(elements, ensure_ascii=False).encode("utf-8"))
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink(missing_ok=True)  # a half-written output on a full disk would keep it full
+        except OSError:
+            pass
+        raise
