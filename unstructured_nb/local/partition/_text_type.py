@@ -128,6 +128,31 @@ def sentence_count(text: str, min_length: int | None = None, stop_at: int | None
     return count
 
 
+# spaCy's English tokenizer (the library's word_tokenize): whitespace chunks lose leading and
+# trailing punctuation (not "/", "-" or "@", which stay attached: "/Guitar" is one token), then
+# split at a hyphen or slash between letters and before "n't"/"'s"-like clitics
+_SPACY_PREFIX = re.compile(r"^[\"'`“”‘’«»(\[{<§%=—–+…,:;!?¿¡_#*&$£€¥·]+")
+_SPACY_SUFFIX = re.compile(r"(?:[\"'`“”‘’«»)\]}>—–…,:;!?_#*&·%]|(?<=[\w])\.)+$")
+_SPACY_INFIX = re.compile(r"(?<=[^\W_])(?:[-‐–—/:<>=])(?=[^\W\d_])")
+_SPACY_CLITIC = re.compile(r"(?i)(?<=\w)(n't|'s|'re|'ll|'ve|'d|'m|’s)$")
+
+
+def spacy_like_tokens(text: str) -> list[str]:
+    """Tokens about as spaCy's English tokenizer gives them (the library's ``word_tokenize``)."""
+    tokens: list[str] = []
+    for chunk in text.split():
+        core = _SPACY_SUFFIX.sub("", _SPACY_PREFIX.sub("", chunk))
+        if not core:
+            continue
+        clitic = _SPACY_CLITIC.search(core)
+        if clitic:
+            core = core[: clitic.start()]
+        tokens.extend(part for part in _SPACY_INFIX.split(core) if part)
+        if clitic:
+            tokens.append(clitic.group(1))
+    return tokens
+
+
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
@@ -146,9 +171,10 @@ def exceeds_cap_ratio(text: str, threshold: float = 0.5, *, multi_sentence: bool
         multi_sentence = sentence_count(text, 3, stop_at=2) > 1
     if multi_sentence or text.isupper():
         return False
-    tokens = _WORD_TOKENS.findall(text)
+    # as the library: only all-letter tokens count, and a text with none is "capitalized"
+    tokens = [t for t in spacy_like_tokens(text) if t.isalpha()]
     if not tokens:
-        return False
+        return True
     capitalized = sum(1 for t in tokens if t.istitle() or t.isupper())
     return capitalized / len(tokens) > threshold
 
