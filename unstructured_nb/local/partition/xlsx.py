@@ -157,14 +157,19 @@ def _language_sample(blocks: list[list[list[str]]], limit: int = 20_000) -> str:
 
 
 def _blocks(rows: Any) -> list[list[list[str]]]:
-    """Blocks of consecutive non-empty rows (a skipped row number is an empty row), trimmed
-    to the block's used columns."""
+    """The library's subtables: its connected components of non-empty cells (4-neighbour),
+    merged where their rows overlap, each trimmed to its used columns.
+
+    Two consecutive non-empty rows belong to the same subtable exactly when some column is
+    filled in both (a component spanning them must cross there), so a block ends at an empty
+    row (a skipped row number is one) or where no column links a row to the one above.
+    """
     blocks: list[list[list[str]]] = []
     current: list[list[str]] = []
     previous = 0
     for number, row in rows:
         filled = any(row)
-        if current and (number > previous + 1 or not filled):
+        if current and (number > previous + 1 or not filled or not _linked(current[-1], row)):
             blocks.append(current)
             current = []
         if filled:
@@ -173,6 +178,11 @@ def _blocks(rows: Any) -> list[list[list[str]]]:
     if current:
         blocks.append(current)
     return [_trim(block) for block in blocks]
+
+
+def _linked(above: list[str], row: list[str]) -> bool:
+    """Whether some column has a non-empty cell in both rows."""
+    return any(a and b for a, b in zip(above, row, strict=False))
 
 
 def _trim(block: list[list[str]]) -> list[list[str]]:
@@ -204,12 +214,10 @@ def _add_block(block: list[list[str]], sink: ElementSink, language: str, meta: d
     # rows that are not a single cell (counting empty cells is cheaper than collecting full ones)
     multi = [i for i, row in enumerate(block) if len(row) - row.count("") != 1]
     if not multi:
-        # a lone cell is text; a column of cells is a one-column table
-        if len(block) == 1:
-            type_, clean = classify(single(block[0]) or "", language)
+        # every row a single cell: no core table, each cell is text (the library's "leading" rows)
+        for row in block:
+            type_, clean = classify(single(row) or "", language)
             sink.add(type_, clean, **meta)
-        else:
-            sink.add_table(block, **meta)
         return
     # single-cell rows above or below the table (a caption or heading) are text, as in the library
     start, end = multi[0], multi[-1] + 1
