@@ -25,7 +25,8 @@ LIBRARY_NUMBERED_RE = re.compile(r"^\d+(\.|\))\s(.+)")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 US_CITY_STATE_ZIP_RE = re.compile(r"^[A-Z][A-Za-z .'\-]+,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),?\s+\d{5}(?:-\d{4})?$")
 # Sentence ends: punctuation then space then something that can start a sentence.
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\u00de])")
+# (capitals of the Latin, Greek and Cyrillic scripts: a Russian sentence starts a sentence too)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[«„]?[A-Z0-9\u00c0-\u00de\u0391-\u03a9\u0400-\u042f])")
 _WORD_TOKENS = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _PUNCT = re.compile(r"[^\w\s]")
 
