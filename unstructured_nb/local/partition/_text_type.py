@@ -35,8 +35,8 @@ _PUNCT = re.compile(r"[^\w\s]")
 _VERBS_CORE = frozenset(
     """
     is are was were be been being am isn't aren't wasn't weren't has have had having hasn't haven't
-    do does did done doing don't doesn't didn't will would shall should can could may might must
-    won't wouldn't can't cannot couldn't shouldn't went gone took taken saw seen knew known said
+    do does did done doing don't doesn't didn't here's there's it's that's what's who's he's she's
+    where's let's went gone took taken saw seen knew known said
     thought came gave given found told became shown brought began begun kept held wrote written stood
     heard meant met ran paid sat spoke spoken led grew grown lost fell fallen sent built understood
     drew drawn broke broken spent rose risen drove driven bought wore worn chose chosen sought threw
@@ -69,6 +69,8 @@ _VERB_BASES = """
     succeed suggest supply support survive take talk target teach tell tend test thank think throw
     track train transfer treat trigger try turn understand update use validate value vary view visit
     wait walk want watch wear win wish work write
+    click edit select download upload delete insert paste drag browse scroll modify rename configure
+    customize execute
 """
 
 
@@ -100,6 +102,11 @@ _VERBS_OTHER = {
     "por": frozenset("é são está estão era eram foi foram tem têm pode podem deve faz será".split()),
     "nld": frozenset("is zijn was waren heeft hebben had wordt worden werd kan kunnen moet zal".split()),
 }
+# Modals are tagged MD, which the library does not count as a verb; the word after one (past a
+# "not") is tagged VB: "must," alone is no verb, "we will publish" has one.
+_MODALS = frozenset(
+    "will would shall should can could may might must won't wouldn't can't cannot couldn't shouldn't".split()
+)
 _VERB_SUFFIX = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _FOREIGN_PARTICIPLE = re.compile(r"^[a-zà-ÿ]{3,}(?:é|ée|és|ées|iert|ado|ido|ato|uto)$")
 
@@ -170,8 +177,10 @@ def exceeds_cap_ratio(text: str, threshold: float = 0.5, *, multi_sentence: bool
     """True when a single-sentence text has more than ``threshold`` capitalized tokens."""
     if multi_sentence is None:
         multi_sentence = sentence_count(text, 3, stop_at=2) > 1
-    if multi_sentence or text.isupper():
+    if multi_sentence:
         return False
+    if text.isupper():
+        return True
     # as the library: only all-letter tokens count, and a text with none is "capitalized"
     tokens = [t for t in spacy_like_tokens(text) if t.isalpha()]
     if not tokens:
@@ -189,9 +198,15 @@ def contains_verb(text: str, language: str = "eng") -> bool:
     long_enough = words >= 4 or (words >= 2 and not text.isupper() and text.rstrip().endswith((".", "!", "?")))
     # a short all-caps line ("RELATED WORK", "UPCOMING MEETINGS") is a heading: shapes do not count
     shapes = long_enough or not text.isupper()
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token in _VERBS_CORE:
             return True
+        if token in _MODALS:
+            following = tokens[index + 1 : index + 3]
+            if following and following[0] in ("not", "n't") and not token.endswith(("n't", "not")):
+                following = following[1:]
+            if following and following[0].isalpha():
+                return True
         if shapes and _VERB_SUFFIX.match(token) and (long_enough or token.endswith("ed")):
             return True
         if long_enough and token in _VERBS_REGULAR:
