@@ -27,6 +27,7 @@ _DROP = (
     "noscript",
     "template",
     "head",
+    "title",  # the library: document metadata, even where malformed HTML puts it in <body>
     "nav",
     "footer",
     "svg",
