@@ -48,3 +48,20 @@ def test_subtables_split_where_no_column_links_two_rows(tmp_path: Path) -> None:
         ("Table", "a b"),
         ("Table", "c d"),
     ]
+
+
+def test_xls_cells_are_written_as_pandas_writes_them() -> None:
+    from unstructured_nb.local.partition._xls_frame import render_columns
+
+    rows = [
+        ["name", 0.2000099999999918, -100, 3],
+        ["b", 3.3499999999999943, None, 4],
+        ["c", 12.5, 7, 5],
+    ]
+    # what pandas' HTML formatter writes for the same frame (checked with pandas): float64 columns
+    # get six decimals with the zeros cut evenly down the column, one kept; ints with a gap are float64
+    assert render_columns(rows) == [
+        ["name", "0.20001", "-100.0", "3"],
+        ["b", "3.35000", "", "4"],
+        ["c", "12.50000", "7.0", "5"],
+    ]

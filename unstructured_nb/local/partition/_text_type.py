@@ -104,9 +104,7 @@ _VERBS_OTHER = {
 }
 # Modals are tagged MD, which the library does not count as a verb; the word after one (past a
 # "not") is tagged VB: "must," alone is no verb, "we will publish" has one.
-_MODALS = frozenset(
-    "will would shall should can could may might must won't wouldn't can't cannot couldn't shouldn't".split()
-)
+_MODALS = frozenset("will would shall should can could may might must won't wouldn't can't cannot couldn't shouldn't".split())
 _VERB_SUFFIX = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _FOREIGN_PARTICIPLE = re.compile(r"^[a-zà-ÿ]{3,}(?:é|ée|és|ées|iert|ado|ido|ato|uto)$")
 

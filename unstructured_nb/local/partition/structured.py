@@ -89,7 +89,9 @@ def _add_arbitrary(data: Any, sink: ElementSink) -> None:
 # rules: "<?xml" at the very start is XML; else an HTML tag among the first 4096 bytes makes it
 # HTML, so an .xml file opening with a comment and holding a <title> (an RSS 1.0 feed) is HTML there.
 _XML_DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml", re.IGNORECASE)
-_HTML_MAGIC = re.compile(rb"<(?:!doctype\s+html|head[\s>]|title[\s>]|html[\s>]|script[\s>]|style[\s>]|table[\s>]|a\s+href=)", re.I)
+_HTML_MAGIC = re.compile(
+    rb"<(?:!doctype\s+html|head[\s>]|title[\s>]|html[\s>]|script[\s>]|style[\s>]|table[\s>]|a\s+href=)", re.I
+)
 
 
 def read_as_html(data: bytes) -> bool:

@@ -19,6 +19,7 @@ from ._ooxml import check_zip, open_package_error
 from ._text_type import (
     classify,
 )
+from ._xls_frame import cell_value, render_columns
 
 
 def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
@@ -43,31 +44,15 @@ def partition_xls(path: Path, sink: ElementSink, settings: PartitionSettings) ->
         sheets = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            rows = (
-                (number, [_xls_cell(cell, book.datemode) for cell in sheet.row(number - 1)])
-                for number in range(1, sheet.nrows + 1)
-            )
+            values = [[cell_value(cell, book.datemode) for cell in sheet.row(i)] for i in range(sheet.nrows)]
+            # pandas' rendering (see _xls_frame), then cells stripped as the library's HTML table text is
+            rows = ((i, [c.strip() for c in row]) for i, row in enumerate(render_columns(values), start=1))
             sheets.append((sheet.name, _blocks(rows)))
             book.unload_sheet(index)
     finally:
         book.release_resources()
     with gc_paused():
         return _partition_sheets(sheets, sink, settings)
-
-
-def _xls_cell(cell: Any, datemode: int) -> str:
-    import xlrd
-
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        try:
-            return str(xlrd.xldate_as_datetime(cell.value, datemode))
-        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return _cell_text(cell.value)
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return "True" if cell.value else "False"
-    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return ""
-    return _cell_text(cell.value)
 
 
 def _partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
