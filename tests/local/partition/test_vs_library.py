@@ -19,7 +19,7 @@ from benchmarks.fidelity import KindScore, score_corpus
 FLOORS: dict[str, tuple[float, float]] = {
     "csv": (1.00, 1.000),
     "doc": (0.98, 1.000),
-    "docx": (0.92, 1.000),
+    "docx": (0.93, 1.000),
     "eml": (0.91, 1.000),
     "epub": (0.96, 1.000),
     "html": (0.91, 1.000),
