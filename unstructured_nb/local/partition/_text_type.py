@@ -25,7 +25,8 @@ LIBRARY_NUMBERED_RE = re.compile(r"^\d+(\.|\))\s(.+)")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 US_CITY_STATE_ZIP_RE = re.compile(r"^[A-Z][A-Za-z .'\-]+,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),?\s+\d{5}(?:-\d{4})?$")
 # Sentence ends: punctuation then space then something that can start a sentence.
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\u00de])")
+# (capitals of the Latin, Greek and Cyrillic scripts: a Russian sentence starts a sentence too)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[«„]?[A-Z0-9\u00c0-\u00de\u0391-\u03a9\u0400-\u042f])")
 _WORD_TOKENS = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -34,8 +35,8 @@ _PUNCT = re.compile(r"[^\w\s]")
 _VERBS_CORE = frozenset(
     """
     is are was were be been being am isn't aren't wasn't weren't has have had having hasn't haven't
-    do does did done doing don't doesn't didn't will would shall should can could may might must
-    won't wouldn't can't cannot couldn't shouldn't went gone took taken saw seen knew known said
+    do does did done doing don't doesn't didn't here's there's it's that's what's who's he's she's
+    where's let's went gone took taken saw seen knew known said
     thought came gave given found told became shown brought began begun kept held wrote written stood
     heard meant met ran paid sat spoke spoken led grew grown lost fell fallen sent built understood
     drew drawn broke broken spent rose risen drove driven bought wore worn chose chosen sought threw
@@ -68,6 +69,8 @@ _VERB_BASES = """
     succeed suggest supply support survive take talk target teach tell tend test thank think throw
     track train transfer treat trigger try turn understand update use validate value vary view visit
     wait walk want watch wear win wish work write
+    click edit select download upload delete insert paste drag browse scroll modify rename configure
+    customize execute
 """
 
 
@@ -99,6 +102,9 @@ _VERBS_OTHER = {
     "por": frozenset("é são está estão era eram foi foram tem têm pode podem deve faz será".split()),
     "nld": frozenset("is zijn was waren heeft hebben had wordt worden werd kan kunnen moet zal".split()),
 }
+# Modals are tagged MD, which the library does not count as a verb; the word after one (past a
+# "not") is tagged VB: "must," alone is no verb, "we will publish" has one.
+_MODALS = frozenset("will would shall should can could may might must won't wouldn't can't cannot couldn't shouldn't".split())
 _VERB_SUFFIX = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
 _FOREIGN_PARTICIPLE = re.compile(r"^[a-zà-ÿ]{3,}(?:é|ée|és|ées|iert|ado|ido|ato|uto)$")
 
@@ -128,6 +134,31 @@ def sentence_count(text: str, min_length: int | None = None, stop_at: int | None
     return count
 
 
+# spaCy's English tokenizer (the library's word_tokenize): whitespace chunks lose leading and
+# trailing punctuation (not "/", "-" or "@", which stay attached: "/Guitar" is one token), then
+# split at a hyphen or slash between letters and before "n't"/"'s"-like clitics
+_SPACY_PREFIX = re.compile(r"^[\"'`“”‘’«»(\[{<§%=—–+…,:;!?¿¡_#*&$£€¥·]+")
+_SPACY_SUFFIX = re.compile(r"(?:[\"'`“”‘’«»)\]}>—–…,:;!?_#*&·%]|(?<=[\w])\.)+$")
+_SPACY_INFIX = re.compile(r"(?<=[^\W_])(?:[-‐–—/:<>=])(?=[^\W\d_])")
+_SPACY_CLITIC = re.compile(r"(?i)(?<=\w)(n't|'s|'re|'ll|'ve|'d|'m|’s)$")
+
+
+def spacy_like_tokens(text: str) -> list[str]:
+    """Tokens about as spaCy's English tokenizer gives them (the library's ``word_tokenize``)."""
+    tokens: list[str] = []
+    for chunk in text.split():
+        core = _SPACY_SUFFIX.sub("", _SPACY_PREFIX.sub("", chunk))
+        if not core:
+            continue
+        clitic = _SPACY_CLITIC.search(core)
+        if clitic:
+            core = core[: clitic.start()]
+        tokens.extend(part for part in _SPACY_INFIX.split(core) if part)
+        if clitic:
+            tokens.append(clitic.group(1))
+    return tokens
+
+
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
@@ -144,11 +175,14 @@ def exceeds_cap_ratio(text: str, threshold: float = 0.5, *, multi_sentence: bool
     """True when a single-sentence text has more than ``threshold`` capitalized tokens."""
     if multi_sentence is None:
         multi_sentence = sentence_count(text, 3, stop_at=2) > 1
-    if multi_sentence or text.isupper():
+    if multi_sentence:
         return False
-    tokens = _WORD_TOKENS.findall(text)
+    if text.isupper():
+        return True
+    # as the library: only all-letter tokens count, and a text with none is "capitalized"
+    tokens = [t for t in spacy_like_tokens(text) if t.isalpha()]
     if not tokens:
-        return False
+        return True
     capitalized = sum(1 for t in tokens if t.istitle() or t.isupper())
     return capitalized / len(tokens) > threshold
 
@@ -162,9 +196,15 @@ def contains_verb(text: str, language: str = "eng") -> bool:
     long_enough = words >= 4 or (words >= 2 and not text.isupper() and text.rstrip().endswith((".", "!", "?")))
     # a short all-caps line ("RELATED WORK", "UPCOMING MEETINGS") is a heading: shapes do not count
     shapes = long_enough or not text.isupper()
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token in _VERBS_CORE:
             return True
+        if token in _MODALS:
+            following = tokens[index + 1 : index + 3]
+            if following and following[0] in ("not", "n't") and not token.endswith(("n't", "not")):
+                following = following[1:]
+            if following and following[0].isalpha():
+                return True
         if shapes and _VERB_SUFFIX.match(token) and (long_enough or token.endswith("ed")):
             return True
         if long_enough and token in _VERBS_REGULAR:

@@ -152,6 +152,7 @@ class DocxWalker:
     def run(self) -> None:
         sections = list(self.document.sections) or [None]
         index = 0
+        self._section_page_breaks(0, sections[0])
         self._headers(sections[0])
         for child in self._iter_blocks(self.body):
             if child.tag == f"{_W}p":
@@ -163,6 +164,7 @@ class DocxWalker:
                     index += 1
                     if index >= len(sections):
                         return
+                    self._section_page_breaks(index, sections[index])
                     self._headers(sections[index])
             elif child.tag == f"{_W}tbl":
                 self._table(child)
@@ -177,7 +179,16 @@ class DocxWalker:
             else:
                 yield child
 
-    def _new_page(self) -> None:
+    def _section_page_breaks(self, index: int, section: Any) -> None:
+        """As the library: an odd (even) page section entered on an odd (even) page adds a page."""
+        from docx.enum.section import WD_SECTION_START as START
+
+        odd = self.page % 2 == 1
+        start = section.start_type if section is not None else None
+        if (start == START.EVEN_PAGE and not odd) or (start == START.ODD_PAGE and index and odd):
+            self._new_page()
+
+    def _new_page(self) -> None:  # (the first page is odd: an odd-page first section adds none)
         self.page += 1
         if self.settings.include_page_breaks:
             self.sink.add("PageBreak", "")

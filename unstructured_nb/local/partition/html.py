@@ -27,6 +27,7 @@ _DROP = (
     "noscript",
     "template",
     "head",
+    "title",  # the library: document metadata, even where malformed HTML puts it in <body>
     "nav",
     "footer",
     "svg",
@@ -40,7 +41,7 @@ _DROP = (
     "input",
 )
 _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
-_LISTS = frozenset({"ul", "ol", "menu", "dir"})
+_LISTS = frozenset({"ul", "ol", "dl", "menu", "dir"})
 _BLOCKS = frozenset(
     {
         "address",
@@ -200,7 +201,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
                 flush()
                 if tag in _HEADINGS:
                     contexts.append(("h", _HEADINGS[tag]))
-                elif tag == "li":
+                elif tag in ("li", "dd"):  # the library: a definition's body is a ListItem too
                     contexts.append(("li", list_depth))
                 elif tag in _LISTS:
                     list_depth += 1

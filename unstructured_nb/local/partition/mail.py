@@ -115,12 +115,12 @@ def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: P
                 f"{sink.filename}: attachment {name!r} was not partitioned (unsupported type {ext or 'unknown'})"
             )
             continue
-        payload = part.get_payload(decode=True)
+        payload = _attachment_bytes(part)
         if not payload:
             continue
         with tempfile.TemporaryDirectory(prefix="unb-attachment-") as tmp:
             target = Path(tmp) / f"attachment{ext}"
-            target.write_bytes(payload if isinstance(payload, bytes) else str(payload).encode())
+            target.write_bytes(payload)
             try:
                 elements, warnings = partition_file(
                     target, filename=Path(name).name, settings=settings, last_modified=sink.last_modified
@@ -134,3 +134,23 @@ def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: P
             element["metadata"] = dict(sorted(element["metadata"].items()))
         results.extend(elements)
     return results
+
+
+def _attachment_bytes(part: Any) -> bytes:
+    """An attachment's bytes as the library reads them: ``get_content()`` (so a
+    ``message/delivery-status`` part, whose payload is a list of header blocks, gives its text),
+    a ``message/*`` part's enclosed message serialized, a ``multipart/*`` part as it stands."""
+    if part.get_content_type().startswith("multipart/"):
+        copy = email.message_from_bytes(part.as_bytes(), policy=email.policy.default)
+        del copy["Content-Disposition"]
+        return bytes(copy.as_bytes())
+    try:
+        content = part.get_content()
+    except (LookupError, KeyError, UnicodeDecodeError, AssertionError, ValueError):
+        payload = part.get_payload(decode=True)
+        return payload if isinstance(payload, bytes) else b""
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    if isinstance(content, email.message.Message):
+        return bytes(content.as_bytes())
+    return content if isinstance(content, bytes) else b""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,9 +85,30 @@ def _add_arbitrary(data: Any, sink: ElementSink) -> None:
 # -- XML ---------------------------------------------------------------------------------------
 
 
+# The library detects a file's type from its content (libmagic) before its extension. libmagic's
+# rules: "<?xml" at the very start is XML; else an HTML tag among the first 4096 bytes makes it
+# HTML, so an .xml file opening with a comment and holding a <title> (an RSS 1.0 feed) is HTML there.
+_XML_DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml", re.IGNORECASE)
+_HTML_MAGIC = re.compile(
+    rb"<(?:!doctype\s+html|head[\s>]|title[\s>]|html[\s>]|script[\s>]|style[\s>]|table[\s>]|a\s+href=)", re.I
+)
+
+
+def read_as_html(data: bytes) -> bool:
+    """Whether libmagic, and so the library, takes this .xml file for an HTML document."""
+    return not _XML_DECLARATION.match(data) and _HTML_MAGIC.search(data[:4096]) is not None
+
+
 def partition_xml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an XML document: element texts, or the raw document with ``xml_keep_tags``."""
     data = path.read_bytes()
+    if not settings.xml_keep_tags and read_as_html(data):
+        from .html import partition_html
+
+        text, warnings = decode_text(data, settings.encoding, sink.filename)
+        sink.warnings.extend(warnings)
+        sink.filetype = "text/html"
+        return partition_html(text, sink, settings)
     if settings.xml_keep_tags:
         text, warnings = decode_text(data, settings.encoding, sink.filename)
         sink.warnings.extend(warnings)

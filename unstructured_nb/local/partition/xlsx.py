@@ -19,6 +19,7 @@ from ._ooxml import check_zip, open_package_error
 from ._text_type import (
     classify,
 )
+from ._xls_frame import cell_value, render_columns
 
 
 def partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
@@ -43,31 +44,15 @@ def partition_xls(path: Path, sink: ElementSink, settings: PartitionSettings) ->
         sheets = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            rows = (
-                (number, [_xls_cell(cell, book.datemode) for cell in sheet.row(number - 1)])
-                for number in range(1, sheet.nrows + 1)
-            )
+            values = [[cell_value(cell, book.datemode) for cell in sheet.row(i)] for i in range(sheet.nrows)]
+            # pandas' rendering (see _xls_frame), then cells stripped as the library's HTML table text is
+            rows = ((i, [c.strip() for c in row]) for i, row in enumerate(render_columns(values), start=1))
             sheets.append((sheet.name, _blocks(rows)))
             book.unload_sheet(index)
     finally:
         book.release_resources()
     with gc_paused():
         return _partition_sheets(sheets, sink, settings)
-
-
-def _xls_cell(cell: Any, datemode: int) -> str:
-    import xlrd
-
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        try:
-            return str(xlrd.xldate_as_datetime(cell.value, datemode))
-        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return _cell_text(cell.value)
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return "True" if cell.value else "False"
-    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return ""
-    return _cell_text(cell.value)
 
 
 def _partition_xlsx(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
@@ -157,14 +142,19 @@ def _language_sample(blocks: list[list[list[str]]], limit: int = 20_000) -> str:
 
 
 def _blocks(rows: Any) -> list[list[list[str]]]:
-    """Blocks of consecutive non-empty rows (a skipped row number is an empty row), trimmed
-    to the block's used columns."""
+    """The library's subtables: its connected components of non-empty cells (4-neighbour),
+    merged where their rows overlap, each trimmed to its used columns.
+
+    Two consecutive non-empty rows belong to the same subtable exactly when some column is
+    filled in both (a component spanning them must cross there), so a block ends at an empty
+    row (a skipped row number is one) or where no column links a row to the one above.
+    """
     blocks: list[list[list[str]]] = []
     current: list[list[str]] = []
     previous = 0
     for number, row in rows:
         filled = any(row)
-        if current and (number > previous + 1 or not filled):
+        if current and (number > previous + 1 or not filled or not _linked(current[-1], row)):
             blocks.append(current)
             current = []
         if filled:
@@ -173,6 +163,11 @@ def _blocks(rows: Any) -> list[list[list[str]]]:
     if current:
         blocks.append(current)
     return [_trim(block) for block in blocks]
+
+
+def _linked(above: list[str], row: list[str]) -> bool:
+    """Whether some column has a non-empty cell in both rows."""
+    return any(a and b for a, b in zip(above, row, strict=False))
 
 
 def _trim(block: list[list[str]]) -> list[list[str]]:
@@ -204,12 +199,10 @@ def _add_block(block: list[list[str]], sink: ElementSink, language: str, meta: d
     # rows that are not a single cell (counting empty cells is cheaper than collecting full ones)
     multi = [i for i, row in enumerate(block) if len(row) - row.count("") != 1]
     if not multi:
-        # a lone cell is text; a column of cells is a one-column table
-        if len(block) == 1:
-            type_, clean = classify(single(block[0]) or "", language)
+        # every row a single cell: no core table, each cell is text (the library's "leading" rows)
+        for row in block:
+            type_, clean = classify(single(row) or "", language)
             sink.add(type_, clean, **meta)
-        else:
-            sink.add_table(block, **meta)
         return
     # single-cell rows above or below the table (a caption or heading) are text, as in the library
     start, end = multi[0], multi[-1] + 1

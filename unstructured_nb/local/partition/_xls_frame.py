@@ -1,0 +1,100 @@
+""".xls sheets rendered as the library renders them: xlrd values, then pandas' column rules.
+
+The library reads a sheet with ``pandas.read_excel(header=None, na_values=[""])`` and writes each
+table with pandas' HTML formatter (``na_rep=""``). So, as pandas does: integral numbers are ints,
+a time-only date is a time, error cells and empty strings are missing; a column of ints with a
+gap, or of any non-integral number, is float64, written with six decimals and the trailing zeros
+cut evenly down the column (keeping one: ``-100.0``); a column of mixed values writes each as
+``str`` (a float with its own zeros cut). Floats are formatted over the whole sheet's column,
+where pandas formats each subtable's slice of it: they differ only in how many zeros are cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+_MISSING = None
+_NUMBER_WITH_DECIMAL = re.compile(r"^\s*[+-]?[0-9]+\.[0-9]*$")
+_DIGITS = 6
+
+
+def cell_value(cell: Any, datemode: int) -> Any:
+    """A cell as pandas' xlrd reader gives it (None for missing)."""
+    import xlrd
+
+    kind = cell.ctype
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            value = xlrd.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+        if value.timetuple()[:3] == ((1904, 1, 1) if datemode else (1899, 12, 31)):
+            return dt.time(value.hour, value.minute, value.second, value.microsecond)
+        return value
+    if kind in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return _MISSING
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if kind == xlrd.XL_CELL_NUMBER:
+        value = cell.value
+        if math.isfinite(value) and int(value) == value:
+            return int(value)
+        return value
+    return cell.value if cell.value != "" else _MISSING
+
+
+def render_columns(rows: list[list[Any]]) -> list[list[str]]:
+    """The sheet's rows as the strings pandas writes for them, column by column."""
+    width = max((len(row) for row in rows), default=0)
+    grid = [row + [_MISSING] * (width - len(row)) for row in rows]
+    columns = [_render_column([row[j] for row in grid]) for j in range(width)]
+    return [[columns[j][i] for j in range(width)] for i in range(len(grid))]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _render_column(values: list[Any]) -> list[str]:
+    present = [v for v in values if v is not _MISSING]
+    if not present:
+        return [""] * len(values)
+    if all(_is_number(v) for v in present):
+        if len(present) == len(values) and all(isinstance(v, int) for v in present):
+            return [str(v) for v in values]  # int64
+        return _float64(values)
+    if all(isinstance(v, dt.datetime) for v in present):
+        midnight = all(v.time() == dt.time() for v in present)
+        return ["" if v is _MISSING else v.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S") for v in values]
+    return ["" if v is _MISSING else _object(v) for v in values]
+
+
+def _object(value: Any) -> str:
+    if isinstance(value, float):
+        return _trim_zeros([f"{value:.{_DIGITS}f}"])[0]
+    return str(value)
+
+
+def _float64(values: list[Any]) -> list[str]:
+    numbers = [float(v) for v in values if v is not _MISSING]
+    fixed = ["" if v is _MISSING else f"{float(v):.{_DIGITS}f}" for v in values]
+    fixed = _trim_zeros(fixed)
+    magnitudes = [abs(v) for v in numbers]
+    too_long = max(len(s) for s in fixed) > _DIGITS + 6
+    small = any(0 < m < 10**-_DIGITS for m in magnitudes)
+    if small or (too_long and any(m > 1e6 for m in magnitudes)):
+        return ["" if v is _MISSING else f"{float(v):.{_DIGITS}e}" for v in values]
+    return fixed
+
+
+def _trim_zeros(strings: list[str]) -> list[str]:
+    """pandas' ``_trim_zeros_float``: cut trailing zeros while every number ends in one, keep ``.0``."""
+    numbered = [bool(_NUMBER_WITH_DECIMAL.match(s)) for s in strings]
+    if not any(numbered):
+        return strings
+    while all(s.endswith("0") for s, n in zip(strings, numbered, strict=True) if n):
+        strings = [s[:-1] if n else s for s, n in zip(strings, numbered, strict=True)]
+    return [s + "0" if n and s.endswith(".") else s for s, n in zip(strings, numbered, strict=True)]
