@@ -84,7 +84,7 @@ def test_hostile_markup_finishes_with_an_answer(case: str, tmp_path: Path) -> No
                 assert expected in joined, (case, joined[:200])
 
 
-def _best_of_three(tmp_path: Path, filename: str, content: str) -> float:
+def best_of_three(tmp_path: Path, filename: str, content: str) -> float:
     path = tmp_path / filename
     path.write_text(content, encoding="utf-8")
     best = float("inf")
@@ -105,5 +105,5 @@ def test_hostile_markup_work_grows_linearly(case: str, tmp_path: Path) -> None:
     # a guarded run first: a quadratic regression fails here, not by hanging the suite
     partition_guarded(tmp_path, big_name, big)
     # a floor of 5 ms keeps timer noise on the tiny cases from making a ratio out of nothing
-    ratio = _best_of_three(tmp_path, big_name, big) / max(_best_of_three(tmp_path, small_name, small), 0.005)
+    ratio = best_of_three(tmp_path, big_name, big) / max(best_of_three(tmp_path, small_name, small), 0.005)
     assert ratio < 24, f"{case}: 8x the input took {ratio:.1f}x the time"
