@@ -23,9 +23,6 @@ from unstructured_nb.local import EngineServer, serve
 
 from ..engine_http import KEY, run, wait_job, workflow_id
 
-schemathesis = pytest.importorskip("schemathesis")
-hypothesis = pytest.importorskip("hypothesis")
-
 pytestmark = pytest.mark.engine
 
 HEADERS = {"unstructured-api-key": KEY}
@@ -56,6 +53,9 @@ def _new_workflow(url: str) -> str:
 
 
 def test_the_engine_answers_its_own_schema(fuzzed_engine: EngineServer) -> None:
+    # imported here, not at collection (a second of every pytest run); in the test extra, so a
+    # missing install fails this test rather than skipping it
+    import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
     from schemathesis.checks import (
