@@ -38,6 +38,7 @@ def list_jobs(store: StoreDep, workflow_id: UUID | None = None, status: str | No
     "/jobs",
     ["POST"],
     openapi_extra=multipart_body(
+        ["request_data", "input_files"],
         request_data={"type": "string", "description": "JSON: {template_id} or {job_nodes}"},
         input_files={"type": "array", "items": {"type": "string", "format": "binary"}},
     ),

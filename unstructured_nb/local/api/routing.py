@@ -37,10 +37,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def multipart_body(**fields: dict[str, Any]) -> dict[str, Any]:
+def multipart_body(required: list[str], **fields: dict[str, Any]) -> dict[str, Any]:
     """``openapi_extra`` for a route that reads its multipart/form-data body itself (streamed to
     disk, not through FastAPI's form parsing), so the schema still says what it takes."""
-    schema = {"type": "object", "properties": fields}
+    schema = {"type": "object", "properties": fields, "required": required}
     return {"requestBody": {"content": {"multipart/form-data": {"schema": schema}}}}
 
 

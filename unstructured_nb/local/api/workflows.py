@@ -162,7 +162,7 @@ def delete_workflow(workflow_id: UUID, store: StoreDep) -> dict[str, Any]:
     "/workflows/{workflow_id}/run",
     status_code=202,
     response_model=None,
-    openapi_extra=multipart_body(input_files={"type": "array", "items": {"type": "string", "format": "binary"}}),
+    openapi_extra=multipart_body(["input_files"], input_files={"type": "array", "items": {"type": "string", "format": "binary"}}),
 )
 async def run_workflow(workflow: WorkflowDep, request: Request, engine: EngineDep) -> JSONResponse:
     """Upload files and start a job of the workflow (202, the job SCHEDULED)."""
