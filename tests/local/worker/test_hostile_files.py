@@ -1,8 +1,10 @@
 """Hostile files fail alone, within bounded time, with a message naming the limit, while another job completes.
 
-The files are made here: 1 MB of repeated ``<script>`` (pathological markup), a docx and
-an xlsx whose parts unzip to 600 MB from a few hundred KB (zip bombs), and the worker
-limits (time per file, RLIMIT_AS) are set low enough for CI.
+The files are made here: 1 MB of repeated ``<script>`` (pathological markup: answered at
+once, "no text found"), 1 MB of Markdown image openers (slow to parse though linear: it
+meets the per-file time limit), a docx and an xlsx whose parts unzip to 600 MB from a few
+hundred KB (zip bombs), and the worker limits (time per file, RLIMIT_AS) are set low enough
+for CI.
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ def zip_bomb(path: Path, inner: str, megabytes: int = 600) -> Path:
 
 def script_flood(path: Path) -> Path:
     path.write_bytes(b"<script>" * (1024 * 1024 // 8))
+    return path
+
+
+def slow_markdown(path: Path) -> Path:
+    """1 MB of ``![a](``: markdown-it reads each as a link destination (tens of seconds, linearly)."""
+    path.write_bytes(b"![a](" * (1024 * 1024 // 5))
     return path
 
 
@@ -76,6 +84,7 @@ def test_hostile_files_fail_alone_and_other_jobs_complete(tmp_path: Path) -> Non
         "flood.html": script_flood(tmp_path / "flood.html").read_bytes(),
         "bomb.docx": zip_bomb(tmp_path / "bomb.docx", "word/document.xml").read_bytes(),
         "bomb.xlsx": zip_bomb(tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml").read_bytes(),
+        "slow.md": slow_markdown(tmp_path / "slow.md").read_bytes(),
         "fine.txt": sample(".txt"),
     }
     limits = WorkerLimits(file_timeout=FILE_TIMEOUT, memory_mb=MEMORY_MB)
@@ -98,9 +107,10 @@ def test_hostile_files_fail_alone_and_other_jobs_complete(tmp_path: Path) -> Non
     assert job["status"] in ("COMPLETED", "FAILED")  # ends, with the fine file's output
     text = str(details)
     assert "decompression bomb" in text and "bomb.docx" in text and "bomb.xlsx" in text
-    flood_failed = "flood.html" in text and "limit of" in text
-    if flood_failed:  # the markup is still slow to partition: the time limit stopped it, with its remedy
-        assert "--file-timeout" in text
+    errors = {f["document"]: f["error"] for f in details["failed_files"]}
+    assert "no text found" in errors["flood.html"]  # the HTML scanner answers at once: no time limit needed
+    slow = errors["slow.md"]
+    assert f"limit of {FILE_TIMEOUT:g} s" in slow and "--file-timeout" in slow, slow
 
 
 @pytest.mark.engine

@@ -17,7 +17,7 @@ from .errors import ApiError, invalid
 from .job_upload import staged_job
 from .json_depth import MAX_JSON_DEPTH, TOO_DEEP, json_depth
 from .platform_json import details_json, failed_files_json, file_status_json, job_json
-from .routing import api_router, collection
+from .routing import api_router, collection, multipart_body
 from .templates import find_template
 
 __all__ = ["router"]
@@ -33,7 +33,16 @@ def list_jobs(store: StoreDep, workflow_id: UUID | None = None, status: str | No
     return [job_json(j, files[j.id]) for j in rows]
 
 
-@collection(router, "/jobs", ["POST"])
+@collection(
+    router,
+    "/jobs",
+    ["POST"],
+    openapi_extra=multipart_body(
+        ["request_data", "input_files"],
+        request_data={"type": "string", "description": "JSON: {template_id} or {job_nodes}"},
+        input_files={"type": "array", "items": {"type": "string", "format": "binary"}},
+    ),
+)
 async def create_job(request: Request, engine: EngineDep) -> JSONResponse:
     """On-demand job: a ``request_data`` form field with ``template_id`` or ``job_nodes``, plus files (200).
 

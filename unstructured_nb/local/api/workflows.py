@@ -16,7 +16,7 @@ from .deps import EngineDep, StoreDep, WorkflowDep, find_workflow
 from .errors import ApiError, invalid
 from .job_upload import staged_job
 from .platform_json import workflow_json
-from .routing import api_router, collection
+from .routing import api_router, collection, multipart_body
 
 __all__ = ["router"]
 
@@ -158,7 +158,12 @@ def delete_workflow(workflow_id: UUID, store: StoreDep) -> dict[str, Any]:
     return {"id": str(workflow_id), "message": "Workflow deleted; its jobs and their outputs are kept."}
 
 
-@router.post("/workflows/{workflow_id}/run", status_code=202, response_model=None)
+@router.post(
+    "/workflows/{workflow_id}/run",
+    status_code=202,
+    response_model=None,
+    openapi_extra=multipart_body(["input_files"], input_files={"type": "array", "items": {"type": "string", "format": "binary"}}),
+)
 async def run_workflow(workflow: WorkflowDep, request: Request, engine: EngineDep) -> JSONResponse:
     """Upload files and start a job of the workflow (202, the job SCHEDULED)."""
     if workflow.status != "active":

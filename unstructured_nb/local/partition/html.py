@@ -17,6 +17,7 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings
 from ._lang import detect_languages
 from ._text_type import classify
+from .html_text import visible_text
 
 _SPACES = re.compile(r"\s+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -95,33 +96,20 @@ def parse_html(text: str) -> Any:
     return root
 
 
-_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(?:p|div|br|li|h[1-6]|tr|table|section|article|blockquote|pre|ul|ol|dd|dt)\b[^>]*>", re.I)
-_ANY_TAG_RE = re.compile(r"<[^>]*>")
-_DROP_RE = re.compile(r"<(script|style|head|nav|footer|template|noscript)\b.*?</\1\s*>", re.I | re.S)
-
-
-def _visible_text_estimate(text: str) -> str:
-    return _ANY_TAG_RE.sub(" ", _DROP_RE.sub(" ", text))
-
-
 def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an HTML document into elements."""
     root = parse_html(text)
     if root is not None:
         add_html_elements(sink, root)
-    parsed_chars = sum(len(e["text"]) for e in sink.elements)
-    estimate = _visible_text_estimate(text)
-    if len("".join(estimate.split())) > 2 * len("".join(" ".join(e["text"] for e in sink.elements).split())) + 200 or (
-        parsed_chars == 0 and estimate.strip()
-    ):
-        # libxml2 drops content nested deeper than its depth limit: fall back to tag-stripped
+    parsed = "".join(" ".join(e["text"] for e in sink.elements).split())
+    plain = visible_text(text)
+    seen = len("".join(plain.split()))
+    if seen > 2 * len(parsed) + 200 or (not parsed and seen):
+        # libxml2 drops content nested deeper than its depth limit: fall back to the scanner's
         # text rather than lose it
-        import html as std_html
-
         from .text import add_text_elements
 
         sink.elements.clear()
-        plain = std_html.unescape(_ANY_TAG_RE.sub(" ", _BLOCK_TAG_RE.sub("\n\n", _DROP_RE.sub(" ", text))))
         add_text_elements(sink, plain, detect_languages(plain[:20_000])[0])
         sink.warnings.append(f"{sink.filename}: the HTML is too deeply nested for its structure to be read; partitioned its text")
     return sink.finish(settings)

@@ -13,6 +13,7 @@ import email
 import email.policy
 import email.utils
 import tempfile
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,36 @@ from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
 from ._lang import detect_languages
 
+# Python's structured header parsers (addresses, MIME parameters) take time worse than linear in
+# a header's length (a 64 KB To of quotes: about a minute), and even unstructured ones do on
+# thousands of encoded words. A header is read up to _MAX_HEADER characters (a MIME header,
+# whose parameters the compat parser reads in quadratic time, up to _MAX_MIME_HEADER), the
+# rest cut; and structured only up to _MAX_STRUCTURED (a line of RFC 5322 is at most 998): a
+# longer one is read as plain text, which the compat helpers mail.py uses anyway
+# (getaddresses, get_param) parse quickly at that size.
+_MAX_HEADER = 64 * 1024
+_MAX_MIME_HEADER = 4 * 1024
+_MAX_STRUCTURED = 998
+
+
+class _BoundedHeaders(HeaderRegistry):
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        value = value[: _MAX_MIME_HEADER if name.lower().startswith("content-") else _MAX_HEADER]
+        if len(value) <= _MAX_STRUCTURED:
+            return super().__call__(name, value)
+        plain = type("_PlainHeader", (UnstructuredHeader, self.base_class), {})
+        header: BaseHeader = plain(name, value)
+        return header
+
+
+_POLICY = email.policy.default.clone(header_factory=_BoundedHeaders())
+
 
 def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an RFC 822 message."""
     data = path.read_bytes()
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
+        message = email.message_from_bytes(data, policy=_POLICY)
     except Exception as exc:
         raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
     if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):

@@ -15,9 +15,9 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings
 from ._lang import detect_languages
 from ._text_type import classify
+from .html_text import visible_text
 
 _SPACES = re.compile(r"\s+")
-_TAGS = re.compile(r"<[^>]+>")
 
 _PARSER: Any = None
 
@@ -144,11 +144,10 @@ def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings
             if body.strip():
                 sink.add("CodeSnippet", body)
         elif kind == "html_block":
-            body = _SPACES.sub(" ", _TAGS.sub(" ", tok.content)).strip()
+            # its text by the HTML scanner (linear on any markup), entities decoded
+            body = _SPACES.sub(" ", visible_text(tok.content)).strip()
             if body:
-                import html as _html
-
-                add_block(_html.unescape(body), [])
+                add_block(body, [])
         i += 1
     return sink.finish(settings, languages_text=text[:20_000])
 
