@@ -24,6 +24,8 @@ from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
 from ._lang import detect_languages
 from ._text_type import classify
+from .pdf_chars import PageChars, pdfminer_pages
+from .pdf_layout import analyze
 from .pdf_xycut import reading_order
 
 _SPACES = re.compile(r"\s+")
@@ -71,7 +73,7 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     sizes: list[tuple[float, float]] = []
     empty_pages: list[int] = []
     failed_pages: list[int] = []
-    for number, (blocks, size) in enumerate(_pdfminer_pages(path, page_count), start=1):
+    for number, (blocks, size) in enumerate(_pdf_pages(path, page_count), start=1):
         sizes.append(size)
         if blocks is None:
             failed_pages.append(number)
@@ -120,61 +122,33 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     return sink.finish(settings, languages_text=sample[:20_000])
 
 
-def _pdfminer_pages(path: Path, page_count: int) -> Any:
+def _pdf_pages(path: Path, page_count: int) -> Any:
     """Yield ``(boxes or None when the page failed, (width, height))`` for each page, one at a time."""
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-
-    manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAParams())  # the library passes no overrides
-    interpreter = PDFPageInterpreter(manager, device)
     seen = 0
-    with open(path, "rb") as handle:
-        try:
-            pages = PDFPage.get_pages(handle, password="")
-            for page in pages:
-                seen += 1
-                try:
-                    interpreter.process_page(page)
-                    layout = device.get_result()
-                except Exception:
-                    yield None, (612.0, 792.0)
-                    continue
-                yield _page_boxes(layout), (float(layout.width), float(layout.height))
-        except Exception:
-            pass
+    for page in pdfminer_pages(path):
+        seen += 1
+        if page is None:
+            yield None, (612.0, 792.0)
+            continue
+        yield _page_boxes(page), (page[2][2] - page[2][0], page[2][3] - page[2][1])
     for _ in range(seen, page_count):
         yield None, (612.0, 792.0)
 
 
-def _page_boxes(layout: Any) -> list[_Box]:
-    height = float(layout.height)
-    boxes: list[_Box] = []
-    for obj in layout:
-        x1, y1, x2, y2 = (float(v) for v in obj.bbox)
-        bbox = (x1, height - y2, x2, height - y1)
-        if hasattr(obj, "get_text"):
-            snippets = [obj.get_text()]
-        else:
-            snippets = _PARAGRAPH.split(_extract_text(obj))
+def _page_boxes(page: PageChars) -> list[_Box]:
+    """The page's text boxes as the library lists pdfminer's layout: boxes, then figures' paragraphs, then empty lines."""
+    chars, figures, page_bbox = page
+    height = page_bbox[3] - page_bbox[1]
+    boxes, empties = analyze(chars, page_bbox)
+    items = [*(([text], bbox) for text, bbox in boxes), *((_PARAGRAPH.split(text), bbox) for text, bbox in figures)]
+    items.extend(([text], bbox) for text, bbox in empties)
+    out: list[_Box] = []
+    for snippets, (x1, y1, x2, y2) in items:
         for snippet in snippets:
             text = _SPACES.sub(" ", snippet).strip()
             if text:
-                boxes.append((text, bbox))
-    return boxes
-
-
-def _extract_text(item: Any) -> str:
-    """Text of a container without ``get_text`` (figures), as the library's ``_extract_text``."""
-    if hasattr(item, "get_text"):
-        return str(item.get_text())
-    try:
-        children = list(item)
-    except TypeError:
-        return "\n"
-    return "".join(_extract_text(child) for child in children)
+                out.append((text, (x1, height - y2, x2, height - y1)))
+    return out
 
 
 def _element(text: str, bbox: tuple[float, float, float, float], language: str, height: float) -> tuple[str, str, Any]:

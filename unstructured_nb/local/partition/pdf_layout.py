@@ -1,0 +1,222 @@
+"""pdfminer.six's layout analysis (``LTLayoutContainer.analyze``, default ``LAParams``) on plain character tuples.
+
+The same rules as pdfminer, step for step, so the lines, boxes and box order are the library's:
+characters -> lines (``line_overlap`` 0.5, ``char_margin`` 2.0, a space where the gap exceeds
+``word_margin`` 0.1 of the character), lines -> boxes (neighbours within ``line_margin`` 0.5 of the
+line height, same height and left/right/centre aligned, found with pdfminer's own ``Plane``), then
+boxes ordered by pdfminer's hierarchical grouping (``boxes_flow`` 0.5: merge the pair whose bounding
+rectangle wastes the least area and holds no other box, children ordered top-left first). What it
+saves is pdfminer's objects: a character is a tuple, a line or box a small slotted object, and no
+``LTChar``/``LTAnno``/``LTTextGroup`` is ever built. Vertical text detection is off, as in the
+default ``LAParams`` the library uses. pdfminer breaks equal-distance ties by memory address; here
+they go by creation order (both are deterministic orders of the same tree only up to such ties).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from typing import Any
+
+from pdfminer.utils import Plane
+
+#: One character: (x0, y0, x1, y1, text) in PDF user space (origin bottom-left), as pdfminer's LTChar bbox.
+Char = tuple[float, float, float, float, str]
+#: One text box out: (text with lines joined by "\n", (x0, y0, x1, y1)).
+Box = tuple[str, tuple[float, float, float, float]]
+
+_LINE_OVERLAP = 0.5
+_CHAR_MARGIN = 2.0
+_LINE_MARGIN = 0.5
+_WORD_MARGIN = 0.1
+_BOXES_FLOW = 0.5
+_INF = float("inf")
+
+
+class _Node:
+    """A line, a box or a group of boxes: a bounding box (attributes ``Plane`` reads) and its children."""
+
+    __slots__ = ("height", "kids", "serial", "text", "width", "x0", "x1", "y0", "y1")
+
+    def __init__(self, x0: float, y0: float, x1: float, y1: float, serial: int) -> None:
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+        self.width = x1 - x0
+        self.height = y1 - y0
+        self.serial = serial
+        self.kids: list[_Node] = []
+        self.text = ""
+
+    def add(self, other: _Node) -> None:
+        self.kids.append(other)
+        self._grow(other.x0, other.y0, other.x1, other.y1)
+
+    def _grow(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.x0, self.y0 = min(self.x0, x0), min(self.y0, y0)
+        self.x1, self.y1 = max(self.x1, x1), max(self.y1, y1)
+        self.width = self.x1 - self.x0
+        self.height = self.y1 - self.y0
+
+
+def analyze(chars: Sequence[Char], page_bbox: tuple[float, float, float, float]) -> tuple[list[Box], list[Box]]:
+    """``(text boxes in pdfminer's order, empty lines)``: what ``LTPage.analyze`` leaves, as text and bbox.
+
+    Empty lines are those pdfminer sets aside (zero width or height, or only spaces); it puts them
+    after the boxes and the figures, so the caller does too.
+    """
+    if not chars:
+        return [], []
+    lines: list[_Node] = []
+    empties: list[_Node] = []
+    for line in _lines(chars):
+        (empties if line.width <= 0 or line.height <= 0 or line.text.isspace() else lines).append(line)
+    boxes = _boxes(lines, page_bbox)
+    ordered = _order(boxes, page_bbox)
+    out = [("".join(line.text + "\n" for line in box.kids), (box.x0, box.y0, box.x1, box.y1)) for box in ordered]
+    return out, [(line.text + "\n", (line.x0, line.y0, line.x1, line.y1)) for line in empties]
+
+
+def _lines(chars: Sequence[Char]) -> list[_Node]:
+    """pdfminer's ``group_objects`` with ``detect_vertical`` off: consecutive aligned characters make a line."""
+    out: list[_Node] = []
+    parts: list[str] = []
+    line: _Node | None = None
+    last_x1 = _INF
+    previous: Char | None = None
+    for char in chars:
+        if previous is not None:
+            a0, b0, a1, b1, _ = previous
+            c0, d0, c1, d1, _ = char
+            halign = False
+            # is_voverlap, then voverlap as pdfminer computes it, then hdistance
+            if d0 <= b1 and b0 <= d1 and min(b1 - b0, d1 - d0) * _LINE_OVERLAP < min(abs(b0 - d1), abs(b1 - d0)):
+                gap = 0.0 if (c0 <= a1 and a0 <= c1) else min(abs(a0 - c1), abs(a1 - c0))
+                halign = gap < max(a1 - a0, c1 - c0) * _CHAR_MARGIN
+            if halign and line is not None:
+                last_x1 = _add_char(line, parts, char, last_x1)
+            elif line is not None:
+                line.text = "".join(parts)
+                out.append(line)
+                line = None
+            else:
+                line = _Node(_INF, _INF, -_INF, -_INF, len(out))
+                parts = []
+                last_x1 = _add_char(line, parts, previous, _INF)
+                if halign:
+                    last_x1 = _add_char(line, parts, char, last_x1)
+                else:
+                    line.text = "".join(parts)
+                    out.append(line)
+                    line = None
+        previous = char
+    if line is None and previous is not None:
+        line = _Node(_INF, _INF, -_INF, -_INF, len(out))
+        parts = []
+        _add_char(line, parts, previous, _INF)
+    if line is not None:
+        line.text = "".join(parts)
+        out.append(line)
+    return out
+
+
+def _add_char(line: _Node, parts: list[str], char: Char, last_x1: float) -> float:
+    """``LTTextLineHorizontal.add``: a space first when the gap to the previous character exceeds the word margin."""
+    x0, y0, x1, y1, text = char
+    if last_x1 < x0 - _WORD_MARGIN * max(x1 - x0, y1 - y0):
+        parts.append(" ")
+    parts.append(text)
+    line._grow(x0, y0, x1, y1)
+    return x1
+
+
+def _boxes(lines: list[_Node], page_bbox: tuple[float, float, float, float]) -> list[_Node]:
+    """pdfminer's ``group_textlines``: a line joins the box of each aligned neighbour of the same height."""
+    plane: Plane[Any] = Plane(page_bbox)
+    plane.extend(lines)
+    boxes: dict[_Node, _Node] = {}
+    for serial, line in enumerate(lines):
+        d = _LINE_MARGIN * line.height
+        x0, x1, height, middle = line.x0, line.x1, line.height, (line.x0 + line.x1) / 2
+        members = [line]
+        for other in plane.find((x0, line.y0 - d, x1, line.y1 + d)):
+            if abs(other.height - height) <= d and (
+                abs(other.x0 - x0) <= d or abs(other.x1 - x1) <= d or abs((other.x0 + other.x1) / 2 - middle) <= d
+            ):
+                members.append(other)
+                if other in boxes:
+                    members.extend(boxes.pop(other).kids)
+        box = _Node(_INF, _INF, -_INF, -_INF, serial)
+        for member in dict.fromkeys(members):  # uniq, first occurrence kept
+            box.add(member)
+            boxes[member] = box
+    out: list[_Node] = []
+    done: set[int] = set()
+    for line in lines:
+        box_or_none = boxes.get(line)
+        if box_or_none is None or id(box_or_none) in done:
+            continue
+        done.add(id(box_or_none))
+        if box_or_none.width > 0 and box_or_none.height > 0:  # lines are non-empty, so the text is too
+            out.append(box_or_none)
+    return out
+
+
+def _order(boxes: list[_Node], page_bbox: tuple[float, float, float, float]) -> list[_Node]:
+    """pdfminer's ``group_textboxes`` + ``LTTextGroupLRTB.analyze`` + ``IndexAssigner``: boxes in reading order."""
+    for box in boxes:
+        box.kids.sort(key=lambda line: -line.y1)
+    if len(boxes) < 2:
+        return boxes
+    plane: Plane[Any] = Plane(page_bbox)
+    heap: list[tuple[bool, float, int, int, _Node, _Node]] = []
+    count = len(boxes)
+    for i, box in enumerate(boxes):
+        box.serial = i
+    for i, one in enumerate(boxes):
+        ox0, oy0, ox1, oy1, area = one.x0, one.y0, one.x1, one.y1, one.width * one.height
+        for two in boxes[i + 1 :]:
+            d = (max(ox1, two.x1) - min(ox0, two.x0)) * (max(oy1, two.y1) - min(oy0, two.y0))
+            heap.append((False, d - area - two.width * two.height, i, two.serial, one, two))
+    heapq.heapify(heap)
+    plane.extend(boxes)
+    done: set[int] = set()
+    alive: dict[int, _Node] = {box.serial: box for box in boxes}
+    while heap:
+        skip, d, id1, id2, one, two = heapq.heappop(heap)
+        if id1 in done or id2 in done:
+            continue
+        if not skip and _any_between(plane, one, two):
+            heapq.heappush(heap, (True, d, id1, id2, one, two))
+            continue
+        group = _Node(_INF, _INF, -_INF, -_INF, count)
+        count += 1
+        group.add(one)
+        group.add(two)
+        plane.remove(one)
+        plane.remove(two)
+        done.update((id1, id2))
+        del alive[id1], alive[id2]
+        gx0, gy0, gx1, gy1, area = group.x0, group.y0, group.x1, group.y1, group.width * group.height
+        for other in alive.values():
+            d = (max(gx1, other.x1) - min(gx0, other.x0)) * (max(gy1, other.y1) - min(gy0, other.y0))
+            heapq.heappush(heap, (False, d - area - other.width * other.height, group.serial, other.serial, group, other))
+        plane.add(group)
+        alive[group.serial] = group
+    out: list[_Node] = []
+    for root in alive.values():
+        _walk(root, set(map(id, boxes)), out)
+    return out
+
+
+def _any_between(plane: Plane[Any], one: _Node, two: _Node) -> bool:
+    """pdfminer's ``isany``: another box or group in the pair's bounding rectangle."""
+    rect = (min(one.x0, two.x0), min(one.y0, two.y0), max(one.x1, two.x1), max(one.y1, two.y1))
+    return any(other is not one and other is not two for other in plane.find(rect))
+
+
+def _walk(node: _Node, boxes: set[int], out: list[_Node]) -> None:
+    if id(node) in boxes:
+        out.append(node)
+        return
+    node.kids.sort(key=lambda kid: (1 - _BOXES_FLOW) * kid.x0 - (1 + _BOXES_FLOW) * (kid.y0 + kid.y1))
+    for kid in node.kids:
+        _walk(kid, boxes, out)
