@@ -16,6 +16,7 @@ PDF with no text at all fails with a message naming the strategies that OCR it (
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -34,75 +35,70 @@ _CID_BULLET = re.compile(r"^\s*\(cid:\d+\)\s*")  # symbol-font bullets pdfminer 
 _Box = tuple[str, tuple[float, float, float, float]]  # text, (x1, top, x2, bottom) in PixelSpace
 
 
-def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
-    """Partition a PDF's text layer into elements, page by page."""
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+@dataclasses.dataclass(slots=True)
+class TextLayer:
+    """A PDF's text layer, read once: each page's boxes and size, the pages without text and those that failed."""
 
-    with open(path, "rb") as handle:
-        head = handle.read(1024)
-    if b"%PDF-" not in head:
-        raise FileProcessingError(
-            f"{sink.filename} is not a valid PDF (no %PDF header: it is another kind of file renamed .pdf); "
-            "re-export it as PDF or check the upload"
-        )
-    try:
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            try:
-                ok: Any = reader.decrypt("")
-            except (NotImplementedError, FileNotDecryptedError, PdfReadError):
-                ok = 0
-            if not ok:
-                raise FileProcessingError(
-                    f"{sink.filename} is password-protected; remove the password (print or export it to a new PDF) "
-                    "and upload it again"
-                )
-        pages = reader.pages
-        page_count = len(pages)
-    except FileProcessingError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise FileProcessingError(
-            f"{sink.filename} is not a valid PDF ({_short(exc)}); re-export it or check the upload"
-        ) from None
-    if page_count == 0:
-        raise FileProcessingError(f"{sink.filename} is a PDF with no pages; re-export it or check the upload")
+    pages: list[list[_Box]]
+    sizes: list[tuple[float, float]]
+    empty_pages: list[int]
+    failed_pages: list[int]
 
-    per_page: list[list[_Box]] = []
-    sizes: list[tuple[float, float]] = []
-    empty_pages: list[int] = []
-    failed_pages: list[int] = []
+    def failed_warning(self, filename: str) -> str | None:
+        if not self.failed_pages:
+            return None
+        return f"{filename}: page(s) {page_ranges(self.failed_pages)} could not be read and were skipped"
+
+
+def read_text_layer(path: Path, filename: str) -> TextLayer:
+    """Read every page's text boxes (pdfminer's layout), one page at a time; fail clearly on a broken or locked file."""
+    page_count = _preflight(path, filename)
+    layer = TextLayer([], [], [], [])
     for number, (blocks, size) in enumerate(_pdf_pages(path, page_count), start=1):
-        sizes.append(size)
+        layer.sizes.append(size)
         if blocks is None:
-            failed_pages.append(number)
+            layer.failed_pages.append(number)
             blocks = []
         elif not blocks:
-            empty_pages.append(number)
-        per_page.append(blocks)
+            layer.empty_pages.append(number)
+        layer.pages.append(blocks)
+    return layer
 
-    if all(not blocks for blocks in per_page):
-        if failed_pages:
+
+def partition_pdf(
+    path: Path, sink: ElementSink, settings: PartitionSettings, layer: TextLayer | None = None
+) -> list[dict[str, Any]]:
+    """Partition a PDF's text layer into elements, page by page (the fast strategy); ``layer`` if already read."""
+    if layer is None:
+        layer = read_text_layer(path, sink.filename)
+    if not any(layer.pages):
+        if layer.failed_pages:
             raise FileProcessingError(
                 f"{sink.filename} could not be read (its pages are damaged); re-export it or check the upload"
             )
         raise FileProcessingError(
-            f"{sink.filename}: no text found: the PDF has no text layer (a scan or images of text?). "
-            "Run it with the strategy auto, hi_res or ocr_only to OCR it"
+            f"{sink.filename}: no text found: the PDF has no text layer (a scan or images of text?), and the fast "
+            "strategy reads text layers only. Run it with the strategy auto, hi_res or ocr_only to OCR it"
         )
-    if empty_pages:
+    if layer.empty_pages:
         sink.warnings.append(
-            f"{sink.filename}: page(s) {page_ranges(empty_pages)} have no text layer (scanned?) and were skipped; "
-            "use auto, hi_res or ocr_only to OCR them"
+            f"{sink.filename}: page(s) {page_ranges(layer.empty_pages)} have no text layer (scanned?) and were skipped "
+            "by the fast strategy, which reads text layers only; use auto, hi_res or ocr_only to OCR them"
         )
-    if failed_pages:
-        sink.warnings.append(f"{sink.filename}: page(s) {page_ranges(failed_pages)} could not be read and were skipped")
+    failed = layer.failed_warning(sink.filename)
+    if failed:
+        sink.warnings.append(failed)
+    sample = add_text_elements(layer, sink, settings)
+    return sink.finish(settings, languages_text=sample)
 
-    sample = " ".join(text for blocks in per_page[:10] for text, _ in blocks)
-    language = detect_languages(sample[:20_000])[0]
-    for number, blocks in enumerate(per_page, start=1):
-        width, height = sizes[number - 1]
+
+def add_text_elements(layer: TextLayer, sink: ElementSink, settings: PartitionSettings) -> str:
+    """Add the layer's elements to ``sink`` page by page (PageBreaks as set); return the text languages come from."""
+    sample = " ".join(text for blocks in layer.pages[:10] for text, _ in blocks)[:20_000]
+    language = detect_languages(sample)[0]
+    page_count = len(layer.pages)
+    for number, blocks in enumerate(layer.pages, start=1):
+        width, height = layer.sizes[number - 1]
         page_elements = _combine_list_items([_element(text, bbox, language, height) for text, bbox in blocks])
         # the library's SORT_MODE_BASIC pass: top edge, then left edge (a stable sort)
         page_elements.sort(key=lambda element: (element[2][1], element[2][0]))
@@ -119,7 +115,40 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
             sink.add(type_, text, page_number=number, coordinates=coordinates)
         if settings.include_page_breaks and number < page_count:
             sink.add("PageBreak", "", page_number=number)
-    return sink.finish(settings, languages_text=sample[:20_000])
+    return sample
+
+
+def _preflight(path: Path, filename: str) -> int:
+    """The page count, after checking the header and the password with pypdf (cheap, and clear messages)."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise FileProcessingError(
+            f"{filename} is not a valid PDF (no %PDF header: it is another kind of file renamed .pdf); "
+            "re-export it as PDF or check the upload"
+        )
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok: Any = reader.decrypt("")
+            except (NotImplementedError, FileNotDecryptedError, PdfReadError):
+                ok = 0
+            if not ok:
+                raise FileProcessingError(
+                    f"{filename} is password-protected; remove the password (print or export it to a new PDF) and upload it again"
+                )
+        page_count = len(reader.pages)
+    except FileProcessingError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise FileProcessingError(f"{filename} is not a valid PDF ({_short(exc)}); re-export it or check the upload") from None
+    if page_count == 0:
+        raise FileProcessingError(f"{filename} is a PDF with no pages; re-export it or check the upload")
+    return page_count
 
 
 def _pdf_pages(path: Path, page_count: int) -> Any:
