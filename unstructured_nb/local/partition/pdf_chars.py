@@ -35,10 +35,79 @@ class _CharCollector(PDFPageAggregator):
     def __init__(self, manager: PDFResourceManager) -> None:
         super().__init__(manager, laparams=None)  # no pdfminer analysis: pdf_layout does it
         self.chars: list[Char] = []
+        # per font: its descent and, per character code, (text, width), as LTChar asks the font for them
+        self._fonts: dict[Any, tuple[float, dict[int, tuple[str, float]]]] = {}
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         super().begin_page(page, ctm)
         self.chars = []
+
+    def render_string_horizontal(
+        self,
+        seq: Any,
+        matrix: Any,
+        pos: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        charspace: float,
+        wordspace: float,
+        rise: float,
+        dxscale: float,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> Any:
+        """``PDFTextDevice.render_string_horizontal`` + ``render_char`` + ``LTChar``'s box, inlined, for page text."""
+        if not isinstance(self.cur_item, LTPage):
+            return super().render_string_horizontal(
+                seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate
+            )
+        known = self._fonts.get(font)
+        if known is None:
+            known = self._fonts[font] = (font.get_descent(), {})
+        descent = known[0] * fontsize
+        lo, hi = descent + rise, descent + rise + fontsize
+        codes = known[1]
+        a, b, c, d, e, f = matrix
+        x, y = pos
+        chars = self.chars
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    entry = codes.get(cid)
+                    if entry is None:
+                        try:
+                            text = font.to_unichr(cid)
+                        except PDFUnicodeNotDefined:
+                            text = self.handle_undefined_char(font, cid)
+                        entry = codes[cid] = (text, font.char_width(cid))
+                    adv = entry[1] * fontsize * scaling
+                    # translate_matrix(matrix, (x, y)), then apply_matrix_rect(that, (0, lo, adv, hi))
+                    e2, f2 = x * a + y * c + e, x * b + y * d + f
+                    left1, bottom1 = a * 0 + c * lo + e2, b * 0 + d * lo + f2
+                    right1, bottom2 = a * adv + c * lo + e2, b * adv + d * lo + f2
+                    right2, top1 = a * adv + c * hi + e2, b * adv + d * hi + f2
+                    left2, top2 = a * 0 + c * hi + e2, b * 0 + d * hi + f2
+                    chars.append(
+                        (
+                            min(left1, left2, right1, right2),
+                            min(bottom1, bottom2, top1, top2),
+                            max(left1, left2, right1, right2),
+                            max(bottom1, bottom2, top1, top2),
+                            entry[0],
+                        )
+                    )
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+        return (x, y)
 
     def render_char(
         self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int, ncs: Any, graphicstate: Any
