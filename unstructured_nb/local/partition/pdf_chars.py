@@ -1,6 +1,7 @@
 """A PDF's pages as pdfminer.six reads them, without pdfminer's page objects: characters as tuples.
 
-pdfminer's interpreter (content streams, fonts, text state) runs unchanged, so each character's
+pdfminer's interpreter (operators, fonts, text state) runs unchanged, its content streams read by
+``pdf_content`` (the same objects, faster), so each character's
 text and box are exactly those of its ``LTChar`` (same font metrics, ``(cid:N)`` for unmapped
 glyphs, same matrix arithmetic). What is left out is what the library's fast strategy never reads
 on the page itself: no ``LTChar``/``LTCurve``/``LTRect`` objects are built for the page's own text
@@ -18,10 +19,11 @@ from typing import Any
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTPage
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.utils import apply_matrix_rect
 
+from .pdf_content import FastInterpreter
 from .pdf_layout import Char
 
 Rect = tuple[float, float, float, float]
@@ -149,7 +151,7 @@ def pdfminer_pages(path: Path) -> Iterator[PageChars | None]:
     """
     manager = PDFResourceManager(caching=True)
     device = _CharCollector(manager)
-    interpreter = PDFPageInterpreter(manager, device)
+    interpreter = FastInterpreter(manager, device)
     with open(path, "rb") as handle:
         try:
             for page in PDFPage.get_pages(handle, password=""):
