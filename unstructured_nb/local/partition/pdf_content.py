@@ -225,17 +225,17 @@ class FastInterpreter(PDFPageInterpreter):
         if not valid:
             return
         data = b"\n".join(stream.get_data() for stream in valid)
-        methods: dict[PSKeyword, tuple[Any, int] | None] = {}
-        for obj in list(content_objects(data)):
+        methods: dict[PSKeyword, tuple[Any, int]] = {}
+        for obj in list(content_objects(data)):  # all read first: a malformed stream fails before drawing
             if isinstance(obj, PSKeyword):
-                known = methods.get(obj, _UNSET)
-                if known is _UNSET:
-                    name = keyword_name(obj)
-                    func = getattr(self, "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q"), None)
-                    known = methods[obj] = None if func is None else (func, func.__code__.co_argcount - 1)
+                known = methods.get(obj)
                 if known is None:
+                    name = keyword_name(obj)
+                    method = getattr(self, "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q"), None)
+                    known = methods[obj] = (None, 0) if method is None else (method, method.__code__.co_argcount - 1)
+                func, nargs = known
+                if func is None:
                     continue  # unknown operator: pdfminer ignores it (not strict)
-                func, nargs = known  # type: ignore[misc]
                 if nargs:
                     args = self.pop(nargs)
                     if len(args) == nargs:
