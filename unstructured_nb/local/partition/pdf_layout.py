@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from pdfminer.utils import Plane
@@ -31,6 +32,7 @@ _LINE_MARGIN = 0.5
 _WORD_MARGIN = 0.1
 _BOXES_FLOW = 0.5
 _INF = float("inf")
+_X0, _Y0, _X1, _Y1 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
 class _Node:
@@ -78,54 +80,55 @@ def analyze(chars: Sequence[Char], page_bbox: tuple[float, float, float, float])
 def _lines(chars: Sequence[Char]) -> list[_Node]:
     """pdfminer's ``group_objects`` with ``detect_vertical`` off: consecutive aligned characters make a line."""
     out: list[_Node] = []
-    parts: list[str] = []
-    line: _Node | None = None
-    last_x1 = _INF
+    members: list[Char] | None = None  # the characters of the line being built
     previous: Char | None = None
     for char in chars:
         if previous is not None:
             a0, b0, a1, b1, _ = previous
             c0, d0, c1, d1, _ = char
             halign = False
-            # is_voverlap, then voverlap as pdfminer computes it, then hdistance
-            if d0 <= b1 and b0 <= d1 and min(b1 - b0, d1 - d0) * _LINE_OVERLAP < min(abs(b0 - d1), abs(b1 - d0)):
-                gap = 0.0 if (c0 <= a1 and a0 <= c1) else min(abs(a0 - c1), abs(a1 - c0))
-                halign = gap < max(a1 - a0, c1 - c0) * _CHAR_MARGIN
-            if halign and line is not None:
-                last_x1 = _add_char(line, parts, char, last_x1)
-            elif line is not None:
-                line.text = "".join(parts)
-                out.append(line)
-                line = None
+            # is_voverlap, then voverlap as pdfminer computes it (min of the two edge distances), then hdistance
+            if d0 <= b1 and b0 <= d1:
+                h0, h1 = b1 - b0, d1 - d0
+                e0, e1 = abs(b0 - d1), abs(b1 - d0)
+                if (h1 if h1 < h0 else h0) * _LINE_OVERLAP < (e1 if e1 < e0 else e0):
+                    if c0 <= a1 and a0 <= c1:
+                        gap = 0.0
+                    else:
+                        g0, g1 = abs(a0 - c1), abs(a1 - c0)
+                        gap = g1 if g1 < g0 else g0
+                    w0, w1 = a1 - a0, c1 - c0
+                    halign = gap < (w1 if w1 > w0 else w0) * _CHAR_MARGIN
+            if halign and members is not None:
+                members.append(char)
+            elif members is not None:
+                out.append(_line(members))
+                members = None
+            elif halign:
+                members = [previous, char]
             else:
-                line = _Node(_INF, _INF, -_INF, -_INF, len(out))
-                parts = []
-                last_x1 = _add_char(line, parts, previous, _INF)
-                if halign:
-                    last_x1 = _add_char(line, parts, char, last_x1)
-                else:
-                    line.text = "".join(parts)
-                    out.append(line)
-                    line = None
+                out.append(_line([previous]))
         previous = char
-    if line is None and previous is not None:
-        line = _Node(_INF, _INF, -_INF, -_INF, len(out))
-        parts = []
-        _add_char(line, parts, previous, _INF)
-    if line is not None:
-        line.text = "".join(parts)
-        out.append(line)
+    if members is None and previous is not None:
+        members = [previous]
+    if members is not None:
+        out.append(_line(members))
     return out
 
 
-def _add_char(line: _Node, parts: list[str], char: Char, last_x1: float) -> float:
-    """``LTTextLineHorizontal.add``: a space first when the gap to the previous character exceeds the word margin."""
-    x0, y0, x1, y1, text = char
-    if last_x1 < x0 - _WORD_MARGIN * max(x1 - x0, y1 - y0):
-        parts.append(" ")
-    parts.append(text)
-    line._grow(x0, y0, x1, y1)
-    return x1
+def _line(members: list[Char]) -> _Node:
+    """A line of characters: ``LTTextLineHorizontal.add`` for each (a space where the gap exceeds the word margin)."""
+    parts: list[str] = []
+    last_x1 = _INF
+    for x0, y0, x1, y1, text in members:
+        w, h = x1 - x0, y1 - y0
+        if last_x1 < x0 - _WORD_MARGIN * (h if h > w else w):
+            parts.append(" ")
+        parts.append(text)
+        last_x1 = x1
+    line = _Node(min(map(_X0, members)), min(map(_Y0, members)), max(map(_X1, members)), max(map(_Y1, members)), 0)
+    line.text = "".join(parts)
+    return line
 
 
 def _boxes(lines: list[_Node], page_bbox: tuple[float, float, float, float]) -> list[_Node]:
