@@ -3,15 +3,18 @@
 The library's fast strategy runs pdfminer's ``PDFPageAggregator`` with default ``LAParams``
 (characters -> lines by ``char_margin``/``word_margin``/``line_overlap``, lines -> text boxes by
 ``line_margin``, boxes in pdfminer's reading order) and classifies each box's text. We run the same
-analysis (so the grouping is identical), one page at a time, classify with the package's
+analysis (so the grouping is identical) with less around it, one page at a time: pdfminer's
+interpreter and fonts give the characters (``pdf_chars``, content streams read by ``pdf_content``),
+pdfminer's grouping rules run on plain tuples (``pdf_layout``). Then we classify with the package's
 heuristics (Header/Footer first, by position, as ``element_from_text``), order each page as the
 library does (basic top-left sort, then XY-cut: ``pdf_xycut``), join a ListItem with the box
 that continues it (``_combine_list_elements``) and write ``coordinates`` as the library does:
 PixelSpace points, origin top-left, corners (x1, top), (x1, bottom), (x2, bottom), (x2, top), with the page's layout width/height.
 
 pypdf does the cheap pre-flight (header, password, page count) so a broken or protected file
-fails with a clear message. No OCR here: pages without a text layer are reported in a warning, and a
-PDF with no text at all fails with a message naming the strategies that OCR it (``pdf_strategy``).
+fails with a clear message. No OCR here: ``read_text_layer`` reads the text layer once and says which
+pages have none; ``partition_pdf`` (the fast strategy) reports them in a warning, and a PDF with no
+text at all fails with a message naming the strategies that OCR it; ``pdf_strategy`` OCRs them.
 """
 
 from __future__ import annotations

@@ -170,40 +170,49 @@ def _order(boxes: list[_Node], page_bbox: tuple[float, float, float, float]) -> 
     if len(boxes) < 2:
         return boxes
     plane: Plane[Any] = Plane(page_bbox)
-    heap: list[tuple[bool, float, int, int, _Node, _Node]] = []
-    count = len(boxes)
+    # (skip the "anything between" check, distance, serial, serial): pdfminer's heap without the objects
+    heap: list[tuple[bool, float, int, int]] = []
     for i, box in enumerate(boxes):
         box.serial = i
     for i, one in enumerate(boxes):
         ox0, oy0, ox1, oy1, area = one.x0, one.y0, one.x1, one.y1, one.width * one.height
-        for two in boxes[i + 1 :]:
-            d = (max(ox1, two.x1) - min(ox0, two.x0)) * (max(oy1, two.y1) - min(oy0, two.y0))
-            heap.append((False, d - area - two.width * two.height, i, two.serial, one, two))
+        heap.extend(
+            [
+                (
+                    False,
+                    (max(ox1, two.x1) - min(ox0, two.x0)) * (max(oy1, two.y1) - min(oy0, two.y0)) - area - two.width * two.height,
+                    i,
+                    j,
+                )
+                for j, two in enumerate(boxes[i + 1 :], start=i + 1)
+            ]
+        )
     heapq.heapify(heap)
     plane.extend(boxes)
-    done: set[int] = set()
     alive: dict[int, _Node] = {box.serial: box for box in boxes}
+    pop, push = heapq.heappop, heapq.heappush
+    count = len(boxes)
     while heap:
-        skip, d, id1, id2, one, two = heapq.heappop(heap)
-        if id1 in done or id2 in done:
-            continue
-        if not skip and _any_between(plane, one, two):
-            heapq.heappush(heap, (True, d, id1, id2, one, two))
+        skip, d, id1, id2 = pop(heap)
+        first, second = alive.get(id1), alive.get(id2)
+        if first is None or second is None:
+            continue  # one of them is merged already
+        if not skip and _any_between(plane, first, second):
+            push(heap, (True, d, id1, id2))
             continue
         group = _Node(_INF, _INF, -_INF, -_INF, count)
         count += 1
-        group.add(one)
-        group.add(two)
-        plane.remove(one)
-        plane.remove(two)
-        done.update((id1, id2))
+        group.add(first)
+        group.add(second)
+        plane.remove(first)
+        plane.remove(second)
         del alive[id1], alive[id2]
-        gx0, gy0, gx1, gy1, area = group.x0, group.y0, group.x1, group.y1, group.width * group.height
-        for other in alive.values():
+        gx0, gy0, gx1, gy1, area, serial = group.x0, group.y0, group.x1, group.y1, group.width * group.height, group.serial
+        for key, other in alive.items():
             d = (max(gx1, other.x1) - min(gx0, other.x0)) * (max(gy1, other.y1) - min(gy0, other.y0))
-            heapq.heappush(heap, (False, d - area - other.width * other.height, group.serial, other.serial, group, other))
+            push(heap, (False, d - area - other.width * other.height, serial, key))
         plane.add(group)
-        alive[group.serial] = group
+        alive[serial] = group
     out: list[_Node] = []
     for root in alive.values():
         _walk(root, set(map(id, boxes)), out)
