@@ -17,7 +17,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
 from unstructured_nb.local.partition.pdf_chars import pdfminer_pages
-from unstructured_nb.local.partition.pdf_layout import Char, analyze
+from unstructured_nb.local.partition.pdf_layout import MAX_GROUPED_BOXES, Char, analyze
 
 CORPUS = Path(__file__).parent / "pdf_corpus"
 PAGE = (0.0, 0.0, 612.0, 792.0)
@@ -103,3 +103,13 @@ def test_zero_height_and_space_only_lines_are_set_aside() -> None:
 
 def test_no_characters() -> None:
     assert analyze([], PAGE) == ([], [])
+
+
+def test_a_page_with_very_many_boxes_is_ordered_top_to_bottom_without_the_quadratic_grouping() -> None:
+    # a grid of 30 x 25 one-word cells, far apart: 750 boxes, more than the pairwise grouping takes
+    chars = [ch for row in range(30) for col in range(25) for ch in _word(10 + col * 24, 770 - row * 25, "ab")]
+    boxes, _ = analyze(chars, PAGE)
+    assert len(boxes) == 750 > MAX_GROUPED_BOXES
+    tops = [bbox[1] for _, bbox in boxes]
+    assert tops == sorted(tops, reverse=True)
+    assert boxes[0][1] == (10, 770, 20, 780) and boxes[1][1] == (34, 770, 44, 780)

@@ -226,7 +226,7 @@ class FastInterpreter(PDFPageInterpreter):
             return
         data = b"\n".join(stream.get_data() for stream in valid)
         methods: dict[PSKeyword, tuple[Any, int]] = {}
-        for obj in list(content_objects(data)):  # all read first: a malformed stream fails before drawing
+        for obj in content_objects(data):  # read as drawn, like pdfminer: a malformed stream fails the page
             if isinstance(obj, PSKeyword):
                 known = methods.get(obj)
                 if known is None:

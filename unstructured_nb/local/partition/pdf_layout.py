@@ -10,6 +10,8 @@ saves is pdfminer's objects: a character is a tuple, a line or box a small slott
 ``LTChar``/``LTAnno``/``LTTextGroup`` is ever built. Vertical text detection is off, as in the
 default ``LAParams`` the library uses. pdfminer breaks equal-distance ties by memory address; here
 they go by creation order (both are deterministic orders of the same tree only up to such ties).
+A page with more than ``MAX_GROUPED_BOXES`` boxes (a hostile or freakish page: the grouping is
+quadratic) gets pdfminer's ``boxes_flow=None`` order instead; the boxes themselves are the same.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ _LINE_MARGIN = 0.5
 _WORD_MARGIN = 0.1
 _BOXES_FLOW = 0.5
 _INF = float("inf")
+#: Text boxes on one page above which the pairwise grouping (memory and time grow with the square of
+#: the count: 600 boxes are ~180,000 pairs) gives way to pdfminer's simple top-to-bottom order.
+MAX_GROUPED_BOXES = 600
 _X0, _Y0, _X1, _Y1 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
@@ -169,6 +174,9 @@ def _order(boxes: list[_Node], page_bbox: tuple[float, float, float, float]) -> 
         box.kids.sort(key=lambda line: -line.y1)
     if len(boxes) < 2:
         return boxes
+    if len(boxes) > MAX_GROUPED_BOXES:
+        # pdfminer's order without boxes_flow (top to bottom, then left to right): same boxes, bounded memory
+        return sorted(boxes, key=lambda box: (-box.y0, box.x0))
     plane: Plane[Any] = Plane(page_bbox)
     # (skip the "anything between" check, distance, serial, serial): pdfminer's heap without the objects
     heap: list[tuple[bool, float, int, int]] = []
