@@ -5,7 +5,8 @@ stored output (``reference/<name>.json``, see the corpus's SOURCES.md), and, whe
 library can be imported by ``--library PYTHON`` (its interpreter, PDF overlay on PYTHONPATH), times
 both partitioners on the same files in the same run. ``--pages 500`` also builds a PDF of that many
 pages by repeating corpus pages (pypdf) and reports the peak memory of partitioning it in a fresh
-process (``ru_maxrss``)::
+process (``ru_maxrss``). The figures go to the ``pdf`` section of benchmarks/RESULTS.md unless
+``--no-write``::
 
     LIBRARY_PYTHONPATH=/work/ref/overlay python -m benchmarks.bench_pdf [--library /work/ref/venv/bin/python] [--pages 500]
 """
