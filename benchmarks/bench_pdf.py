@@ -5,7 +5,8 @@ stored output (``reference/<name>.json``, see the corpus's SOURCES.md), and, whe
 library can be imported by ``--library PYTHON`` (its interpreter, PDF overlay on PYTHONPATH), times
 both partitioners on the same files in the same run. ``--pages 500`` also builds a PDF of that many
 pages by repeating corpus pages (pypdf) and reports the peak memory of partitioning it in a fresh
-process (``ru_maxrss``)::
+process (``ru_maxrss``). The figures go to the ``pdf`` section of benchmarks/RESULTS.md unless
+``--no-write``::
 
     LIBRARY_PYTHONPATH=/work/ref/overlay python -m benchmarks.bench_pdf [--library /work/ref/venv/bin/python] [--pages 500]
 """
@@ -153,29 +154,41 @@ def main(argv: list[str]) -> int:
     library = argv[argv.index("--library") + 1] if "--library" in argv else None
     pages = int(argv[argv.index("--pages") + 1]) if "--pages" in argv else 0
     scores = score_corpus()
-    print("| pdf | type sequence | word coverage | boxes within 2 pt |")
-    print("|---|---|---|---|")
+    lines = ["| pdf | type sequence | word coverage | boxes within 2 pt |", "|---|---|---|---|"]
     for s in scores:
-        print(f"| {s.name} | {s.type_match:.3f} | {s.coverage:.4f} | {s.boxes_within}/{s.boxes_compared} |")
+        lines.append(f"| {s.name} | {s.type_match:.3f} | {s.coverage:.4f} | {s.boxes_within}/{s.boxes_compared} |")
     n = len(scores)
     compared = sum(s.boxes_compared for s in scores)
     within = sum(s.boxes_within for s in scores)
-    print(
+    lines.append(
         f"| **mean of {n}** | **{sum(s.type_match for s in scores) / n:.3f}** | "
         f"**{sum(s.coverage for s in scores) / n:.4f}** | **{within}/{compared}** |"
     )
     paths = corpus()
     mine = _time_ours(paths)
-    print(f"\nlocal partitioner: {mine:.2f} s for {n} PDFs")
+    lines.append(f"\nlocal partitioner: {mine:.2f} s for {n} PDFs (wall clock, one process)")
     if library:
         theirs = time_library(library, paths)
         if theirs is not None:
-            print(f"library (fast): {theirs:.2f} s; speed-up {theirs / mine:.1f}x")
+            lines.append(f"library (fast), same files, same run: {theirs:.2f} s; **speed-up {theirs / mine:.1f}x**")
     if pages:
         with tempfile.TemporaryDirectory() as tmp:
             long_pdf = build_long_pdf(pages, Path(tmp) / "long.pdf")
             seconds, mb = peak_memory_mb(long_pdf)
-            print(f"{pages}-page PDF: {seconds:.1f} s, peak RSS {mb:.0f} MB (whole process)")
+            lines.append(f"{pages}-page PDF (corpus pages repeated): {seconds:.1f} s, peak RSS {mb:.0f} MB (whole process)")
+    text = "\n".join(lines)
+    print(text)
+    if "--no-write" not in argv:
+        from benchmarks._results import update_results
+
+        head = (
+            "## PDF against the library's fast strategy (bench_pdf)\n\n"
+            "`tests/local/partition/pdf_corpus/` (16 real PDFs, see its SOURCES.md) against the library's stored output; "
+            "times: both partitioners on the same files in the same run (2 shared cores: wall clock is noisy, the "
+            "ratio is same-run). Command: `LIBRARY_PYTHONPATH=/work/ref/overlay python -m benchmarks.bench_pdf "
+            "--library /work/ref/venv/bin/python --pages 500`.\n\n"
+        )
+        update_results("pdf", head + text)
     return 0
 
 

@@ -3,19 +3,23 @@
 The library's fast strategy runs pdfminer's ``PDFPageAggregator`` with default ``LAParams``
 (characters -> lines by ``char_margin``/``word_margin``/``line_overlap``, lines -> text boxes by
 ``line_margin``, boxes in pdfminer's reading order) and classifies each box's text. We run the same
-analysis (so the grouping is identical), one page at a time, classify with the package's
+analysis (so the grouping is identical) with less around it, one page at a time: pdfminer's
+interpreter and fonts give the characters (``pdf_chars``, content streams read by ``pdf_content``),
+pdfminer's grouping rules run on plain tuples (``pdf_layout``). Then we classify with the package's
 heuristics (Header/Footer first, by position, as ``element_from_text``), order each page as the
 library does (basic top-left sort, then XY-cut: ``pdf_xycut``), join a ListItem with the box
 that continues it (``_combine_list_elements``) and write ``coordinates`` as the library does:
 PixelSpace points, origin top-left, corners (x1, top), (x1, bottom), (x2, bottom), (x2, top), with the page's layout width/height.
 
 pypdf does the cheap pre-flight (header, password, page count) so a broken or protected file
-fails with a clear message. No OCR here: pages without a text layer are reported in a warning, and a
-PDF with no text at all fails with a message naming the strategies that OCR it (``pdf_strategy``).
+fails with a clear message. No OCR here: ``read_text_layer`` reads the text layer once and says which
+pages have none; ``partition_pdf`` (the fast strategy) reports them in a warning, and a PDF with no
+text at all fails with a message naming the strategies that OCR it; ``pdf_strategy`` OCRs them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,8 @@ from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
 from ._lang import detect_languages
 from ._text_type import classify
+from .pdf_chars import PageChars, pdfminer_pages
+from .pdf_layout import analyze
 from .pdf_xycut import reading_order
 
 _SPACES = re.compile(r"\s+")
@@ -32,75 +38,70 @@ _CID_BULLET = re.compile(r"^\s*\(cid:\d+\)\s*")  # symbol-font bullets pdfminer 
 _Box = tuple[str, tuple[float, float, float, float]]  # text, (x1, top, x2, bottom) in PixelSpace
 
 
-def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
-    """Partition a PDF's text layer into elements, page by page."""
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+@dataclasses.dataclass(slots=True)
+class TextLayer:
+    """A PDF's text layer, read once: each page's boxes and size, the pages without text and those that failed."""
 
-    with open(path, "rb") as handle:
-        head = handle.read(1024)
-    if b"%PDF-" not in head:
-        raise FileProcessingError(
-            f"{sink.filename} is not a valid PDF (no %PDF header: it is another kind of file renamed .pdf); "
-            "re-export it as PDF or check the upload"
-        )
-    try:
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            try:
-                ok: Any = reader.decrypt("")
-            except (NotImplementedError, FileNotDecryptedError, PdfReadError):
-                ok = 0
-            if not ok:
-                raise FileProcessingError(
-                    f"{sink.filename} is password-protected; remove the password (print or export it to a new PDF) "
-                    "and upload it again"
-                )
-        pages = reader.pages
-        page_count = len(pages)
-    except FileProcessingError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise FileProcessingError(
-            f"{sink.filename} is not a valid PDF ({_short(exc)}); re-export it or check the upload"
-        ) from None
-    if page_count == 0:
-        raise FileProcessingError(f"{sink.filename} is a PDF with no pages; re-export it or check the upload")
+    pages: list[list[_Box]]
+    sizes: list[tuple[float, float]]
+    empty_pages: list[int]
+    failed_pages: list[int]
 
-    per_page: list[list[_Box]] = []
-    sizes: list[tuple[float, float]] = []
-    empty_pages: list[int] = []
-    failed_pages: list[int] = []
-    for number, (blocks, size) in enumerate(_pdfminer_pages(path, page_count), start=1):
-        sizes.append(size)
+    def failed_warning(self, filename: str) -> str | None:
+        if not self.failed_pages:
+            return None
+        return f"{filename}: page(s) {page_ranges(self.failed_pages)} could not be read and were skipped"
+
+
+def read_text_layer(path: Path, filename: str) -> TextLayer:
+    """Read every page's text boxes (pdfminer's layout), one page at a time; fail clearly on a broken or locked file."""
+    page_count = _preflight(path, filename)
+    layer = TextLayer([], [], [], [])
+    for number, (blocks, size) in enumerate(_pdf_pages(path, page_count), start=1):
+        layer.sizes.append(size)
         if blocks is None:
-            failed_pages.append(number)
+            layer.failed_pages.append(number)
             blocks = []
         elif not blocks:
-            empty_pages.append(number)
-        per_page.append(blocks)
+            layer.empty_pages.append(number)
+        layer.pages.append(blocks)
+    return layer
 
-    if all(not blocks for blocks in per_page):
-        if failed_pages:
+
+def partition_pdf(
+    path: Path, sink: ElementSink, settings: PartitionSettings, layer: TextLayer | None = None
+) -> list[dict[str, Any]]:
+    """Partition a PDF's text layer into elements, page by page (the fast strategy); ``layer`` if already read."""
+    if layer is None:
+        layer = read_text_layer(path, sink.filename)
+    if not any(layer.pages):
+        if layer.failed_pages:
             raise FileProcessingError(
                 f"{sink.filename} could not be read (its pages are damaged); re-export it or check the upload"
             )
         raise FileProcessingError(
-            f"{sink.filename}: no text found: the PDF has no text layer (a scan or images of text?). "
-            "Run it with the strategy auto, hi_res or ocr_only to OCR it"
+            f"{sink.filename}: no text found: the PDF has no text layer (a scan or images of text?), and the fast "
+            "strategy reads text layers only. Run it with the strategy auto, hi_res or ocr_only to OCR it"
         )
-    if empty_pages:
+    if layer.empty_pages:
         sink.warnings.append(
-            f"{sink.filename}: page(s) {page_ranges(empty_pages)} have no text layer (scanned?) and were skipped; "
-            "use auto, hi_res or ocr_only to OCR them"
+            f"{sink.filename}: page(s) {page_ranges(layer.empty_pages)} have no text layer (scanned?) and were skipped "
+            "by the fast strategy, which reads text layers only; use auto, hi_res or ocr_only to OCR them"
         )
-    if failed_pages:
-        sink.warnings.append(f"{sink.filename}: page(s) {page_ranges(failed_pages)} could not be read and were skipped")
+    failed = layer.failed_warning(sink.filename)
+    if failed:
+        sink.warnings.append(failed)
+    sample = add_text_elements(layer, sink, settings)
+    return sink.finish(settings, languages_text=sample)
 
-    sample = " ".join(text for blocks in per_page[:10] for text, _ in blocks)
-    language = detect_languages(sample[:20_000])[0]
-    for number, blocks in enumerate(per_page, start=1):
-        width, height = sizes[number - 1]
+
+def add_text_elements(layer: TextLayer, sink: ElementSink, settings: PartitionSettings) -> str:
+    """Add the layer's elements to ``sink`` page by page (PageBreaks as set); return the text languages come from."""
+    sample = " ".join(text for blocks in layer.pages[:10] for text, _ in blocks)[:20_000]
+    language = detect_languages(sample)[0]
+    page_count = len(layer.pages)
+    for number, blocks in enumerate(layer.pages, start=1):
+        width, height = layer.sizes[number - 1]
         page_elements = _combine_list_items([_element(text, bbox, language, height) for text, bbox in blocks])
         # the library's SORT_MODE_BASIC pass: top edge, then left edge (a stable sort)
         page_elements.sort(key=lambda element: (element[2][1], element[2][0]))
@@ -117,64 +118,69 @@ def partition_pdf(path: Path, sink: ElementSink, settings: PartitionSettings) ->
             sink.add(type_, text, page_number=number, coordinates=coordinates)
         if settings.include_page_breaks and number < page_count:
             sink.add("PageBreak", "", page_number=number)
-    return sink.finish(settings, languages_text=sample[:20_000])
+    return sample
 
 
-def _pdfminer_pages(path: Path, page_count: int) -> Any:
-    """Yield ``(boxes or None when the page failed, (width, height))`` for each page, one at a time."""
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
+def _preflight(path: Path, filename: str) -> int:
+    """The page count, after checking the header and the password with pypdf (cheap, and clear messages)."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-    manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAParams())  # the library passes no overrides
-    interpreter = PDFPageInterpreter(manager, device)
-    seen = 0
     with open(path, "rb") as handle:
-        try:
-            pages = PDFPage.get_pages(handle, password="")
-            for page in pages:
-                seen += 1
-                try:
-                    interpreter.process_page(page)
-                    layout = device.get_result()
-                except Exception:
-                    yield None, (612.0, 792.0)
-                    continue
-                yield _page_boxes(layout), (float(layout.width), float(layout.height))
-        except Exception:
-            pass
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise FileProcessingError(
+            f"{filename} is not a valid PDF (no %PDF header: it is another kind of file renamed .pdf); "
+            "re-export it as PDF or check the upload"
+        )
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok: Any = reader.decrypt("")
+            except (NotImplementedError, FileNotDecryptedError, PdfReadError):
+                ok = 0
+            if not ok:
+                raise FileProcessingError(
+                    f"{filename} is password-protected; remove the password (print or export it to a new PDF) and upload it again"
+                )
+        page_count = len(reader.pages)
+    except FileProcessingError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise FileProcessingError(f"{filename} is not a valid PDF ({_short(exc)}); re-export it or check the upload") from None
+    if page_count == 0:
+        raise FileProcessingError(f"{filename} is a PDF with no pages; re-export it or check the upload")
+    return page_count
+
+
+def _pdf_pages(path: Path, page_count: int) -> Any:
+    """Yield ``(boxes or None when the page failed, (width, height))`` for each page, one at a time."""
+    seen = 0
+    for page in pdfminer_pages(path):
+        seen += 1
+        if page is None:
+            yield None, (612.0, 792.0)
+            continue
+        yield _page_boxes(page), (page[2][2] - page[2][0], page[2][3] - page[2][1])
     for _ in range(seen, page_count):
         yield None, (612.0, 792.0)
 
 
-def _page_boxes(layout: Any) -> list[_Box]:
-    height = float(layout.height)
-    boxes: list[_Box] = []
-    for obj in layout:
-        x1, y1, x2, y2 = (float(v) for v in obj.bbox)
-        bbox = (x1, height - y2, x2, height - y1)
-        if hasattr(obj, "get_text"):
-            snippets = [obj.get_text()]
-        else:
-            snippets = _PARAGRAPH.split(_extract_text(obj))
+def _page_boxes(page: PageChars) -> list[_Box]:
+    """The page's text boxes as the library lists pdfminer's layout: boxes, then figures' paragraphs, then empty lines."""
+    chars, figures, page_bbox = page
+    height = page_bbox[3] - page_bbox[1]
+    boxes, empties = analyze(chars, page_bbox)
+    items = [*(([text], bbox) for text, bbox in boxes), *((_PARAGRAPH.split(text), bbox) for text, bbox in figures)]
+    items.extend(([text], bbox) for text, bbox in empties)
+    out: list[_Box] = []
+    for snippets, (x1, y1, x2, y2) in items:
         for snippet in snippets:
             text = _SPACES.sub(" ", snippet).strip()
             if text:
-                boxes.append((text, bbox))
-    return boxes
-
-
-def _extract_text(item: Any) -> str:
-    """Text of a container without ``get_text`` (figures), as the library's ``_extract_text``."""
-    if hasattr(item, "get_text"):
-        return str(item.get_text())
-    try:
-        children = list(item)
-    except TypeError:
-        return "\n"
-    return "".join(_extract_text(child) for child in children)
+                out.append((text, (x1, height - y2, x2, height - y1)))
+    return out
 
 
 def _element(text: str, bbox: tuple[float, float, float, float], language: str, height: float) -> tuple[str, str, Any]:

@@ -2,8 +2,9 @@
 
 ``fast`` reads text layers only and says which pages had none; ``ocr_only`` OCRs every page;
 ``auto`` and ``hi_res`` (no layout model offline) take each page's text layer when it has one and
-OCR the others. pypdfium2 (pdfium ships in its wheel) tells which pages carry text and renders
-one page at a time at 300 dpi, so a long scan never holds more than one page image in memory.
+OCR the others. The text layer is read once (``pdf.read_text_layer``), which also tells which pages
+have none; pypdfium2 (pdfium ships in its wheel) renders only the pages to OCR, one at a time at
+300 dpi, so a long scan never holds more than one page image in memory.
 OCR'd elements get coordinates in PDF points (PixelSpace, page size as layout size), like the
 text-layer elements of the same document.
 """
@@ -16,79 +17,37 @@ from typing import Any
 
 from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
-from .pdf import page_ranges, partition_pdf
+from .pdf import add_text_elements, partition_pdf, read_text_layer
 
 #: Resolution pages are rendered at for OCR (the recognizer's accuracy drops below ~200 dpi).
 RENDER_DPI = 300
 #: Pages of one PDF that are OCR'd at most.
 MAX_OCR_PAGES = 1000
-# metadata the sink sets again when the merged document is finished
-_FINISHED_KEYS = ("filename", "filetype", "languages", "last_modified", "parent_id")
-
-
-def _text_pages(path: Path) -> list[bool] | None:
-    """Per page, whether it has a text layer; None when pdfium cannot open the file (pdf.py says why)."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(str(path))
-    except Exception:
-        return None
-    try:
-        out = []
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                textpage = page.get_textpage()
-                try:
-                    out.append(bool(textpage.get_text_range().strip()))
-                finally:
-                    textpage.close()
-            except Exception:
-                out.append(False)
-            finally:
-                page.close()
-        return out
-    finally:
-        document.close()
 
 
 def partition_pdf_by_strategy(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a PDF with the settings' strategy (see the module docstring)."""
-    has_text = _text_pages(path)
-    if has_text is None or not has_text:
-        return partition_pdf(path, sink, settings)  # not a PDF pdfium reads, or no pages: pdf.py explains
-    scanned = [number for number, text in enumerate(has_text, start=1) if not text]
+    layer = read_text_layer(path, sink.filename)  # one pass: which pages have text, and their elements
     strategy = settings.strategy
     if strategy in ("fast", "vlm"):
-        if len(scanned) == len(has_text):
-            raise FileProcessingError(
-                f"{sink.filename}: no text found: the PDF has no text layer (a scan or images of text?), and the "
-                "fast strategy reads text layers only. Run it with the strategy auto, hi_res or ocr_only to OCR it"
-            )
-        elements = partition_pdf(path, sink, settings)
-        if scanned:
-            sink.warnings[:] = [w for w in sink.warnings if "text layer" not in w]
-            sink.warnings.append(
-                f"{sink.filename}: page(s) {page_ranges(scanned)} have no text layer (scanned?) and were skipped by the "
-                "fast strategy, which reads text layers only; use auto, hi_res or ocr_only to OCR them"
-            )
-        return elements
+        return partition_pdf(path, sink, settings, layer)  # says which pages had no text layer
     from .image import ocr_language
 
     language = ocr_language(settings, sink.filename)
-    ocr_pages = list(range(1, len(has_text) + 1)) if strategy == "ocr_only" else scanned
+    page_count = len(layer.pages)
+    ocr_pages = list(range(1, page_count + 1)) if strategy == "ocr_only" else layer.empty_pages
     if not ocr_pages:
-        return partition_pdf(path, sink, settings)
+        return partition_pdf(path, sink, settings, layer)
     by_page: dict[int, list[dict[str, Any]]] = {}
-    if len(ocr_pages) < len(has_text):
+    if len(ocr_pages) < page_count:
         text_sink = ElementSink(filename=sink.filename, filetype=sink.filetype)
-        plain = dataclasses.replace(settings, include_page_breaks=False, exclude_elements=frozenset())
-        for element in partition_pdf(path, text_sink, plain):
-            for key in _FINISHED_KEYS:
-                element["metadata"].pop(key, None)
+        add_text_elements(layer, text_sink, dataclasses.replace(settings, include_page_breaks=False))
+        for element in text_sink.elements:
             by_page.setdefault(int(element["metadata"].get("page_number") or 1), []).append(element)
-        sink.warnings.extend(w for w in text_sink.warnings if "text layer" not in w)
+        failed = layer.failed_warning(sink.filename)
+        if failed:
+            sink.warnings.append(failed)
+    del layer  # the text pages' boxes are elements now
     if len(ocr_pages) > MAX_OCR_PAGES:
         sink.warnings.append(
             f"{sink.filename}: {len(ocr_pages)} pages need OCR; the local engine OCRs the first {MAX_OCR_PAGES}. "
@@ -97,7 +56,6 @@ def partition_pdf_by_strategy(path: Path, sink: ElementSink, settings: Partition
         ocr_pages = ocr_pages[:MAX_OCR_PAGES]
     for number, elements in _ocr_pages(path, ocr_pages, sink.filename, language):
         by_page[number] = elements
-    page_count = len(has_text)
     for number in range(1, page_count + 1):
         sink.elements.extend(by_page.get(number, ()))
         if settings.include_page_breaks and number < page_count:
