@@ -31,19 +31,24 @@ _REGEX_MAX_BYTES = 64 * 1024 * 1024
 # like before), then its content: 9 a plain non-empty <v>, 10 a plain non-empty inline
 # string, or 11 anything else (formulas, rich text, ...). The common shapes are recognized by
 # the regex engine, so the Python loop does little per cell.
+# Linear time on hostile XML: no group can run past the next "<" of a tag (attributes) or the
+# next cell start (content), so an unclosed <row or <c is given up at the next one instead of
+# being searched for to the end of the sheet from every later start (quadratic: 96 KB of "<c>"
+# took 38 s). Each content character matches one alternative only, so nothing backtracks.
+_CELL_CONTENT = r"(?:[^<]|<(?!/?c[\s>/]))*?"
 _TOKEN_RE = re.compile(
-    r'(<row)\b(?: r="(\d+)")?([^>]*?)(/?)>'
-    r'|<c(?: r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?|\b([^>]*?))'
-    r"(?:/>|>(?:<v>([^<]+)</v>|<is><t>([^<]+)</t></is>|(.*?))</c>)",
+    r'(<row)\b(?: r="(\d+)")?([^<>]*?)(/?)>'
+    r'|<c(?: r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?|\b([^<>]*?))'
+    rf"(?:/>|>(?:<v>([^<]+)</v>|<is><t>([^<]+)</t></is>|({_CELL_CONTENT}))</c>)",
     re.S,
 )
 _ATTR_RE = re.compile(r'\b([rts])="([^"]*)"')
 _R_ATTR = re.compile(r'\br="(\d+)"')
-_V_RE = re.compile(r"<v>(.*?)</v>", re.S)
-_T_RE = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
-_RPH_RE = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_V_RE = re.compile(r"<v>([^<]*)</v>")
+_T_RE = re.compile(r"<t(?:\s[^<>]*)?>((?:[^<]|<(?!/?t[\s>/]))*?)</t>", re.S)
+_RPH_RE = re.compile(r"<rPh\b(?:[^<]|<(?!/?rPh[\s>/]))*?</rPh>", re.S)
 # a shared string: 1 plain text (the common case), or 2 anything else (runs, phonetic guides)
-_SI_RE = re.compile(r"<si>(?:<t>([^<]+)</t>|(.*?))</si>|<si/>", re.S)
+_SI_RE = re.compile(r"<si>(?:<t>([^<]+)</t>|((?:[^<]|<(?!/?si[\s>/]))*?))</si>|<si/>", re.S)
 
 
 class XlsxReader:
