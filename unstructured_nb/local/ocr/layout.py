@@ -59,7 +59,7 @@ def merge_lines(lines: list[Line]) -> list[Line]:
             last = row[-1]
             overlap = min(last.y1, line.y1) - max(last.y0, line.y0)
             gap = line.x0 - last.x1
-            if overlap > 0.6 * min(last.height, line.height) and -0.5 * line.height < gap < 2.0 * max(last.height, line.height):
+            if overlap > 0.6 * min(last.height, line.height) and -0.5 * line.height < gap < 1.2 * max(last.height, line.height):
                 row.append(line)
                 break
         else:
@@ -88,6 +88,12 @@ def _continues(block: _Block, line: Line) -> bool:
     gap = line.y0 - last.y1
     if gap < -0.5 * last.height or gap > 0.9 * last.height:
         return False
+    if len(block.lines) > 1:
+        # a block's own line pitch tells a paragraph's next line from the next paragraph's first,
+        # whatever margin the detector left around the lines
+        pitch = min(b.y0 - a.y0 for a, b in zip(block.lines, block.lines[1:], strict=False))
+        if line.y0 - last.y0 > 1.4 * max(pitch, 1.0):
+            return False
     overlap = min(last.x1, line.x1) - max(last.x0, line.x0)
     if overlap <= 0.3 * min(last.x1 - last.x0, line.x1 - line.x0):
         return False
