@@ -58,9 +58,12 @@ def check_languages(languages: tuple[str, ...] | list[str] | None, filename: str
 
 
 def prepare(image: Image) -> tuple[Image, float]:
-    """The image as RGB, scaled down to at most :data:`MAX_SIDE`; and the scale applied."""
+    """The image as RGB, or L when it is grey (a third of the pixels to resample), scaled down to at most
+    :data:`MAX_SIDE`; and the scale applied."""
     from PIL import Image as PILImage
 
+    if image.mode == "1":
+        image = image.convert("L")
     if image.mode not in ("RGB", "L"):
         if image.mode in ("RGBA", "LA", "P", "PA"):
             rgba = image.convert("RGBA")
@@ -69,8 +72,6 @@ def prepare(image: Image) -> tuple[Image, float]:
             image = background
         else:
             image = image.convert("RGB")
-    if image.mode == "L":
-        image = image.convert("RGB")
     scale = 1.0
     side = max(image.size)
     if side > MAX_SIDE:
@@ -113,8 +114,7 @@ def read_lines(image: Image, settings: OcrSettings | None = None) -> tuple[list[
 
     prepared, scale = prepare(image)
     models = get_models(settings)
-    # the models take BGR arrays (OpenCV order)
-    array = np.ascontiguousarray(np.asarray(prepared)[:, :, ::-1])
+    array = np.asarray(prepared)  # HxW (grey) or HxWx3 (RGB)
     del prepared
     quads, pixel = models.detect(array)
     texts = models.recognize([models.crop(array, quad) for quad in quads])

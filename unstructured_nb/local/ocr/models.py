@@ -92,7 +92,7 @@ class Models:
         )
 
     def detect(self, image: Any) -> tuple[list[Any], float]:
-        """Text-line quadrilaterals (4x2 float32, clockwise from top-left) in ``image``'s pixels (HxWx3 uint8).
+        """Text-line quadrilaterals (4x2 float32, clockwise from top-left) in ``image``'s pixels (uint8, HxW or HxWx3 RGB).
 
         Also the size, in image pixels, of one pixel of the detector's map: a line's box is about
         that much too large on each side (the map's resolution), which the layout needs to know.
@@ -105,9 +105,9 @@ class Models:
         det_h = max(32, round(height * ratio / 32) * 32)
         det_w = max(32, round(width * ratio / 32) * 32)
         small = cv2.resize(image, (det_w, det_h), interpolation=cv2.INTER_AREA)
-        batch = (small.astype(np.float32) * np.float32(2 / 255) - np.float32(1)).transpose(2, 0, 1)[np.newaxis]
+        batch = planes(small)[np.newaxis]
         del small
-        pred = self.det.run(None, {self._det_input: np.ascontiguousarray(batch)})[0]
+        pred = self.det.run(None, {self._det_input: batch})[0]
         del batch
         boxes, _ = self.postprocess(pred, (height, width))
         out = []
@@ -157,9 +157,7 @@ class Models:
             batch = np.zeros((len(chunk), 3, REC_HEIGHT, width), dtype=np.float32)
             for row, index in enumerate(chunk):
                 crop = crops[index]
-                batch[row, :, :, : crop.shape[1]] = (crop.astype(np.float32) * np.float32(2 / 255) - np.float32(1)).transpose(
-                    2, 0, 1
-                )
+                batch[row, :, :, : crop.shape[1]] = planes(crop)
             pred = self.rec.run(None, {self._rec_input: batch})[0]
             for row, index in enumerate(chunk):
                 results[index] = self.decode(pred[row])
@@ -177,6 +175,16 @@ class Models:
             return "", 0.0
         text = "".join(self.characters[i] for i in best[keep])
         return " ".join(text.split()), float(pred.max(axis=1)[keep].mean())
+
+
+def planes(image: Any) -> Any:
+    """A uint8 image (HxW grey or HxWx3 RGB) as the models' input: 3xHxW float32 in [-1, 1], BGR order."""
+    import numpy as np
+
+    scaled = image.astype(np.float32) * np.float32(2 / 255) - np.float32(1)
+    if scaled.ndim == 2:
+        return np.ascontiguousarray(np.broadcast_to(scaled, (3, *scaled.shape)))
+    return np.ascontiguousarray(scaled[:, :, ::-1].transpose(2, 0, 1))
 
 
 _lock = threading.Lock()
