@@ -83,7 +83,7 @@ def merge_lines(lines: list[Line]) -> list[Line]:
 
 def _continues(block: _Block, line: Line) -> bool:
     last = block.lines[-1]
-    if not 0.7 < line.height / max(last.height, 1.0) < 1.4:
+    if not 0.6 < line.height / max(last.height, 1.0) < 1.6:
         return False
     gap = line.y0 - last.y1
     if gap < -0.5 * last.height or gap > 0.9 * last.height:
