@@ -127,8 +127,17 @@ def compare(count: int, threads: int) -> None:
         items = pages(count, Path(tmp))
         run_ours(items[:1])  # model load, once per worker in the engine
         ours, cli = run_ours(items), run_cli(items, threads)
+        os.environ["UNSTRUCTURED_NB_OCR_ENGINE"] = "tesseract"
+        try:
+            tsv = run_ours(items)
+        finally:
+            del os.environ["UNSTRUCTURED_NB_OCR_ENGINE"]
         library = run_library(items, threads)
-    engines = {"ours": summarize(items, ours), "Tesseract CLI": summarize(items, cli)}
+    engines = {
+        "ours": summarize(items, ours),
+        "Tesseract CLI": summarize(items, cli),
+        "Tesseract + our layout": summarize(items, tsv),
+    }
     if library is not None:
         engines["library ocr_only"] = summarize(items, library)
     base = "library ocr_only" if library is not None else "Tesseract CLI"
@@ -138,7 +147,9 @@ def compare(count: int, threads: int) -> None:
         "",
         f"{count} generated letter pages per condition (known text: title, paragraphs in one or two columns, a list; DejaVu "
         f"fonts, 9-11 pt), the same pages through every engine in one run, {threads} thread(s) each. Ours: the local "
-        "engine's image partitioner (OCR + layout + elements). Tesseract CLI: "
+        "engine's image partitioner (OCR + layout + elements). Tesseract + our layout: the same partitioner with "
+        "`UNSTRUCTURED_NB_OCR_ENGINE=tesseract` (Tesseract's TSV word boxes into our line grouping, layout and types). "
+        "Tesseract CLI: "
         f'`{version}`, eng, text output. Library ocr_only: unstructured 0.27.35 `partition_image(strategy="ocr_only")` '
         "(Tesseract through unstructured.pytesseract, its layout and classification). CER = edit distance / reference "
         "characters, whitespace normalized, reading order included. Speed: pages per wall second, and CPU seconds per page "

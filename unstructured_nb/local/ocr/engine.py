@@ -45,6 +45,9 @@ class Line:
     def height(self) -> float:
         return self.y1 - self.y0
 
+    def scaled(self, factor: float) -> Line:
+        return Line(self.text, self.x0 * factor, self.y0 * factor, self.x1 * factor, self.y1 * factor, self.score)
+
 
 def check_languages(languages: tuple[str, ...] | list[str] | None, filename: str) -> None:
     """Raise :class:`FileProcessingError` when a requested OCR language is not one the model reads."""
@@ -110,9 +113,16 @@ def read_lines(image: Image, settings: OcrSettings | None = None) -> tuple[list[
     """
     import numpy as np
 
-    from .models import get_models
+    from .models import default_settings, get_models
 
+    settings = settings or default_settings()
     prepared, scale = prepare(image)
+    if settings.engine == "tesseract":
+        from . import tesseract
+
+        read = tesseract.read_lines(prepared, threads=settings.threads)
+        del prepared
+        return [ln.scaled(1 / scale) for ln in read], 0.0  # Tesseract deskews by itself
     models = get_models(settings)
     array = np.asarray(prepared)  # HxW (grey) or HxWx3 (RGB)
     del prepared

@@ -24,6 +24,8 @@ REC_HEIGHT = 48
 _MIN_REC_WIDTH = 16
 #: Environment variable: onnxruntime threads per session (default 1: the engine runs a worker per core).
 ENV_THREADS = "UNSTRUCTURED_NB_OCR_THREADS"
+#: Environment variable: ``tesseract`` reads pages with Debian's Tesseract instead (:mod:`.tesseract`).
+ENV_ENGINE = "UNSTRUCTURED_NB_OCR_ENGINE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +46,15 @@ class OcrSettings:
     dilation: bool = False
     #: a line's recognition score under which it is dropped (RapidOCR's default)
     min_score: float = 0.5
+    #: "pp-ocr" (the models here) or "tesseract" (opt-in, when installed: :mod:`.tesseract`)
+    engine: str = "pp-ocr"
 
 
 def default_settings() -> OcrSettings:
     raw = os.environ.get(ENV_THREADS, "").strip()
     threads = int(raw) if raw.isdigit() and 0 < int(raw) <= (os.cpu_count() or 1) else 1
-    return OcrSettings(threads=threads)
+    engine = "tesseract" if os.environ.get(ENV_ENGINE, "").strip().lower() == "tesseract" else "pp-ocr"
+    return OcrSettings(threads=threads, engine=engine)
 
 
 class Models:
@@ -202,4 +207,4 @@ def get_models(settings: OcrSettings | None = None) -> Models:
         return models
 
 
-__all__ = ["ENV_THREADS", "REC_HEIGHT", "Models", "OcrSettings", "default_settings", "get_models"]
+__all__ = ["ENV_ENGINE", "ENV_THREADS", "REC_HEIGHT", "Models", "OcrSettings", "default_settings", "get_models"]
