@@ -83,8 +83,12 @@ def merge_lines(lines: list[Line]) -> list[Line]:
 
 def _continues(block: _Block, line: Line) -> bool:
     last = block.lines[-1]
+    # the same type size: box heights vary by a third at the detector's resolution, so the width
+    # per character (steady within a font size) must roughly agree too (a title and its subtitle differ)
     if not 0.6 < line.height / max(last.height, 1.0) < 1.6:
         return False
+    if min(len(line.text), len(last.text)) >= 8 and not 0.7 < _char_width(line) / max(_char_width(last), 1.0) < 1.45:
+        return False  # (a word or two is too few characters to tell)
     gap = line.y0 - last.y1
     if gap < -0.5 * last.height or gap > 0.9 * last.height:
         return False
@@ -99,6 +103,10 @@ def _continues(block: _Block, line: Line) -> bool:
         return False
     # a line starting at a bullet or number begins a new list item
     return not _starts_item(line.text)
+
+
+def _char_width(line: Line) -> float:
+    return (line.x1 - line.x0) / max(len(line.text), 1)
 
 
 def _starts_item(text: str) -> bool:
