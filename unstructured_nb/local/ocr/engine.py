@@ -113,7 +113,7 @@ def read_lines(image: Image, settings: OcrSettings | None = None) -> tuple[list[
     """
     import numpy as np
 
-    from .models import default_settings, get_models
+    from .models import default_settings, get_models, release_memory
 
     settings = settings or default_settings()
     prepared, scale = prepare(image)
@@ -129,6 +129,7 @@ def read_lines(image: Image, settings: OcrSettings | None = None) -> tuple[list[
     quads, pixel = models.detect(array)
     texts = models.recognize([models.crop(array, quad) for quad in quads])
     del array
+    release_memory()
     found = [(quad, text, score) for quad, (text, score) in zip(quads, texts, strict=True) if score >= models.settings.min_score]
     boxes = [[(float(x) / scale, float(y) / scale) for x, y in quad] for quad, _, _ in found]
     angle = skew(boxes)
