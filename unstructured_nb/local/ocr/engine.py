@@ -1,35 +1,33 @@
-"""Text lines from one page image with RapidOCR (PP-OCRv4 models shipped in its wheel, on onnxruntime).
+"""Text lines from one page image with PP-OCRv4 (models shipped in rapidocr-onnxruntime's wheel, on onnxruntime).
 
-The engine is built once per worker process and reused. Settings were measured on generated
-pages (benchmarks/bench_ocr.py): the text-line angle classifier is off (on clean upright pages it
-flips lines and raises the character error rate a hundredfold), the detector sees the page at
-1280 px on its long side while the recognizer reads crops at full resolution, and onnxruntime
-runs one intra-op thread, since the engine already runs one worker per core. Word boxes are
-asked for only because that decoding path keeps the spaces between words.
+The models are loaded once per worker process and reused (:mod:`.models`, where the settings
+measured in benchmarks/bench_ocr.py are: detector at 960 px on the long side, lines recognized
+one at a time at full resolution, one onnxruntime thread, no memory arena). The text-line angle
+classifier is not used: on clean upright pages it flips lines and raises the character error
+rate a hundredfold. A page a degree or two askew is handled here (see :func:`read_lines`).
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..partition._errors import FileProcessingError
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+    from .models import OcrSettings
+
 #: Languages the shipped recognition model reads (PP-OCRv4 "ch": simplified Chinese and English),
 #: by every spelling the platform accepts (Tesseract codes and ISO 639-1).
 SUPPORTED_LANGUAGES = {"eng": "eng", "en": "eng", "chi_sim": "chi_sim", "zho": "chi_sim", "zh": "chi_sim", "chi": "chi_sim"}
 #: Longest side, in pixels, a page image is read at; larger images are scaled down first.
 MAX_SIDE = 4200
-_DET_SIDE = 1280
-
-_lock = threading.Lock()
-_engine: Any = None
+#: Detector-map pixels taken off the top and bottom of each line box (see :func:`read_lines`).
+MARGIN = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +45,9 @@ class Line:
     def height(self) -> float:
         return self.y1 - self.y0
 
+    def scaled(self, factor: float) -> Line:
+        return Line(self.text, self.x0 * factor, self.y0 * factor, self.x1 * factor, self.y1 * factor, self.score)
+
 
 def check_languages(languages: tuple[str, ...] | list[str] | None, filename: str) -> None:
     """Raise :class:`FileProcessingError` when a requested OCR language is not one the model reads."""
@@ -59,32 +60,13 @@ def check_languages(languages: tuple[str, ...] | list[str] | None, filename: str
         )
 
 
-def _get_engine() -> Any:
-    global _engine
-    with _lock:
-        if _engine is None:
-            try:
-                from rapidocr_onnxruntime import RapidOCR
-            except ImportError:
-                raise FileProcessingError(
-                    "OCR needs the rapidocr-onnxruntime package, which is missing from this environment; "
-                    "reinstall unstructured_nb (pip install unstructured_nb) to get it"
-                ) from None
-            _engine = RapidOCR(
-                use_cls=False,
-                max_side_len=MAX_SIDE,
-                det_limit_side_len=_DET_SIDE,
-                det_limit_type="max",
-                intra_op_num_threads=1,
-                inter_op_num_threads=1,
-            )
-        return _engine
-
-
 def prepare(image: Image) -> tuple[Image, float]:
-    """The image as RGB, scaled down to at most :data:`MAX_SIDE`; and the scale applied."""
+    """The image as RGB, or L when it is grey (a third of the pixels to resample), scaled down to at most
+    :data:`MAX_SIDE`; and the scale applied."""
     from PIL import Image as PILImage
 
+    if image.mode == "1":
+        image = image.convert("L")
     if image.mode not in ("RGB", "L"):
         if image.mode in ("RGBA", "LA", "P", "PA"):
             rgba = image.convert("RGBA")
@@ -93,8 +75,6 @@ def prepare(image: Image) -> tuple[Image, float]:
             image = background
         else:
             image = image.convert("RGB")
-    if image.mode == "L":
-        image = image.convert("RGB")
     scale = 1.0
     side = max(image.size)
     if side > MAX_SIDE:
@@ -123,24 +103,35 @@ def rotate(x: float, y: float, angle: float) -> tuple[float, float]:
     return x * cos - y * sin, x * sin + y * cos
 
 
-def read_lines(image: Image) -> tuple[list[Line], float]:
+def read_lines(image: Image, settings: OcrSettings | None = None) -> tuple[list[Line], float]:
     """Recognize the text lines of a page image, and the page's skew angle.
 
     A scan a degree or two askew has long lines whose upright boxes overlap the next line's, so
     line boxes are returned in the deskewed frame (rotated by minus the skew about the origin),
     in the given image's pixels; :func:`rotate` with the angle maps a point back to the image.
+    ``settings`` (default: :func:`.models.default_settings`) are for the benchmark's measures.
     """
     import numpy as np
 
+    from .models import default_settings, get_models, release_memory
+
+    settings = settings or default_settings()
     prepared, scale = prepare(image)
-    engine = _get_engine()
-    # RapidOCR takes BGR arrays (OpenCV order)
-    array = np.ascontiguousarray(np.asarray(prepared)[:, :, ::-1])
-    # return_word_box: the recognizer's decoding then keeps the spaces between words, which the
-    # plain path drops on large type ("CourseHandoutWeekThree"; measured, see the benchmark)
-    result, _ = engine(array, return_word_box=True)
-    found = [(box, " ".join(str(text).split()), float(score)) for box, text, score, *_ in result or ()]
-    boxes = [[(float(p[0]) / scale, float(p[1]) / scale) for p in box] for box, _, _ in found]
+    if settings.engine == "tesseract":
+        from . import tesseract
+
+        read = tesseract.read_lines(prepared, threads=settings.threads)
+        del prepared
+        return [ln.scaled(1 / scale) for ln in read], 0.0  # Tesseract deskews by itself
+    models = get_models(settings)
+    array = np.asarray(prepared)  # HxW (grey) or HxWx3 (RGB)
+    del prepared
+    quads, pixel = models.detect(array)
+    texts = models.recognize([models.crop(array, quad) for quad in quads])
+    del array
+    release_memory()
+    found = [(quad, text, score) for quad, (text, score) in zip(quads, texts, strict=True) if score >= models.settings.min_score]
+    boxes = [[(float(x) / scale, float(y) / scale) for x, y in quad] for quad, _, _ in found]
     angle = skew(boxes)
     lines: list[Line] = []
     for points, (_, text, score) in zip(boxes, found, strict=True):
@@ -149,7 +140,11 @@ def read_lines(image: Image) -> tuple[list[Line], float]:
         if angle:
             points = [rotate(x, y, -angle) for x, y in points]
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        lines.append(Line(text, min(xs), min(ys), max(xs), max(ys), score))
+        top, bottom = min(ys), max(ys)
+        # the box's margin from the detector's coarse map, off each side, so that line heights and
+        # gaps compare as the text's own (measured: at 960 px boxes are a fifth taller otherwise)
+        margin = min(MARGIN * pixel / scale, (bottom - top) / 4)
+        lines.append(Line(text, min(xs), top + margin, max(xs), bottom - margin, score))
     return lines, angle
 
 

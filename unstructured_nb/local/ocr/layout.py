@@ -59,7 +59,7 @@ def merge_lines(lines: list[Line]) -> list[Line]:
             last = row[-1]
             overlap = min(last.y1, line.y1) - max(last.y0, line.y0)
             gap = line.x0 - last.x1
-            if overlap > 0.6 * min(last.height, line.height) and -0.5 * line.height < gap < 2.0 * max(last.height, line.height):
+            if overlap > 0.6 * min(last.height, line.height) and -0.5 * line.height < gap < 1.2 * max(last.height, line.height):
                 row.append(line)
                 break
         else:
@@ -83,16 +83,30 @@ def merge_lines(lines: list[Line]) -> list[Line]:
 
 def _continues(block: _Block, line: Line) -> bool:
     last = block.lines[-1]
-    if not 0.7 < line.height / max(last.height, 1.0) < 1.4:
+    # the same type size: box heights vary by a third at the detector's resolution, so the width
+    # per character (steady within a font size) must roughly agree too (a title and its subtitle differ)
+    if not 0.6 < line.height / max(last.height, 1.0) < 1.6:
         return False
+    if min(len(line.text), len(last.text)) >= 8 and not 0.7 < _char_width(line) / max(_char_width(last), 1.0) < 1.45:
+        return False  # (a word or two is too few characters to tell)
     gap = line.y0 - last.y1
     if gap < -0.5 * last.height or gap > 0.9 * last.height:
         return False
+    if len(block.lines) > 1:
+        # a block's own line pitch tells a paragraph's next line from the next paragraph's first,
+        # whatever margin the detector left around the lines
+        pitch = min(b.y0 - a.y0 for a, b in zip(block.lines, block.lines[1:], strict=False))
+        if line.y0 - last.y0 > 1.4 * max(pitch, 1.0):
+            return False
     overlap = min(last.x1, line.x1) - max(last.x0, line.x0)
     if overlap <= 0.3 * min(last.x1 - last.x0, line.x1 - line.x0):
         return False
     # a line starting at a bullet or number begins a new list item
     return not _starts_item(line.text)
+
+
+def _char_width(line: Line) -> float:
+    return (line.x1 - line.x0) / max(len(line.text), 1)
 
 
 def _starts_item(text: str) -> bool:
