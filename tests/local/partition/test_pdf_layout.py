@@ -39,6 +39,9 @@ def _boxes(layout: LTPage) -> list[tuple[str, tuple[float, ...]]]:
     return [(obj.get_text(), tuple(obj.bbox)) for obj in layout if hasattr(obj, "get_text") and hasattr(obj, "index")]
 
 
+_NO_TIES = {"crazyones.pdf", "multicolumn.pdf", "sandwich.pdf"}
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -63,8 +66,11 @@ def test_same_boxes_as_pdfminer_on_real_pages(name: str) -> None:
         want = _boxes(layout)
         assert sorted(boxes) == sorted(want)  # every box, text and bbox to the last digit
         same_order += boxes == want
-    # the order differs only where pdfminer's equal-distance ties fall by address (a few code listings)
-    assert same_order >= len(pages) * 2 / 3
+    # The order is compared where pdfminer's own order is deterministic: on pages with boxes at
+    # equal distances (code listings in the slow ones) pdfminer breaks the tie by memory address,
+    # so its order changes from run to run and only the boxes themselves can be compared.
+    if name in _NO_TIES:
+        assert same_order == len(pages)
 
 
 def _word(x: float, y: float, text: str, size: float = 10.0, advance: float = 5.0) -> list[Char]:
