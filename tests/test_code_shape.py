@@ -17,8 +17,8 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 MAX_LINES = 400
 
 # Which packages each layer may import (besides the shared data: errors, config, models, filetypes,
-# embedders, hints, quotas, version).
-SHARED = {"errors", "config", "models", "filetypes", "embedders", "hints", "quotas", "times", "version"}
+# embedders, hints, quotas, sizes, times, version).
+SHARED = {"errors", "config", "models", "filetypes", "embedders", "hints", "quotas", "sizes", "times", "version"}
 LAYERS = {
     "client": {"client", "local"},  # the client starts the local engine when no URL is set
     "render": {"render"},

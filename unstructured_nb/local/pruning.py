@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from ..sizes import format_size
 from .discovery import resolve_data_dir, shown_path
 from .idle import parse_seconds, shown_seconds
 from .rows import utcnow
@@ -43,7 +44,7 @@ class PruneReport:
         jobs = f"{self.jobs} job{'s' if self.jobs != 1 else ''}"
         return (
             f"{verb} {jobs} that ended more than {age} ago from {where}: "
-            f"{self.files} file{'s' if self.files != 1 else ''}, {_size(self.bytes)}."
+            f"{self.files} file{'s' if self.files != 1 else ''}, {format_size(self.bytes)}."
         )
 
 
@@ -89,15 +90,3 @@ def _measure(folder: Path) -> tuple[int, int]:
                 continue
             count += 1
     return count, total
-
-
-def _size(n: int) -> str:
-    """``1.2 MB`` style (decimal units, as the notebook's tables show sizes)."""
-    if n < 1000:
-        return f"{n} bytes"
-    value = float(n)
-    for unit in ("kB", "MB", "GB"):
-        value /= 1000.0
-        if value < 999.95:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1000.0:.1f} TB"

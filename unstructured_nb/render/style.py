@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ..sizes import format_size
+
 __all__ = [
     "CHUNK_COLOURS",
     "STATUS_COLOURS",
@@ -75,20 +77,6 @@ def format_seconds(seconds: float | None) -> str:
         return f"{minutes} min {secs:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
-
-
-def format_size(size: int | None) -> str:
-    """``1.2 MB`` style sizes (decimal units, like file managers); ``?`` when unknown."""
-    if size is None:
-        return "?"
-    if size < 1000:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("kB", "MB", "GB"):
-        value /= 1000.0
-        if value < 999.95:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1000.0:.1f} TB"
 
 
 #: One colour per element type, for the page viewer's boxes, legend and reading view (the
