@@ -16,6 +16,17 @@ from tests.local.samples import sample
 from unstructured_nb.local import PruneReport, prune, serve
 
 
+def prune_command(age: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``unstructured-nb prune --older-than AGE`` in a fresh interpreter, as a user types it."""
+    return subprocess.run(
+        [sys.executable, "-m", "unstructured_nb", "prune", "--older-than", age, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=60,
+    )
+
+
 def backdate(data_dir: Path, job_id: str, days: float) -> None:
     """Make a job look ``days`` old (created and, if it ended, finished then)."""
     then = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
@@ -69,23 +80,11 @@ def test_old_ended_jobs_go_running_ones_stay(tmp_path: Path) -> None:
         assert download.status_code == 200
 
         # the command: everything ended is older than 0 s, the running job still stays
-        cli = subprocess.run(
-            [sys.executable, "-m", "unstructured_nb", "prune", "--older-than", "0s", "--data-dir", str(data)],
-            capture_output=True,
-            text=True,
-            env=child_env(),
-            timeout=60,
-        )
+        cli = prune_command("0s", data)
         assert cli.returncode == 0, cli.stderr
         assert "Removed 1 job that ended more than 0 s ago" in cli.stdout and "3 files" in cli.stdout
         assert not recent_dir.exists() and (data / "jobs" / running["id"]).exists()
         assert c.get(f"/api/v1/jobs/{running['id']}").json()["status"] == "IN_PROGRESS"
 
-        bad = subprocess.run(
-            [sys.executable, "-m", "unstructured_nb", "prune", "--older-than", "soon", "--data-dir", str(data)],
-            capture_output=True,
-            text=True,
-            env=child_env(),
-            timeout=60,
-        )
+        bad = prune_command("soon", data)
         assert bad.returncode == 2 and "not a duration" in bad.stderr and "Traceback" not in bad.stderr

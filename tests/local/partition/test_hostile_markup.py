@@ -54,9 +54,12 @@ def _partition(path: str, filename: str) -> tuple[str, list[str]]:
     return "ok", [e["text"] for e in elements]
 
 
-def partition_guarded(tmp_path: Path, filename: str, content: str) -> tuple[str, list[str], float]:
+def partition_guarded(tmp_path: Path, filename: str, content: str | bytes) -> tuple[str, list[str], float]:
     path = tmp_path / filename
-    path.write_text(content, encoding="utf-8")
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(1) as pool:
         started = time.monotonic()

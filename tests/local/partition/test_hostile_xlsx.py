@@ -2,24 +2,22 @@
 
 Unclosed ``<c>``, ``<row``, ``<si>``, ``<t>`` and ``<rPh>`` runs once made ``_xlsx_reader``'s
 regexes search to the end of the part from every start (96 KB of ``<c>`` took 38 s). Each file
-is partitioned in a forked child under a 60 s guard that only catches hangs; the scaling check
-compares sizes 8x apart within the test (linear work gives about 8x, quadratic 64x).
+is partitioned in a forked child under ``test_hostile_markup``'s 60 s guard, which only catches
+hangs; the scaling check compares sizes 8x apart within the test (linear work gives about 8x,
+quadratic 64x).
 """
 
 from __future__ import annotations
 
 import io
-import multiprocessing
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from unstructured_nb.local.partition import FileProcessingError, PartitionSettings, partition_file
+from .test_hostile_markup import partition_guarded, repeat
 
-HANG_GUARD = 60.0
 pytestmark = pytest.mark.slow
 
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
@@ -53,10 +51,6 @@ _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _GOOD_ROW = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>42</v></c></row>'
 
 
-def repeat(unit: str, size: int) -> str:
-    return (unit * (size // len(unit) + 1))[:size]
-
-
 def xlsx(sheet_data: str, shared: str = "<si><t>Revenue</t></si>") -> bytes:
     sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData>{sheet_data}</sheetData></worksheet>'
     strings = f'<?xml version="1.0" encoding="UTF-8"?><sst {_NS}>{shared}</sst>'
@@ -82,30 +76,9 @@ HOSTILE: dict[str, Callable[[int], bytes]] = {
 }
 
 
-def _partition(path: str) -> tuple[str, list[str]]:
-    try:
-        elements, _ = partition_file(Path(path), filename="hostile.xlsx", settings=PartitionSettings())
-    except FileProcessingError as exc:
-        return "error", [str(exc)]
-    return "ok", [e["text"] for e in elements]
-
-
-def partition_guarded(tmp_path: Path, content: bytes) -> tuple[str, list[str], float]:
-    path = tmp_path / "hostile.xlsx"
-    path.write_bytes(content)
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        started = time.monotonic()
-        pending = pool.apply_async(_partition, (str(path),))
-        try:
-            status, texts = pending.get(timeout=HANG_GUARD)
-        except multiprocessing.TimeoutError:
-            pytest.fail(f"hostile.xlsx was still partitioning after {HANG_GUARD:g} s")
-        return status, texts, time.monotonic() - started
-
-
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_hostile_sheet_xml_finishes_with_an_answer(case: str, tmp_path: Path) -> None:
-    status, texts, _ = partition_guarded(tmp_path, HOSTILE[case](1024 * 1024))
+    status, texts, _ = partition_guarded(tmp_path, "hostile.xlsx", HOSTILE[case](1024 * 1024))
     if status == "error":  # a broken part: said so, naming the file
         (message,) = texts
         assert "hostile.xlsx" in message
@@ -118,7 +91,7 @@ def test_hostile_sheet_xml_scales_linearly(case: str, tmp_path: Path) -> None:
     small, large = HOSTILE[case](64 * 1024), HOSTILE[case](512 * 1024)
     best = {}
     for name, content in (("small", small), ("large", large)):
-        best[name] = min(partition_guarded(tmp_path, content)[2] for _ in range(3))
+        best[name] = min(partition_guarded(tmp_path, "hostile.xlsx", content)[2] for _ in range(3))
     # the fork and the package import are in both: a floor keeps the ratio about the work
     ratio = best["large"] / max(best["small"], 0.05)
     assert ratio < 24, f"{case}: 8x the input took {ratio:.1f}x the time (quadratic would be ~64x)"
