@@ -17,7 +17,7 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings
 from ._lang import detect_languages
 from ._text_type import classify
-from .html_text import visible_text
+from .html_text import BLOCK_TAGS, visible_text
 
 _SPACES = re.compile(r"\s+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -43,41 +43,7 @@ _DROP = (
 )
 _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 _LISTS = frozenset({"ul", "ol", "dl", "menu", "dir"})
-_BLOCKS = frozenset(
-    {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "center",
-        "dd",
-        "details",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "form",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "legend",
-        "li",
-        "main",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        *_HEADINGS,
-        *_LISTS,
-    }
-)
+_BLOCKS = BLOCK_TAGS | {"body", "center", "dialog", "dir", "hgroup", "html", "legend", "menu"}
 _EMPHASIS = {"b": "b", "strong": "b", "i": "i", "em": "i"}
 
 

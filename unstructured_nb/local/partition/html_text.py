@@ -25,44 +25,17 @@ import string
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "iframe", "noembed", "noframes"})
 # containers html.py leaves out with everything inside them (as its lxml walk does)
 _DROPPED = frozenset({"noscript", "template", "head", "nav", "footer", "svg", "object", "canvas", "select", "button"})
-# elements that break the text into paragraphs
-_BREAKS = frozenset(
+#: block-level elements: html.py's lxml walk starts a new element at them (with a few more), the
+#: scanner a new paragraph (with line and row breaks)
+BLOCK_TAGS = frozenset(
     {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "caption",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tr",
-        "ul",
+        "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt",
+        "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+        "li", "main", "ol", "p", "pre", "section", "summary", "table", "ul",
     }
-)
+)  # fmt: skip
+# elements that break the text into paragraphs
+_BREAKS = BLOCK_TAGS | {"br", "tr"}
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps every index
 _NAME = re.compile(r"[^\t\n\f\r />]*")
