@@ -96,12 +96,16 @@ class ElementSink:
             return None
         return self.add("Table", text, text_as_html=table_html(rows, header_rows=header_rows), **metadata)
 
-    def finish(self, settings: PartitionSettings, *, languages_text: str | None = None) -> list[dict[str, Any]]:
-        """Assign ids, parents, languages and common metadata; drop excluded types."""
+    def finish(
+        self, settings: PartitionSettings, *, languages_text: str | None = None, languages: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Assign ids, parents, languages and common metadata; drop excluded types.
+
+        The document's languages are ``languages`` when the partitioner already detected them,
+        else detected on ``languages_text`` (default: the start of the elements' text)."""
         elements = self.elements
-        if languages_text is None:
-            languages_text = _sample_text(elements)
-        languages = detect_languages(languages_text)
+        if languages is None:
+            languages = detect_languages(_sample_text(elements) if languages_text is None else languages_text)
         # sequence number restarts with each run of elements on the same page (the library's groupby)
         previous_page: object = object()
         seq = 0

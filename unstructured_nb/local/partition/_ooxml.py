@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from ._errors import FileProcessingError
 
 SPACES = re.compile(r"\s+")
@@ -36,3 +38,36 @@ def check_zip(path: Path, filename: str, ext: str) -> None:
 def w_text(element: Any) -> str:
     """Text of the ``w:t`` runs under ``element`` (python-docx's oxml classes garble itertext)."""
     return "".join(t.text or "" for t in element.iter(f"{W}t"))
+
+
+_TAGS = ("r", "hyperlink", "t", "tab", "br", "cr", "noBreakHyphen", "ptab")
+_R, _HYPERLINK, _T, _TAB, _BR, _CR, _NB_HYPHEN, _PTAB = (f"{W}{n}" for n in _TAGS)
+_RUN_CONTENT = (_T, _TAB, _BR, _CR, _NB_HYPHEN, _PTAB)
+_FIXED_TEXT = {_TAB: "\t", _PTAB: "\t", _CR: "\n", _NB_HYPHEN: "-"}
+
+
+def paragraph_text(p: Any) -> str:
+    """A ``w:p``'s text as python-docx's run and hyperlink ``text`` give it, without their per-run XPath.
+
+    The runs that are children of the paragraph or of its hyperlinks, in document order: ``w:t``
+    text, ``w:tab``/``w:ptab`` a tab, ``w:cr`` a newline, ``w:noBreakHyphen`` "-", ``w:br`` a
+    newline when it is a line break (no ``w:type`` or ``textWrapping``), else nothing.
+    """
+    parts: list[str] = []
+    for child in p.iterchildren(_R, _HYPERLINK):
+        for run in (child,) if child.tag == _R else child.iterchildren(_R):
+            for item in run.iterchildren(*_RUN_CONTENT):
+                tag = item.tag
+                if tag == _T:
+                    parts.append(item.text or "")
+                elif tag == _BR:
+                    if item.get(f"{W}type", "textWrapping") == "textWrapping":
+                        parts.append("\n")
+                else:
+                    parts.append(_FIXED_TEXT[tag])
+    return "".join(parts)
+
+
+# whether a paragraph has a run with bold or italic properties: one XPath evaluation instead of
+# a proxy object per run and per property (most paragraphs have none)
+has_emphasis = etree.XPath("boolean(w:r/w:rPr/w:b | w:r/w:rPr/w:i)", namespaces=NS)

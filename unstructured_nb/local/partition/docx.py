@@ -20,7 +20,7 @@ from typing import Any
 
 from ._common import ElementSink, PartitionSettings
 from ._lang import detect_languages
-from ._ooxml import R_NS, check_zip, open_package_error, w_text
+from ._ooxml import R_NS, check_zip, has_emphasis, open_package_error, paragraph_text, w_text
 from ._ooxml import W as _W
 from ._text_type import (
     EMAIL_RE,
@@ -216,13 +216,13 @@ class DocxWalker:
 
     @staticmethod
     def _text(p: Any) -> str:
-        return "".join(e.text or "" for e in p.xpath("w:r | w:hyperlink"))
+        return paragraph_text(p)
 
     def _classify(self, p: Any, label: str) -> bool:
         """Append the element for a paragraph (fragment); False when it has no text."""
         from ._text_type import is_bulleted
 
-        text = self._text(p)
+        raw = text = self._text(p)
         if not text.strip():
             return False
         style_id = p.style
@@ -250,7 +250,7 @@ class DocxWalker:
             self.sink.add(style_type, text, **meta)
             return True
         # the library's docx text rules: no Title from text alone (a heading needs a heading style)
-        stripped = self._text(p).strip()
+        stripped = raw.strip()
         if len(stripped) < 2:
             type_ = "UncategorizedText"
         elif len(stripped) < 120 and US_CITY_STATE_ZIP_RE.match(stripped):
@@ -315,7 +315,7 @@ class DocxWalker:
         meta: dict[str, Any] = {}
         contents: list[str] = []
         tags: list[str] = []
-        for run in p.iterchildren(f"{_W}r"):
+        for run in p.iterchildren(f"{_W}r") if has_emphasis(p) else ():
             rpr = run.find(f"{_W}rPr")
             if rpr is None:
                 continue

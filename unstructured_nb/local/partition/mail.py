@@ -51,7 +51,7 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     """Partition an RFC 822 message."""
     data = path.read_bytes()
     try:
-        message = email.message_from_bytes(data, policy=_POLICY)
+        message = email.message_from_bytes(data, policy=_POLICY.clone(header_factory=_HeaderCache()))
     except Exception as exc:
         raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
     if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
@@ -82,6 +82,25 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     if not elements and not sink.elements:
         raise FileProcessingError(f"{sink.filename}: no text found (the message has no body)")
     return elements
+
+
+class _HeaderCache:
+    """The bounded header factory (_BoundedHeaders), parsing each distinct header of one message once.
+
+    The email package parses a header anew on every access, and ``get_body``/``iter_attachments``
+    ask each part's Content-Type many times: half of the time of a message was spent there.
+    """
+
+    def __init__(self) -> None:
+        self._registry = _BoundedHeaders()
+        self._parsed: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, name: str, value: str) -> Any:
+        key = (name, value)
+        header = self._parsed.get(key)
+        if header is None:
+            header = self._parsed[key] = self._registry(name, value)
+        return header
 
 
 def _message_metadata(message: EmailMessage) -> dict[str, Any]:
@@ -143,12 +162,13 @@ def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: P
         payload = _attachment_bytes(part)
         if not payload:
             continue
-        with tempfile.TemporaryDirectory(prefix="unb-attachment-") as tmp:
-            target = Path(tmp) / f"attachment{ext}"
-            target.write_bytes(payload)
+        # a private (0600) temporary file: much cheaper than a temporary directory to remove
+        with tempfile.NamedTemporaryFile(prefix="unb-attachment-", suffix=ext) as handle:
+            handle.write(payload)
+            handle.flush()
             try:
                 elements, warnings = partition_file(
-                    target, filename=Path(name).name, settings=settings, last_modified=sink.last_modified
+                    Path(handle.name), filename=Path(name).name, settings=settings, last_modified=sink.last_modified
                 )
             except FileProcessingError as exc:
                 sink.warnings.append(f"{sink.filename}: attachment skipped: {exc}")

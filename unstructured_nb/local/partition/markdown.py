@@ -149,7 +149,7 @@ def partition_markdown(text: str, sink: ElementSink, settings: PartitionSettings
             if body:
                 add_block(body, [])
         i += 1
-    return sink.finish(settings, languages_text=text[:20_000])
+    return sink.finish(settings, languages=[language])
 
 
 def _link_meta(links: list[tuple[str, str]]) -> dict[str, Any]:

@@ -88,9 +88,11 @@ def partition_pandoc(path: Path, sink: ElementSink, settings: PartitionSettings)
 
         from .docx import partition_docx
 
-        with tempfile.TemporaryDirectory(prefix="unb-pandoc-") as tmp:
-            target = Path(tmp) / "document.docx"
-            # docx output needs no resources from outside the document: it works sandboxed
-            target.write_bytes(_run(path, reader, sink.filename, ["--to", "docx", "--output", "-"]))
-            return partition_docx(target, sink, settings)
+        # docx output needs no resources from outside the document: it works sandboxed
+        converted = _run(path, reader, sink.filename, ["--to", "docx", "--output", "-"])
+        # a private (0600) temporary file: much cheaper than a temporary directory to remove
+        with tempfile.NamedTemporaryFile(prefix="unb-pandoc-", suffix=".docx") as handle:
+            handle.write(converted)
+            handle.flush()
+            return partition_docx(Path(handle.name), sink, settings)
     return partition_html(to_html(path, reader, sink.filename), sink, settings)

@@ -48,12 +48,12 @@ def partition_pptx(path: Path, sink: ElementSink, settings: PartitionSettings) -
             sink.add("PageBreak", "", page_number=number - 1)
         # speaker notes are left out, as the library does by default (include_slide_notes=False)
         title_shape = slide.shapes.title
-        for shape in _ordered_shapes(slide.shapes):
+        for top, left, shape in _ordered_shapes(slide.shapes):
             if getattr(shape, "has_table", False) and shape.has_table:
                 rows = [[_SPACES.sub(" ", cell.text).strip() for cell in row.cells] for row in shape.table.rows]
                 sink.add_table(rows, page_number=number)
             elif shape.has_text_frame:
-                if _off_slide(shape):
+                if _off_slide(top, left):
                     continue
                 if title_shape is not None and shape == title_shape:
                     _pptx_title_shape(shape, sink, number)
@@ -62,8 +62,9 @@ def partition_pptx(path: Path, sink: ElementSink, settings: PartitionSettings) -
     return sink.finish(settings)
 
 
-def _ordered_shapes(shapes: Any) -> list[Any]:
-    """Shapes (groups flattened) top-to-bottom then left-to-right, as the library orders them."""
+def _ordered_shapes(shapes: Any) -> list[tuple[Any, Any, Any]]:
+    """(top, left, shape) of the shapes (groups flattened) top-to-bottom then left-to-right, as the
+    library orders them. A placeholder's position is inherited from its layout: it is looked up once."""
     from pptx.shapes.group import GroupShape
 
     def flatten(items: Any) -> Iterator[Any]:
@@ -73,11 +74,11 @@ def _ordered_shapes(shapes: Any) -> list[Any]:
             else:
                 yield shape
 
-    return sorted(flatten(shapes), key=lambda s: (s.top or 0, s.left or 0))
+    return sorted(((s.top, s.left, s) for s in flatten(shapes)), key=lambda p: (p[0] or 0, p[1] or 0))
 
 
-def _off_slide(shape: Any) -> bool:
-    return bool((shape.top and shape.left) and (shape.top < 0 or shape.left < 0))
+def _off_slide(top: Any, left: Any) -> bool:
+    return bool((top and left) and (top < 0 or left < 0))
 
 
 def _pptx_paragraph_text(paragraph: Any) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,66 @@ def _is_element_json(data: Any) -> bool:
 
 
 def _pretty(value: Any) -> str:
+    """``json.dumps(value, indent=2, sort_keys=True)`` for what ``json.loads`` returns, several times faster.
+
+    (With ``indent`` the standard library encodes in pure Python through nested generators.)
+    """
+    out: list[str] = []
     try:
-        return json.dumps(value, indent=2, sort_keys=True)
+        _emit(value, out, "\n")
     except RecursionError:
         raise FileProcessingError("the JSON is nested too deeply to partition; flatten or split it") from None
+    return "".join(out)
+
+
+_CONSTANTS = {True: "true", False: "false"}
+
+
+def _emit(value: Any, out: list[str], newline: str) -> None:
+    if isinstance(value, str):
+        out.append(encode_basestring_ascii(value))
+    elif value is None:
+        out.append("null")
+    elif isinstance(value, bool):
+        out.append(_CONSTANTS[value])
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_float(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in sorted(value.items()):
+            out.append(separator)
+            out.append(encode_basestring_ascii(key))
+            out.append(": ")
+            _emit(item, out, inner)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _emit(item, out, inner)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:  # not produced by json.loads: the standard encoder's answer (or its TypeError)
+        out.append(json.dumps(value, indent=2, sort_keys=True))
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
 
 
 def _add_arbitrary(data: Any, sink: ElementSink) -> None:

@@ -103,4 +103,4 @@ def partition_text(text: str, sink: ElementSink, settings: PartitionSettings) ->
     """Partition decoded plain text into elements."""
     languages = detect_languages(text[:20_000])
     add_text_elements(sink, text, languages[0])
-    return sink.finish(settings, languages_text=text[:20_000])
+    return sink.finish(settings, languages=languages)
