@@ -27,7 +27,7 @@ def test_package_import_is_cheap() -> None:
 
 
 def test_nodes_module_stays_light() -> None:
-    heavy = ("IPython", "pandas", "ipywidgets", "pypdf", "docx", "pptx", "openpyxl", "lxml", "markdown_it")
+    heavy = ("IPython", "pandas", "ipywidgets", "pypdf", "docx", "pptx", "openpyxl", "lxml", "cmarkgfm")
     out = _run(f"import sys, unstructured_nb.local.nodes; print(sorted(m for m in {heavy!r} if m in sys.modules))")
     assert out.stdout.strip() == "[]", out.stderr
 

@@ -43,6 +43,11 @@ HOSTILE: dict[str, Callable[[int], tuple[str, str]]] = {
     "quote storm": lambda n: ("quotes.html", "<p>Text first.</p>" + repeat('<a b="', n)),
     "& storm": lambda n: ("entities.html", "<p>Text first.</p>" + repeat("&#", n)),
     "markdown <div> storm": lambda n: ("storm.md", "Text first.\n\n<div>\n" + "<" * n + "\n</div>\n"),
+    # blockquotes nested past libxml2's depth limit once rendered: the scanner's text is kept
+    "markdown nested quotes": lambda n: ("quotes.md", "> " * (n // 2) + "The deep text is found.\n"),
+    "markdown emphasis storm": lambda n: ("emphasis.md", "Text first.\n\n" + repeat("*a_", n)),
+    "markdown link storm": lambda n: ("links.md", "Text first.\n\n" + repeat("[a](", n)),
+    "markdown bracket storm": lambda n: ("brackets.md", "Text first.\n\n" + "[" * n + "x" + "]" * n),
 }
 
 

@@ -42,9 +42,17 @@ def script_flood(path: Path) -> Path:
     return path
 
 
-def slow_markdown(path: Path) -> Path:
-    """1 MB of ``![a](``: markdown-it reads each as a link destination (tens of seconds, linearly)."""
-    path.write_bytes(b"![a](" * (1024 * 1024 // 5))
+def long_report(path: Path, pages: int = 4000) -> Path:
+    """A 4000-page text PDF: a few hundred pages a second, so well past FILE_TIMEOUT."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    for page in range(pages):
+        for line in range(45):
+            pdf.drawString(72, 720 - line * 14, f"Line {line} of page {page}: the committee reviewed the figures again.")
+        pdf.showPage()
+    pdf.save()
     return path
 
 
@@ -84,7 +92,7 @@ def test_hostile_files_fail_alone_and_other_jobs_complete(tmp_path: Path) -> Non
         "flood.html": script_flood(tmp_path / "flood.html").read_bytes(),
         "bomb.docx": zip_bomb(tmp_path / "bomb.docx", "word/document.xml").read_bytes(),
         "bomb.xlsx": zip_bomb(tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml").read_bytes(),
-        "slow.md": slow_markdown(tmp_path / "slow.md").read_bytes(),
+        "slow.pdf": long_report(tmp_path / "slow.pdf").read_bytes(),
         "fine.txt": sample(".txt"),
     }
     limits = WorkerLimits(file_timeout=FILE_TIMEOUT, memory_mb=MEMORY_MB)
@@ -109,7 +117,7 @@ def test_hostile_files_fail_alone_and_other_jobs_complete(tmp_path: Path) -> Non
     assert "decompression bomb" in text and "bomb.docx" in text and "bomb.xlsx" in text
     errors = {f["document"]: f["error"] for f in details["failed_files"]}
     assert "no text found" in errors["flood.html"]  # the HTML scanner answers at once: no time limit needed
-    slow = errors["slow.md"]
+    slow = errors["slow.pdf"]
     assert f"limit of {FILE_TIMEOUT:g} s" in slow and "--file-timeout" in slow, slow
 
 

@@ -50,23 +50,42 @@ _EMPHASIS = {"b": "b", "strong": "b", "i": "i", "em": "i"}
 def parse_html(text: str) -> Any:
     """Parse an HTML document (a str) into an lxml tree, tolerant of anything."""
     from lxml import etree
-    from lxml import html as lxml_html
 
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
         return None
+    # etree's HTML parser, not lxml.html's: the same libxml2 tree without lxml.html's Python
+    # class lookup for every element (a fifth of the walk's time)
     try:
-        root = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(huge_tree=True))
-    except (etree.ParserError, ValueError):
+        return etree.fromstring(text, parser=_html_parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    return root
+
+
+_PARSER: Any = None
+
+
+def _html_parser() -> Any:
+    global _PARSER
+    if _PARSER is None:
+        from lxml import etree
+
+        _PARSER = etree.HTMLParser(huge_tree=True)
+    return _PARSER
+
+
+# libxml2's nesting limit (with huge_tree): what lies deeper is dropped, silently. A tree that
+# never comes near it lost nothing, so the scanner's cross-check (as slow as the walk) is skipped.
+_LIBXML2_MAX_DEPTH = 2048
+_NEAR_MAX_DEPTH = _LIBXML2_MAX_DEPTH - 16
 
 
 def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an HTML document into elements."""
     root = parse_html(text)
-    if root is not None:
-        add_html_elements(sink, root)
+    depth = add_html_elements(sink, root) if root is not None else _LIBXML2_MAX_DEPTH
+    if depth < _NEAR_MAX_DEPTH and sink.elements:
+        return sink.finish(settings)
     parsed = "".join(" ".join(e["text"] for e in sink.elements).split())
     plain = visible_text(text)
     seen = len("".join(plain.split()))
@@ -81,8 +100,8 @@ def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) ->
     return sink.finish(settings)
 
 
-def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
-    """Walk an lxml HTML tree and append its elements to ``sink``."""
+def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> int:
+    """Walk an lxml HTML tree and append its elements to ``sink``; the tree's greatest depth."""
     from lxml import etree
 
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_DROP, with_tail=False)
@@ -97,6 +116,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
     # open block contexts: ("h", depth) / ("li", depth) / ("block", 0)
     contexts: list[tuple[str, int]] = [("block", 0)]
     list_depth = 0
+    depth = max_depth = 0
 
     def flush() -> None:
         nonlocal links, emphasis
@@ -129,6 +149,12 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower()
         if event == "start":
+            depth += 1
+            if depth > max_depth:
+                max_depth = depth
+            if tag in ("table", "pre"):
+                # not walked: the number of its descendants bounds how deep it goes
+                max_depth = max(max_depth, depth + int(el.xpath("count(.//*)")))
             if tag == "table":
                 flush()
                 _add_table(sink, el, extra_meta)
@@ -137,7 +163,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
             if tag == "pre":
                 # as the library: CodeSnippet, whitespace kept but one leading/trailing newline
                 flush()
-                code = el.text_content()
+                code = "".join(el.itertext())
                 code = code[1 if code.startswith("\n") else 0 : -1 if code.endswith("\n") else len(code)]
                 if code.strip():
                     sink.add("CodeSnippet", code, **extra_meta)
@@ -171,6 +197,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
             if el.text:
                 buf.append(el.text)
         else:
+            depth -= 1
             if tag in ("pre", "img"):
                 continue  # emitted at start, tail included, subtree skipped
             if tag == "table":
@@ -192,6 +219,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
             if el.tail:
                 buf.append(el.tail)
     flush()
+    return max_depth
 
 
 _BASE64_IMAGE = re.compile(r"^data:(image/[^;]+);base64,(.*)", re.S)
