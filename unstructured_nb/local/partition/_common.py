@@ -101,8 +101,9 @@ class ElementSink:
     ) -> list[dict[str, Any]]:
         """Assign ids, parents, languages and common metadata; drop excluded types.
 
-        The document's languages are ``languages`` when the partitioner already detected them,
-        else detected on ``languages_text`` (default: the start of the elements' text)."""
+        The document's languages are ``languages`` when the partitioner already detected them
+        (``[]``: none, as the library gives for some types), else detected on ``languages_text``
+        (default: the start of the elements' text)."""
         elements = self.elements
         if languages is None:
             languages = detect_languages(_sample_text(elements) if languages_text is None else languages_text)
@@ -121,7 +122,8 @@ class ElementSink:
                 element["element_id"] = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
             meta["filename"] = self.filename
             meta["filetype"] = self.filetype
-            meta["languages"] = languages
+            if languages:
+                meta["languages"] = languages
             if self.last_modified:
                 meta["last_modified"] = self.last_modified
         _set_hierarchy(elements)

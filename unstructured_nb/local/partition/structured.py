@@ -17,12 +17,12 @@ from __future__ import annotations
 import io
 import json
 import re
-from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
 from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
+from ._json_pretty import load_json, pretty_json
 from ._lang import detect_languages
 from ._text_type import classify
 
@@ -35,7 +35,7 @@ _SINK_KEYS = frozenset({"filename", "filetype", "file_directory", "languages", "
 def partition_json(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a JSON document into elements."""
     try:
-        data = json.loads(text)
+        data, floats = load_json(text)
     except json.JSONDecodeError as exc:
         raise FileProcessingError(
             f"{sink.filename} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
@@ -46,8 +46,9 @@ def partition_json(text: str, sink: ElementSink, settings: PartitionSettings) ->
             meta = {k: v for k, v in (item.get("metadata") or {}).items() if k not in _SINK_KEYS}
             sink.add(str(item["type"]), str(item.get("text") or ""), **meta)
         return sink.finish(settings)
-    _add_arbitrary(data, sink)
-    return sink.finish(settings)
+    _add_arbitrary(data, sink, floats)
+    # the library's partition_json sets no languages on JSON that is not element JSON
+    return sink.finish(settings, languages=[])
 
 
 def _is_element_json(data: Any) -> bool:
@@ -64,79 +65,16 @@ def _is_element_json(data: Any) -> bool:
     )
 
 
-def _pretty(value: Any) -> str:
-    """``json.dumps(value, indent=2, sort_keys=True)`` for what ``json.loads`` returns, several times faster.
-
-    (With ``indent`` the standard library encodes in pure Python through nested generators.)
-    """
-    out: list[str] = []
-    try:
-        _emit(value, out, "\n")
-    except RecursionError:
-        raise FileProcessingError("the JSON is nested too deeply to partition; flatten or split it") from None
-    return "".join(out)
-
-
-_CONSTANTS = {True: "true", False: "false"}
-
-
-def _emit(value: Any, out: list[str], newline: str) -> None:
-    if isinstance(value, str):
-        out.append(encode_basestring_ascii(value))
-    elif value is None:
-        out.append("null")
-    elif isinstance(value, bool):
-        out.append(_CONSTANTS[value])
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(_float(value))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        separator = "{" + inner
-        for key, item in sorted(value.items()):
-            out.append(separator)
-            out.append(encode_basestring_ascii(key))
-            out.append(": ")
-            _emit(item, out, inner)
-            separator = "," + inner
-        out.append(newline + "}")
-    elif isinstance(value, list):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _emit(item, out, inner)
-            separator = "," + inner
-        out.append(newline + "]")
-    else:  # not produced by json.loads: the standard encoder's answer (or its TypeError)
-        out.append(json.dumps(value, indent=2, sort_keys=True))
-
-
-def _float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value in (float("inf"), float("-inf")):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
-
-
-def _add_arbitrary(data: Any, sink: ElementSink) -> None:
+def _add_arbitrary(data: Any, sink: ElementSink, floats: bool) -> None:
     """The library's flat contract for JSON that is not element JSON."""
     if isinstance(data, list):
         if not data:
             return
         if all(isinstance(item, dict) for item in data):
             for item in data:
-                sink.add("UncategorizedText", _pretty(item))
+                sink.add("UncategorizedText", pretty_json(item, floats=floats))
             return
-    sink.add("UncategorizedText", _pretty(data))
+    sink.add("UncategorizedText", pretty_json(data, floats=floats))
 
 
 # -- XML ---------------------------------------------------------------------------------------
