@@ -38,3 +38,14 @@ def test_checks_in_any_order_give_the_library_answers() -> None:
     assert tt.classify("12 34 56 is 78")[0] == "UncategorizedText"
     assert tt.contains_verb("Le conseil a approuvé le budget", "fra")
     assert not tt.contains_verb("RELATED WORK")
+
+
+def test_an_alphabetic_chunk_is_its_own_token() -> None:
+    # spacy_like_tokens skips its regexes for chunks that are all letters: none of them can
+    # change such a chunk (checked for every letter of Unicode, at the start, end and middle)
+    patterns = (tt._SPACY_PREFIX, tt._SPACY_SUFFIX, tt._SPACY_CLITIC, tt._SPACY_INFIX)
+    for c in map(chr, range(0x110000)):
+        if c.isalpha():
+            word = "ab" + c + "cd"
+            for chunk in (c, c + "ab", "ab" + c, word):
+                assert not any(p.search(chunk) for p in patterns), (hex(ord(c)), chunk)

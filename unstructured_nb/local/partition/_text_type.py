@@ -149,6 +149,9 @@ def spacy_like_tokens(text: str) -> list[str]:
     """Tokens about as spaCy's English tokenizer gives them (the library's ``word_tokenize``)."""
     tokens: list[str] = []
     for chunk in text.split():
+        if chunk.isalpha():  # no punctuation to strip, nothing to split at: the chunk is the token
+            tokens.append(chunk)
+            continue
         core = _SPACY_SUFFIX.sub("", _SPACY_PREFIX.sub("", chunk))
         if not core:
             continue
