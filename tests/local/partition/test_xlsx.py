@@ -65,3 +65,15 @@ def test_xls_cells_are_written_as_pandas_writes_them() -> None:
         ["b", "3.35000", "", "4"],
         ["c", "12.50000", "7.0", "5"],
     ]
+
+
+def test_a_mixed_column_float_is_written_as_pandas_trims_it() -> None:
+    import random
+
+    from unstructured_nb.local.partition import _xls_frame
+
+    rng = random.Random(3)
+    values = [0.0, -0.0, 1.5, -100.0, 1e-7, 1e20, float("inf"), float("nan"), 0.1 + 0.2]
+    values += [rng.random() * 10 ** rng.randint(-8, 12) * rng.choice((1, -1)) for _ in range(5000)]
+    for value in values:
+        assert _xls_frame.render_columns([["text"], [value]])[1][0] == _xls_frame._trim_zeros([f"{value:.6f}"])[0]

@@ -74,7 +74,12 @@ def _render_column(values: list[Any]) -> list[str]:
 
 def _object(value: Any) -> str:
     if isinstance(value, float):
-        return _trim_zeros([f"{value:.{_DIGITS}f}"])[0]
+        # _trim_zeros of one string: its trailing zeros cut, one kept after the point
+        text = f"{value:.{_DIGITS}f}"
+        if _NUMBER_WITH_DECIMAL.match(text):
+            text = text.rstrip("0")
+            return text + "0" if text.endswith(".") else text
+        return text
     return str(value)
 
 
