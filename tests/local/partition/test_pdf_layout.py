@@ -17,7 +17,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
 from unstructured_nb.local.partition.pdf_chars import pdfminer_pages
-from unstructured_nb.local.partition.pdf_layout import MAX_GROUPED_BOXES, Char, analyze
+from unstructured_nb.local.partition.pdf_layout import MAX_GROUPED_BOXES, WORD_MARGIN, Char, analyze
 
 CORPUS = Path(__file__).parent / "pdf_corpus"
 PAGE = (0.0, 0.0, 612.0, 792.0)
@@ -25,7 +25,8 @@ PAGE = (0.0, 0.0, 612.0, 792.0)
 
 def _pdfminer_layouts(path: Path) -> list[LTPage]:
     manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAParams())
+    # the library's parameters: pdfminer's defaults but for its word margin
+    device = PDFPageAggregator(manager, laparams=LAParams(word_margin=WORD_MARGIN))
     interpreter = PDFPageInterpreter(manager, device)
     layouts = []
     with open(path, "rb") as handle:
