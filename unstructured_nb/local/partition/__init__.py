@@ -48,7 +48,7 @@ _FORMATS: dict[str, _Format] = {
     ".odt": _Format("pandoc", "partition_pandoc", "bytes"),
     ".rtf": _Format("pandoc", "partition_pandoc", "bytes"),
     ".rst": _Format("pandoc", "partition_pandoc", "bytes"),
-    ".org": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".org": _Format("org", "partition_org", "bytes"),
     ".doc": _Format("legacy_office", "partition_legacy", "bytes"),
     ".ppt": _Format("legacy_office", "partition_legacy", "bytes"),
     ".xls": _Format("xlsx", "partition_xls", "bytes"),
