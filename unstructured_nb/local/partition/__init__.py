@@ -46,7 +46,7 @@ _FORMATS: dict[str, _Format] = {
     ".msg": _Format("msg", "partition_msg", "bytes"),
     ".epub": _Format("pandoc", "partition_pandoc", "bytes"),
     ".odt": _Format("pandoc", "partition_pandoc", "bytes"),
-    ".rtf": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".rtf": _Format("rtf", "partition_rtf", "bytes"),
     ".rst": _Format("pandoc", "partition_pandoc", "bytes"),
     ".org": _Format("org", "partition_org", "bytes"),
     ".doc": _Format("legacy_office", "partition_legacy", "bytes"),
