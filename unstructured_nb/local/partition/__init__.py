@@ -47,7 +47,7 @@ _FORMATS: dict[str, _Format] = {
     ".epub": _Format("pandoc", "partition_pandoc", "bytes"),
     ".odt": _Format("pandoc", "partition_pandoc", "bytes"),
     ".rtf": _Format("rtf", "partition_rtf", "bytes"),
-    ".rst": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".rst": _Format("rst", "partition_rst", "bytes"),
     ".org": _Format("org", "partition_org", "bytes"),
     ".doc": _Format("legacy_office", "partition_legacy", "bytes"),
     ".ppt": _Format("legacy_office", "partition_legacy", "bytes"),
