@@ -87,6 +87,7 @@ class _Renderer:
     def __init__(self) -> None:
         self.substitutions: dict[str, Any] = {}
         self.footnotes: list[str] = []
+        self.notes_seen = 0
 
     def inline(self, node: Any, depth: int = 0) -> str:
         """HTML of a node's inline content."""
@@ -115,7 +116,8 @@ class _Renderer:
                 else:
                     parts.append(std_html.escape(child.astext(), quote=False))
             elif name == "footnote_reference":
-                parts.append(f"<sup>{std_html.escape(child.astext())}</sup>")
+                self.notes_seen += 1  # auto-numbered ([#]_) references have no text before transforms
+                parts.append(f"<sup>{std_html.escape(child.astext() or str(self.notes_seen))}</sup>")
             elif name == "citation_reference":
                 parts.append(f"[{std_html.escape(child.astext())}]")
             else:
@@ -136,7 +138,7 @@ class _Renderer:
         name = node.tagname
         if name == "comment":
             # pandoc ends a comment at its first blank line: what follows is a block quote
-            head, sep, rest = node.astext().partition("\n\n")
+            _, sep, rest = node.astext().partition("\n\n")
             if sep and rest.strip() and depth < 8:
                 out.append("<blockquote>" + rst_to_html(rest, "comment", self, depth + 1) + "</blockquote>")
             return
@@ -173,6 +175,14 @@ class _Renderer:
                 for part in item.children:
                     if part.tagname in ("term", "field_name", "option_group"):
                         out.append(f"<dt>{self.inline(part, d)}</dt>")
+                    elif part.tagname == "field_body" and _after_blank(part):
+                        # pandoc ends a field's body at a blank line: the indented rest is a block quote
+                        kids = list(part.children)
+                        out.append("<dd>")
+                        self.item(_Wrap(kids[:1]), out, level, d, True)
+                        out.append("</dd></dl><blockquote>")
+                        self.blocks(_Wrap(kids[1:]), out, level, d)
+                        out.append("</blockquote><dl>")
                     elif part.tagname in ("definition", "field_body", "description"):
                         out.append("<dd>")
                         field = part.tagname != "definition"  # a field body's lone paragraph is Plain
@@ -180,7 +190,7 @@ class _Renderer:
                         out.append("</dd>")
             out.append("</dl>")
         elif name in ("literal_block", "doctest_block", "math_block"):
-            out.append(f"<pre><code>{std_html.escape(node.astext())}</code></pre>")
+            out.append(f"<pre><code>{std_html.escape(node.astext(), quote=False)}</code></pre>")
         elif name == "block_quote":
             out.append("<blockquote>")
             self.blocks(node, out, level, d)
@@ -270,11 +280,17 @@ def _tight(items: list[Any]) -> bool:
     return True
 
 
-class _Wrap:
-    """A node as the only child of a parent, for rendering it through ``inline``."""
+def _after_blank(body: Any) -> bool:
+    """Whether a field body's first block is a one-liner followed by more blocks (a blank line between)."""
+    kids = body.children
+    return len(kids) > 1 and (kids[0].tagname == "pending" or "\n" not in kids[0].astext())
 
-    def __init__(self, node: Any) -> None:
-        self.children = [node]
+
+class _Wrap:
+    """Nodes as the children of a stand-in parent, for rendering them through ``inline``/``blocks``."""
+
+    def __init__(self, nodes: Any) -> None:
+        self.children = nodes if isinstance(nodes, list) else [nodes]
 
 
 def _title_class() -> Any:
