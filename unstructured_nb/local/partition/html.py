@@ -81,6 +81,15 @@ def partition_html(text: str, sink: ElementSink, settings: PartitionSettings) ->
     return sink.finish(settings)
 
 
+def partition_own_html(text: str, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
+    """Partition HTML our own readers wrote (org, rst, rtf): nesting is bounded there, so the scan
+    for content libxml2 dropped past its depth limit is not needed."""
+    root = parse_html(text)
+    if root is not None:
+        add_html_elements(sink, root)
+    return sink.finish(settings)
+
+
 def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> None:
     """Walk an lxml HTML tree and append its elements to ``sink``."""
     from lxml import etree

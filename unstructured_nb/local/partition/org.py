@@ -122,8 +122,8 @@ def _footnotes(doc: OrgDoc) -> str:
 
 def partition_org(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an org mode file."""
-    from .html import partition_html
+    from .html import partition_own_html
 
     text, warnings = decode_text(path.read_bytes(), settings.encoding, sink.filename)
     sink.warnings.extend(warnings)
-    return partition_html(org_to_html(text), sink, settings)
+    return partition_own_html(org_to_html(text), sink, settings)

@@ -14,11 +14,11 @@ messages and ``contents`` placeholders dropped.
 from __future__ import annotations
 
 import html as std_html
-import io
 from pathlib import Path
 from typing import Any
 
 from ._common import ElementSink, PartitionSettings, decode_text
+from .rst_docutils import parser_and_settings
 
 MAX_DEPTH = 60  # doctree nesting beyond which only the text is kept
 _ADMONITIONS = {
@@ -56,31 +56,6 @@ _INLINE_TAGS = {
 }
 _LIST_NAMES = frozenset({"bullet_list", "enumerated_list", "definition_list"})
 _BLOCK_DIVS = frozenset({"compound", "container", "topic", "sidebar", "line_block", "admonition", "legend"})
-
-_PARSER: Any = None
-
-
-def _parser() -> tuple[Any, Any]:
-    global _PARSER
-    if _PARSER is None:
-        from docutils.frontend import get_default_settings
-        from docutils.parsers.rst import Parser, directives
-        from docutils.parsers.rst.directives.body import CodeBlock
-
-        # Sphinx's names for the code directive, which pandoc reads too
-        for alias in ("code-block", "sourcecode"):
-            directives.register_directive(alias, CodeBlock)
-        settings = get_default_settings(Parser)
-        settings.file_insertion_enabled = False  # include, csv-table/raw :file: and :url:
-        settings.raw_enabled = False
-        settings.report_level = 5
-        settings.halt_level = 5
-        settings.warning_stream = io.StringIO()
-        settings.line_length_limit = 100_000
-        settings.character_level_inline_markup = False
-        _PARSER = (Parser(), settings)
-    parser: tuple[Any, Any] = _PARSER
-    return parser
 
 
 class _Renderer:
@@ -311,7 +286,7 @@ def rst_to_html(text: str, filename: str, outer: _Renderer | None = None, depth:
     from docutils import nodes
     from docutils.utils import new_document
 
-    parser, settings = _parser()
+    parser, settings = parser_and_settings()
     document = new_document(filename, settings.copy())
     parser.parse(text, document)
     renderer = outer or _Renderer()
@@ -327,8 +302,8 @@ def rst_to_html(text: str, filename: str, outer: _Renderer | None = None, depth:
 
 def partition_rst(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition a reStructuredText file."""
-    from .html import partition_html
+    from .html import partition_own_html
 
     text, warnings = decode_text(path.read_bytes(), settings.encoding, sink.filename)
     sink.warnings.extend(warnings)
-    return partition_html(rst_to_html(text, sink.filename), sink, settings)
+    return partition_own_html(rst_to_html(text, sink.filename), sink, settings)

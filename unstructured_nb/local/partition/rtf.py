@@ -54,6 +54,9 @@ _SYMBOLS = {
     b"_": "-",
     b"-": "",
 }
+_HANDLED = frozenset(
+    b"u par sect line cell nestcell row pard intbl outlinelevel ls ilvl plain b i v uc ansicpg fldrslt footnote page".split()
+) | frozenset(_SYMBOLS)
 _HYPERLINK = re.compile(r'HYPERLINK\s+(?:\\l\s+)?"([^"]*)"|HYPERLINK\s+(\S+)')
 _ORDERED = re.compile(r"\w[.)]")
 
@@ -280,6 +283,8 @@ def rtf_to_html(data: bytes, filename: str) -> str:
                 state.dest = "skip"
                 jump = _group_end(data, m.end())
                 break
+            if word not in _HANDLED:
+                continue  # formatting this reader does not use (fonts, sizes, spacing...)
             if word == b"u" and arg is not None:
                 code = int(arg)
                 if code < 0:
@@ -369,10 +374,10 @@ def _codepage(number: int) -> str:
 
 def partition_rtf(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an RTF document."""
-    from .html import partition_html
+    from .html import partition_own_html
 
     if path.stat().st_size > MAX_INPUT_BYTES:
         raise FileProcessingError(
             f"{sink.filename} is larger than {MAX_INPUT_BYTES // 1_000_000} MB; split it into smaller files"
         )
-    return partition_html(rtf_to_html(path.read_bytes(), sink.filename), sink, settings)
+    return partition_own_html(rtf_to_html(path.read_bytes(), sink.filename), sink, settings)
