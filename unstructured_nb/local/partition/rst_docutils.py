@@ -39,6 +39,7 @@ def parser_and_settings() -> tuple[Any, Any]:
         settings.warning_stream = io.StringIO()
         settings.line_length_limit = 100_000
         settings.character_level_inline_markup = False
+        settings.syntax_highlight = "none"  # code directives: their text only, without running pygments
         _SETUP = (Parser(), settings)
     return _SETUP
 
