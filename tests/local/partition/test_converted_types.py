@@ -62,7 +62,7 @@ def test_pandoc_failure_is_one_clear_message(tmp_path: Path) -> None:
 def test_without_pandoc_the_message_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pandoc, "pandoc_binary", lambda: None)
     with pytest.raises(FileProcessingError, match="pip install pypandoc-binary"):
-        _partition(CORPUS / "rst" / "msg-parser-README.rst")
+        _partition(CORPUS / "epub" / "mail-parser-README.epub")
 
 
 @pytest.mark.parametrize(
