@@ -52,10 +52,11 @@ def test_pandoc_runs_sandboxed_so_a_document_cannot_include_other_files(tmp_path
     assert "TOPSECRETVALUE" not in shown
 
 
-def test_pandoc_failure_is_one_clear_message(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.epub"
+@pytest.mark.parametrize("name", ["broken.epub", "broken.odt"])
+def test_a_broken_epub_or_odt_is_one_clear_message(tmp_path: Path, name: str) -> None:
+    broken = tmp_path / name
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(FileProcessingError, match=r"broken\.epub could not be read as epub by pandoc"):
+    with pytest.raises(FileProcessingError, match=rf"{name} could not be read as .*not a zip package.*re-export it"):
         _partition(broken)
 
 

@@ -44,7 +44,7 @@ _FORMATS: dict[str, _Format] = {
     ".pptx": _Format("pptx", "partition_pptx", "bytes"),
     ".xlsx": _Format("xlsx", "partition_xlsx", "bytes"),
     ".msg": _Format("msg", "partition_msg", "bytes"),
-    ".epub": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".epub": _Format("epub", "partition_epub", "bytes"),
     ".odt": _Format("pandoc", "partition_pandoc", "bytes"),
     ".rtf": _Format("pandoc", "partition_pandoc", "bytes"),
     ".rst": _Format("pandoc", "partition_pandoc", "bytes"),
