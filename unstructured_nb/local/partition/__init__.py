@@ -45,7 +45,7 @@ _FORMATS: dict[str, _Format] = {
     ".xlsx": _Format("xlsx", "partition_xlsx", "bytes"),
     ".msg": _Format("msg", "partition_msg", "bytes"),
     ".epub": _Format("epub", "partition_epub", "bytes"),
-    ".odt": _Format("pandoc", "partition_pandoc", "bytes"),
+    ".odt": _Format("odt", "partition_odt", "bytes"),
     ".rtf": _Format("pandoc", "partition_pandoc", "bytes"),
     ".rst": _Format("pandoc", "partition_pandoc", "bytes"),
     ".org": _Format("pandoc", "partition_pandoc", "bytes"),
