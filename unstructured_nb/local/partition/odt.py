@@ -244,22 +244,24 @@ class OdtWalker:
         from ..chunking import format_td  # the library's cell formatting
 
         self.after_paragraph = False
-        rows: list[list[str]] = []
+        # (text, colspan, rowspan) per cell; covered cells are the merged ones' other parts (pandoc skips them)
+        rows: list[list[tuple[str, int, int]]] = []
         for row in _rows(table):
-            cells: list[str] = []
-            for cell in row.iterchildren(f"{TABLE}table-cell", f"{TABLE}covered-table-cell"):
+            cells: list[tuple[str, int, int]] = []
+            for cell in row.iterchildren(f"{TABLE}table-cell"):
                 # the cell's paragraphs, in lists too; pandoc leaves a nested table out
                 texts = [self.inline(p)[0].strip() for p in _cell_paragraphs(cell)]
                 text = " ".join(t for t in texts if t)
-                cells.extend([text] * _repeat(cell, "columns"))
+                spanned = (text, _count(cell, "number-columns-spanned"), _count(cell, "number-rows-spanned"))
+                cells.extend([spanned] * _count(cell, "number-columns-repeated"))
                 self.table_cells += 1
-            rows.extend([cells] * _repeat(row, "rows"))
+            rows.extend([cells] * _count(row, "number-rows-repeated"))
             if self.table_cells > MAX_TABLE_CELLS:
                 break
         if not rows:
             return
-        html = "".join("<tr>" + "".join(format_td(t) for t in row) + "</tr>" for row in rows)
-        text = " ".join(" ".join(t for row in rows for t in row if t).split())
+        html = "".join("<tr>" + "".join(format_td(*cell) for cell in row) + "</tr>" for row in rows)
+        text = " ".join(" ".join(cell[0] for row in rows for cell in row if cell[0]).split())
         self.sink.add("Table", text, text_as_html=f"<table>{html}</table>")
 
 
@@ -301,8 +303,8 @@ def _rows(table: Any) -> list[Any]:
     return found
 
 
-def _repeat(el: Any, what: str) -> int:
-    value = el.get(f"{TABLE}number-{what}-repeated") or "1"
+def _count(el: Any, attribute: str) -> int:
+    value = el.get(f"{TABLE}{attribute}") or "1"
     return max(1, min(int(value) if value.isdigit() else 1, MAX_REPEAT))
 
 
