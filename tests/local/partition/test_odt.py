@@ -1,4 +1,4 @@
-"""OpenDocument text read directly: the elements the library gets through pandoc's .docx, on built documents and held-out files."""
+"""OpenDocument text read directly: the elements the library gets through pandoc's .docx (built documents, held-out files)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ _STYLES = (
     '<style:style style:name="Bold" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>'
     '<style:style style:name="It" style:family="text"><style:text-properties fo:font-style="italic"/></style:style>'
     '<text:list-style style:name="Alpha"><text:list-level-style-number text:level="1" style:num-format="a" style:num-suffix=")"/>'
-    '<text:list-level-style-number text:level="2" style:num-format="i" style:num-prefix="(" style:num-suffix=")"/></text:list-style>'
+    '<text:list-level-style-number text:level="2" style:num-format="i" style:num-prefix="(" style:num-suffix=")"/>'
+    "</text:list-style>"
     '<text:list-style style:name="Dots"><text:list-level-style-bullet text:level="1" text:bullet-char="•"/></text:list-style>'
 )
 
@@ -40,7 +41,7 @@ def odt(body: str, tmp_path: Path, *, styles_xml: str = "", name: str = "doc.odt
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", content)
-        archive.writestr("styles.xml", styles_xml or f'<office:document-styles {_NS}><office:styles/></office:document-styles>')
+        archive.writestr("styles.xml", styles_xml or f"<office:document-styles {_NS}><office:styles/></office:document-styles>")
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())
     return path

@@ -27,7 +27,7 @@ TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 DRAW_NS = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 MAX_REPEAT = 1_000  # a repeated row/column stands for at most this many (LibreOffice repeats empty ones)
-MAX_TABLE_CELLS = 2_000_000
+MAX_TABLE_CELLS = 1_000_000
 
 _P, _H, _LIST, _SPAN, _A, _S, _TAB, _BR = (f"{T}{n}" for n in ("p", "h", "list", "span", "a", "s", "tab", "line-break"))
 # inline content pandoc leaves out: notes (Word footnotes), annotations, bookmarks, change marks, fields' declarations
@@ -253,10 +253,16 @@ class OdtWalker:
                 texts = [self.inline(p)[0].strip() for p in _cell_paragraphs(cell)]
                 text = " ".join(t for t in texts if t)
                 spanned = (text, _count(cell, "number-columns-spanned"), _count(cell, "number-rows-spanned"))
-                cells.extend([spanned] * _count(cell, "number-columns-repeated"))
-                self.table_cells += 1
-            rows.extend([cells] * _count(row, "number-rows-repeated"))
-            if self.table_cells > MAX_TABLE_CELLS:
+                repeat = _count(cell, "number-columns-repeated")
+                cells.extend([spanned] * repeat)
+                self.table_cells += repeat
+            repeat = _count(row, "number-rows-repeated")
+            rows.extend([cells] * repeat)
+            self.table_cells += len(cells) * (repeat - 1)
+            if self.table_cells > MAX_TABLE_CELLS:  # the document's tables together, repeats counted
+                self.sink.warnings.append(
+                    f"{self.sink.filename}: its tables hold more than {MAX_TABLE_CELLS:,} cells; the rest are left out"
+                )
                 break
         if not rows:
             return
