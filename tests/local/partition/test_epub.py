@@ -143,3 +143,16 @@ def test_held_out_documents_match_the_library() -> None:
     assert len(score.documents) >= 15
     assert score.type_match >= 0.94 - 0.005
     assert score.coverage >= 0.999
+
+
+def test_deep_nesting_is_one_clear_message_not_lost_text(tmp_path: Path) -> None:
+    deep = "<div>" * 400 + "<p>deep text</p>" + "</div>" * 400
+    path = book(tmp_path, {"a.xhtml": xhtml(deep)}, ["a.xhtml"])
+    with pytest.raises(FileProcessingError, match=r"book\.epub is nested too deeply to read \(its part 'OEBPS/a\.xhtml'"):
+        elements(path)
+
+
+def test_a_spine_of_too_many_documents_is_refused(tmp_path: Path) -> None:
+    path = book(tmp_path, {"a.xhtml": xhtml("<p>x</p>")}, ["a.xhtml"] * 5_001)
+    with pytest.raises(FileProcessingError, match=r"its spine lists 5,001 documents"):
+        elements(path)

@@ -211,3 +211,20 @@ def test_held_out_documents_match_the_library() -> None:
     assert len(score.documents) >= 15
     assert score.type_match >= 0.93 - 0.005
     assert score.coverage >= 0.999
+
+
+def test_deep_nesting_is_one_clear_message(tmp_path: Path) -> None:
+    deep = "<text:list><text:list-item>" * 300 + "<text:p>deep</text:p>" + "</text:list-item></text:list>" * 300
+    with pytest.raises(FileProcessingError, match=r"doc\.odt is nested too deeply to read .*more than 256 levels"):
+        elements(odt(deep, tmp_path))
+
+
+def test_repeated_cells_are_bounded(tmp_path: Path) -> None:
+    row = (
+        '<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+    )
+    path = odt(f"<table:table>{row * 3}</table:table>", tmp_path)
+    got, warnings = partition_file(path, filename=path.name, settings=PartitionSettings())
+    assert len(got) == 1 and got[0]["text"].count("x") <= 251_000
+    assert any("more than 250,000 cells" in w for w in warnings)

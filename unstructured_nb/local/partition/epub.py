@@ -126,9 +126,13 @@ def _parse(parts: ZipParts, name: str) -> Any:
     if not text.strip():
         return None
     try:
-        return etree.fromstring(text, HTML_PARSER)
+        root = etree.fromstring(text, HTML_PARSER)
     except (etree.XMLSyntaxError, ValueError):
         return None
+    if any("Excessive depth" in entry.message for entry in HTML_PARSER.error_log):
+        # libxml2 drops what lies deeper than its limit: refuse rather than lose text silently
+        raise parts.too_deep(name)
+    return root
 
 
 def _types(el: Any) -> set[str]:

@@ -27,7 +27,7 @@ TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 DRAW_NS = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 MAX_REPEAT = 1_000  # a repeated row/column stands for at most this many (LibreOffice repeats empty ones)
-MAX_TABLE_CELLS = 1_000_000
+MAX_TABLE_CELLS = 250_000
 
 _P, _H, _LIST, _SPAN, _A, _S, _TAB, _BR = (f"{T}{n}" for n in ("p", "h", "list", "span", "a", "s", "tab", "line-break"))
 # inline content pandoc leaves out: notes (Word footnotes), annotations, bookmarks, change marks, fields' declarations
@@ -244,22 +244,23 @@ class OdtWalker:
         from ..chunking import format_td  # the library's cell formatting
 
         self.after_paragraph = False
+        if self.table_cells >= MAX_TABLE_CELLS:
+            return
         # (text, colspan, rowspan) per cell; covered cells are the merged ones' other parts (pandoc skips them)
         rows: list[list[tuple[str, int, int]]] = []
         for row in _rows(table):
             cells: list[tuple[str, int, int]] = []
+            budget = MAX_TABLE_CELLS - self.table_cells  # the document's tables together, repeats counted
             for cell in row.iterchildren(f"{TABLE}table-cell"):
                 # the cell's paragraphs, in lists too; pandoc leaves a nested table out
                 texts = [self.inline(p)[0].strip() for p in _cell_paragraphs(cell)]
                 text = " ".join(t for t in texts if t)
                 spanned = (text, _count(cell, "number-columns-spanned"), _count(cell, "number-rows-spanned"))
-                repeat = _count(cell, "number-columns-repeated")
-                cells.extend([spanned] * repeat)
-                self.table_cells += repeat
-            repeat = _count(row, "number-rows-repeated")
+                cells.extend([spanned] * min(_count(cell, "number-columns-repeated"), max(budget - len(cells), 0)))
+            repeat = min(_count(row, "number-rows-repeated"), budget // max(len(cells), 1))
             rows.extend([cells] * repeat)
-            self.table_cells += len(cells) * (repeat - 1)
-            if self.table_cells > MAX_TABLE_CELLS:  # the document's tables together, repeats counted
+            self.table_cells += len(cells) * repeat
+            if self.table_cells >= MAX_TABLE_CELLS:
                 self.sink.warnings.append(
                     f"{self.sink.filename}: its tables hold more than {MAX_TABLE_CELLS:,} cells; the rest are left out"
                 )

@@ -20,6 +20,7 @@ from ._errors import FileProcessingError
 MAX_MEMBERS = 20_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts together, as the worker's archive check
 MAX_PART_BYTES = 128 * 1024 * 1024  # one XML part
+MAX_DEPTH = 256  # libxml2's element depth without its huge tree mode
 
 XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False, remove_comments=True
@@ -51,6 +52,12 @@ class ZipParts:
     def error(self, why: str) -> FileProcessingError:
         return FileProcessingError(f"{self.filename} could not be read as {self.kind} ({why}); {self.what_to_do}")
 
+    def too_deep(self, name: str) -> FileProcessingError:
+        return FileProcessingError(
+            f"{self.filename} is nested too deeply to read (its part {name!r} goes more than {MAX_DEPTH} levels deep); "
+            "simplify the document or split it"
+        )
+
     def close(self) -> None:
         self.zip.close()
 
@@ -81,17 +88,9 @@ class ZipParts:
         try:
             root = etree.fromstring(data, XML_PARSER)
         except etree.XMLSyntaxError as exc:
+            if "Excessive depth" in str(exc):
+                raise self.too_deep(name) from None
             raise self.error(f"its part {name!r} is not well-formed XML: {exc}") from None
         if root is None:
             raise self.error(f"its part {name!r} is empty")
         return root
-
-    def html(self, name: str) -> Any:
-        """Part ``name`` parsed as (X)HTML by the tolerant HTML parser; the root element or None."""
-        data = self.read(name)
-        if not data.strip():
-            return None
-        try:
-            return etree.fromstring(data, HTML_PARSER)
-        except (etree.XMLSyntaxError, ValueError):
-            return None
