@@ -100,8 +100,38 @@ def test_lists_get_word_labels_nesting_and_start_values(tmp_path: Path) -> None:
         ("ListItem", "(ii) Inner two", 1),
         ("ListItem", "g) Seventh", 0),
         ("ListItem", "A bullet", 0),
-        ("ListItem", "No style", 0),
+        ("ListItem", "1. No style", 0),  # pandoc numbers a list without a style
     ]
+
+
+def test_a_heading_in_a_list_item_stays_a_title_with_the_label(tmp_path: Path) -> None:
+    path = odt(
+        '<text:list text:style-name="Alpha"><text:list-item><text:h text:outline-level="2">Numbered heading</text:h>'
+        "<text:p>Body under it.</text:p></text:list-item></text:list>"
+        "<text:list><text:list-header><text:p>Header item</text:p></text:list-header>"
+        "<text:list-item><text:p>Next item</text:p></text:list-item></text:list>",
+        tmp_path,
+    )
+    got = elements(path)
+    assert [(e["type"], e["text"], e["metadata"]["category_depth"]) for e in got] == [
+        ("Title", "a) Numbered heading", 1),
+        ("ListItem", "Body under it.", 0),
+        ("ListItem", "1. Header item", 0),  # a list header is numbered like an item
+        ("ListItem", "2. Next item", 0),
+    ]
+
+
+def test_fields_and_other_inline_elements_pandoc_drops(tmp_path: Path) -> None:
+    path = odt(
+        "<text:p>Page <text:page-number>3</text:page-number> of <text:page-count>9</text:page-count>, "
+        "<text:date>2020-01-01</text:date> figure <text:sequence>12</text:sequence>, see "
+        "<text:reference-ref>Table 1</text:reference-ref> and <text:bookmark-ref text:ref-name='b'>there</text:bookmark-ref>"
+        "<office:annotation><text:p>A COMMENT</text:p></office:annotation>.</text:p>",
+        tmp_path,
+    )
+    (element,) = elements(path)
+    assert element["text"] == "Page of , figure 12, see Table 1 and there."
+    assert element["metadata"]["link_texts"] == ["there"]
 
 
 def test_tables_keep_spans_and_leave_nested_tables_out(tmp_path: Path) -> None:

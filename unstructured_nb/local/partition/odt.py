@@ -25,31 +25,14 @@ from .zip_parts import ZipParts
 
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-DRAW_NS = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 MAX_REPEAT = 1_000  # a repeated row/column stands for at most this many (LibreOffice repeats empty ones)
 MAX_TABLE_CELLS = 250_000
 
 _P, _H, _LIST, _SPAN, _A, _S, _TAB, _BR = (f"{T}{n}" for n in ("p", "h", "list", "span", "a", "s", "tab", "line-break"))
 # inline content pandoc leaves out: notes (Word footnotes), annotations, bookmarks, change marks, fields' declarations
-_BOOKMARK_REF = f"{T}bookmark-ref"
-_SKIPPED_INLINE = frozenset(
-    f"{T}{n}"
-    for n in (
-        "note",
-        "soft-page-break",
-        "bookmark",
-        "bookmark-start",
-        "bookmark-end",
-        "reference-mark",
-        "reference-mark-start",
-        "reference-mark-end",
-        "change",
-        "change-start",
-        "change-end",
-        "toc-mark",
-        "alphabetical-index-mark",
-    )
-) | {f"{OFFICE}annotation", f"{OFFICE}annotation-end"}
+# references pandoc links to an anchor; inline elements whose text it keeps as it is
+_REFERENCES = frozenset({f"{T}bookmark-ref"})
+_TEXT_INLINE = frozenset({f"{T}reference-ref", f"{T}sequence", f"{T}bibliography-mark"})
 # blocks whose children are blocks of the body
 # (pandoc leaves tables of contents and other indexes out)
 _CONTAINERS = frozenset({f"{T}section"})
@@ -99,10 +82,13 @@ class OdtWalker:
 
     # -- paragraphs --
 
-    def heading(self, h: Any) -> None:
+    def heading(self, h: Any, label: str = "") -> None:
+        """A heading; in a list item it keeps its heading style and the item's label comes first."""
         level_text = h.get(f"{T}outline-level") or "1"
         level = int(level_text) if level_text.isdigit() else 1
         text, meta = self.inline(h)
+        if label and text.strip():
+            text = f"{label} {text}"
         self.after_paragraph = False
         if not text.strip():
             return
@@ -190,7 +176,7 @@ class OdtWalker:
                 _join(out, self._collect(child, (fmt[0] if b is None else b, fmt[1] if i is None else i, fmt[2])))
             elif tag == _A:
                 _join(out, self._collect(child, (fmt[0], fmt[1], self._link(_href(child.get(XLINK_HREF) or "")))))
-            elif tag == _BOOKMARK_REF:
+            elif tag in _REFERENCES:
                 # pandoc links a bookmark reference to an anchor it names "anchor", "anchor-1", ...
                 anchor = self.anchors.setdefault(child.get(f"{T}ref-name") or "", len(self.anchors))
                 _join(out, self._collect(child, (fmt[0], fmt[1], self._link(f"#anchor-{anchor}" if anchor else "#anchor"))))
@@ -201,8 +187,10 @@ class OdtWalker:
                 _join(out, [(" ", fmt)])
             elif tag == _BR:
                 _join(out, [("\n", fmt)])
-            elif tag and tag not in _SKIPPED_INLINE and not tag.startswith(f"{{{DRAW_NS}}}"):
+            elif tag in _TEXT_INLINE:
                 _join(out, self._collect(child, fmt))
+            # anything else (fields such as page numbers and dates, notes, frames, annotations,
+            # ruby, change marks) pandoc's reader leaves out, text and all
             if child.tail:
                 _join(out, _words(child.tail, fmt))
         return out
@@ -230,7 +218,10 @@ class OdtWalker:
             for block in item.iterchildren():
                 tag = block.tag
                 if tag in (_P, _H):
-                    self.paragraph(block, label if label is not None else "", level - 1)
+                    if tag == _H:
+                        self.heading(block, label or "")
+                    else:
+                        self.paragraph(block, label if label is not None else "", level - 1)
                     label = ""  # the item's later paragraphs are unnumbered list paragraphs
                 elif tag == _LIST:
                     self.list(block, item_style, level + 1)

@@ -43,6 +43,7 @@ class ListLevel:
 
 
 _BULLET = ListLevel(numbered=False)
+_DEFAULT = ListLevel(numbered=True)
 
 
 class OdfStyles:
@@ -118,8 +119,12 @@ class OdfStyles:
         return False
 
     def list_level(self, list_style: str | None, level: int) -> ListLevel:
-        """The level (1-based) of a list style; a bullet when the style or level is unknown."""
-        return self._lists.get(list_style or "", {}).get(level, _BULLET)
+        """The level (1-based) of a list style: a bullet when the style lacks the level; numbers
+        ("1.") when the list has no style or an unknown one, as pandoc reads it."""
+        levels = self._lists.get(list_style or "")
+        if levels is None:
+            return _DEFAULT
+        return levels.get(level, _BULLET)
 
 
 def _levels(list_style: Any) -> dict[int, ListLevel]:
