@@ -99,7 +99,7 @@ def test_image_sources_and_links_are_rewritten_as_pandoc_does(tmp_path: Path) ->
     path = book(tmp_path, {"text/a.xhtml": xhtml(body), "text/b.xhtml": xhtml("<p>B</p>")}, ["text/a.xhtml", "text/b.xhtml"])
     got = elements(path)
     assert got[0]["type"] == "Image" and got[0]["metadata"]["image_url"] == "https:/img.example.com/badge.svg"
-    assert got[1]["metadata"]["link_urls"] == ["#text/b.xhtml_part", "https://example.com/x"]
+    assert got[1]["metadata"]["link_urls"] == ["#b.xhtml_part", "https://example.com/x"]
 
 
 def test_collapse_path() -> None:

@@ -28,8 +28,7 @@ _OPF = "{http://www.idpf.org/2007/opf}"
 _CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 _EPUB_TYPE = "epub:type"
 _XHTML_TYPES = frozenset({"application/xhtml+xml", "text/html", "application/x-dtbook+xml"})
-_NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "note"})
-_NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote"})
+_NOTE_TYPES = frozenset({"footnote", "rearnote"})  # pandoc's; an endnote or a role="doc-..." aside stays in place
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -93,7 +92,7 @@ def merged_html(parts: ZipParts) -> Any:
     if notes:
         section = etree.SubElement(body, "section")
         listing = etree.SubElement(section, "ol")
-        for note in notes:
+        for number, note in enumerate(notes, 1):
             item = etree.SubElement(listing, "li")
             item.text = note.text
             item.extend(list(note))
@@ -107,6 +106,7 @@ def merged_html(parts: ZipParts) -> Any:
             else:
                 back = etree.SubElement(item, "a")
             back.text = "\u21a9\ufe0e"
+            back.set("href", f"#fnref{number}")
     return html
 
 
@@ -145,36 +145,41 @@ def _rewrite(body: Any, doc: str, spine_docs: set[str], notes: list[Any]) -> Non
     doc_dir = posixpath.dirname(doc)
     asides: dict[str, Any] = {}
     refs: list[Any] = []
-    for el in list(body.iter("section", "div", "aside", "img", "a")):
+    for el in list(body.iter("section", "div", "aside", "img", "a", "table")):
         tag = el.tag
         if tag in ("section", "div") and "titlepage" in _types(el):
             _drop(el)
-        elif tag == "aside" and (_types(el) & _NOTE_TYPES or el.get("role") in _NOTE_ROLES):
+        elif tag == "aside" and _types(el) & _NOTE_TYPES:
             _drop(el)
             asides.setdefault(el.get("id") or "", el)
         elif tag == "img":
             src = el.get("src")
             if src and not src.startswith("data:"):
-                el.set("src", collapse_path(posixpath.join(doc_dir, src) if not src.startswith("/") else src))
+                el.set("src", _escape(collapse_path(posixpath.join(doc_dir, src) if not src.startswith("/") else src)))
         elif tag == "a":
-            if "noteref" in _types(el) or el.get("role") == "doc-noteref":
+            if "noteref" in _types(el):
                 refs.append(el)
             href = el.get("href")
             if href:
-                el.set("href", _link(href, doc, spine_docs))
+                in_note = any(a.tag == "aside" and _types(a) & _NOTE_TYPES for a in el.iterancestors("aside"))
+                el.set("href", _escape(href if in_note else _link(href, doc, spine_docs)))
+        elif tag == "table":
+            _table_head(el)
     for ref in refs:
-        target = (ref.get("href") or "").rpartition("#")[2] or (ref.get("href") or "")
+        # every note reference is numbered; one whose note is missing gets an empty note, as in pandoc
+        target = (ref.get("href") or "").rpartition("#")[2]
         note = asides.get(target) if target else None
-        if note is None:
+        if note is None and target:
             note = next((a for key, a in asides.items() if key and target.endswith("_" + key)), None)
         if note is None:
-            continue
-        if note in notes:
+            note = etree.Element("aside")
+        elif note in notes:
             note = copy.deepcopy(note)
         notes.append(note)
         for child in list(ref):
             ref.remove(child)
         ref.text = None
+        ref.set("href", f"#fn{len(notes)}")
         etree.SubElement(ref, "sup").text = str(len(notes))
 
 
@@ -208,14 +213,41 @@ def collapse_path(path: str) -> str:
 
 
 def _link(href: str, doc: str, spine_docs: set[str]) -> str:
-    """A link as pandoc's epub reader rewrites it: ``file#id`` -> ``#file_id`` within the book."""
+    """A link as pandoc's epub reader rewrites it: ``dir/file#id`` -> ``#file_id`` within the book
+    (``file_id`` elsewhere), ``file`` -> ``#file`` for a document of the book."""
     if _SCHEME.match(href):
         return href
     target, _, fragment = href.partition("#")
     target_doc = posixpath.normpath(posixpath.join(posixpath.dirname(doc), target)) if target else doc
+    name = posixpath.basename(target_doc)
     if target_doc in spine_docs:
-        return f"#{target_doc}_{fragment}" if fragment else f"#{target_doc}"
-    return f"{target}_{fragment}" if fragment else href
+        return f"#{name}_{fragment}" if fragment else f"#{name}"
+    return f"{name}_{fragment}" if fragment else href
+
+
+def _escape(url: str) -> str:
+    """Percent-encoding as pandoc's HTML writer applies it (spaces, quotes, non-ASCII ...)."""
+    from urllib.parse import quote
+
+    return quote(url, safe=":/?#[]@!$&'()*+,;=-._~%")
+
+
+def _table_head(table: Any) -> None:
+    """Pandoc's table: leading rows of header cells become ``<thead>``, the other rows ``<tbody>``."""
+    rows = [child for child in table if child.tag == "tr"]
+    if not rows or any(child.tag in ("thead", "tbody", "tfoot") for child in table):
+        return
+    head = 0
+    while head < len(rows) and all(cell.tag == "th" for cell in rows[head] if isinstance(cell.tag, str)):
+        head += 1
+    at = table.index(rows[0])
+    for tr in rows:
+        table.remove(tr)
+    groups = [("thead", rows[:head]), ("tbody", rows[head:])]
+    for offset, (name, group) in enumerate(g for g in groups if g[1]):
+        section = lxml_html.Element(name)
+        section.extend(group)
+        table.insert(at + offset, section)
 
 
 def _unquote(href: str) -> str:

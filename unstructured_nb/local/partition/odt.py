@@ -207,13 +207,9 @@ class OdtWalker:
         for item in lst.iterchildren(f"{T}list-item", f"{T}list-header"):
             item_style = style or self.styles.paragraph_list_style(_first_paragraph_style(item))
             list_level = self.styles.list_level(item_style, level)
-            start = item.get(f"{T}start-value")
-            if start and start.isdigit():
-                counter = int(start)
-            elif counter is None:
-                counter = list_level.start
-            else:
-                counter += 1
+            # (pandoc takes the start from the list style: an item's text:start-value and a list's
+            # continue-numbering do not change its numbers)
+            counter = list_level.start if counter is None else counter + 1
             label: str | None = list_level.label(counter)
             for block in item.iterchildren():
                 tag = block.tag
