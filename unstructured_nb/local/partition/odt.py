@@ -101,11 +101,11 @@ class OdtWalker:
             meta["category_depth"] = 0
             self.sink.add(word_paragraph_type(text.strip(), self.language or "eng"), text, **meta)
 
-    def paragraph(self, p: Any, label: str | None = None, depth: int = 0) -> None:
+    def paragraph(self, p: Any, label: str | None = None, depth: int = 0, loose: bool = False) -> None:
         """A paragraph; ``label`` is not None for a list item's paragraph (its Word numbering label)."""
         text, meta = self.inline(p)
         if label is not None:
-            style = "Compact"
+            style = "Normal" if loose else "Compact"  # pandoc's tight item (one block) is "Compact"
         elif self.styles.indented(p.get(f"{T}style-name")):
             style = "Block Text"  # pandoc reads an indented paragraph as a block quote
         else:
@@ -211,13 +211,14 @@ class OdtWalker:
             # continue-numbering do not change its numbers)
             counter = list_level.start if counter is None else counter + 1
             label: str | None = list_level.label(counter)
+            loose = sum(1 for block in item.iterchildren(_P, _LIST, f"{TABLE}table")) > 1
             for block in item.iterchildren():
                 tag = block.tag
                 if tag in (_P, _H):
                     if tag == _H:
                         self.heading(block, label or "")
                     else:
-                        self.paragraph(block, label if label is not None else "", level - 1)
+                        self.paragraph(block, label if label is not None else "", level - 1, loose)
                     label = ""  # the item's later paragraphs are unnumbered list paragraphs
                 elif tag == _LIST:
                     self.list(block, item_style, level + 1)
