@@ -299,3 +299,16 @@ def classify(text: str, language: str = "eng", *, allow_list: bool = True, allow
     if allow_title and is_possible_title(text):
         return "Title", text
     return "UncategorizedText", text
+
+
+def word_paragraph_type(stripped: str, language: str = "eng") -> str:
+    """The library's docx rule for a paragraph without a list or heading style (no Title from text alone)."""
+    if len(stripped) < 2:
+        return "UncategorizedText"
+    if len(stripped) < 120 and US_CITY_STATE_ZIP_RE.match(stripped):
+        return "Address"
+    if len(stripped) < 255 and EMAIL_RE.match(stripped):
+        return "EmailAddress"
+    if is_possible_narrative_text(stripped, language):
+        return "NarrativeText"
+    return "UncategorizedText"

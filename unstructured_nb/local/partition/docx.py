@@ -22,12 +22,7 @@ from ._common import ElementSink, PartitionSettings
 from ._lang import detect_languages
 from ._ooxml import R_NS, check_zip, has_emphasis, open_package_error, paragraph_text, w_text
 from ._ooxml import W as _W
-from ._text_type import (
-    EMAIL_RE,
-    US_CITY_STATE_ZIP_RE,
-    clean_bullet,
-    is_possible_narrative_text,
-)
+from ._text_type import clean_bullet, word_paragraph_type
 from .docx_numbering import ListLabels
 from .docx_tables import table_text_and_html
 
@@ -250,18 +245,7 @@ class DocxWalker:
             self.sink.add(style_type, text, **meta)
             return True
         # the library's docx text rules: no Title from text alone (a heading needs a heading style)
-        stripped = raw.strip()
-        if len(stripped) < 2:
-            type_ = "UncategorizedText"
-        elif len(stripped) < 120 and US_CITY_STATE_ZIP_RE.match(stripped):
-            type_ = "Address"
-        elif len(stripped) < 255 and EMAIL_RE.match(stripped):
-            type_ = "EmailAddress"
-        elif is_possible_narrative_text(stripped, self.language):
-            type_ = "NarrativeText"
-        else:
-            type_ = "UncategorizedText"
-        self.sink.add(type_, text, **meta)
+        self.sink.add(word_paragraph_type(raw.strip(), self.language), text, **meta)
         return True
 
     def _numbered(self, p: Any) -> bool:

@@ -28,7 +28,7 @@ _ROMAN = (
 )
 
 
-def _format_number(value: int, fmt: str) -> str | None:
+def format_number(value: int, fmt: str) -> str | None:
     if fmt == "decimal":
         return str(value)
     if fmt == "decimalZero":
@@ -174,7 +174,7 @@ class ListLabels:
                 return ""
             count = counters[level]
             value = self._start(num, referenced, level) if count is None else count
-            rendered = _format_number(value, self._val(referenced, "numFmt") or "decimal")
+            rendered = format_number(value, self._val(referenced, "numFmt") or "decimal")
             if rendered is None:
                 failed = True
                 return ""
