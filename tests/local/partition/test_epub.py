@@ -86,8 +86,10 @@ def test_footnotes_move_to_the_end_numbered_in_reference_order(tmp_path: Path) -
         ("NarrativeText", "After the notes, the chapter goes on with more narrative text."),
         ("NarrativeText", "Note about the first thing."),
         ("CodeSnippet", "code line"),
-        ("ListItem", "\u21a9\ufe0e"),  # pandoc's back link follows a note's last block when it is not a paragraph
-        ("NarrativeText", "Note about the second thing.\u21a9\ufe0e"),
+        # pandoc's back link follows a note's last block when it is not a paragraph; a note of one
+        # paragraph is its list item's sole text block, which the library adopts as a ListItem
+        ("UncategorizedText", "\u21a9\ufe0e"),
+        ("ListItem", "Note about the second thing.\u21a9\ufe0e"),
     ]
 
 

@@ -44,6 +44,17 @@ _DROP = (
 _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 _LISTS = frozenset({"ul", "ol", "dl", "menu", "dir"})
 _BLOCKS = BLOCK_TAGS | {"body", "center", "dialog", "dir", "hgroup", "html", "legend", "menu"}
+# the library's ListItemBlock adopts a sole text block (a Markdown loose list's <li><p>): a child of
+# one of these tags (its Flow and BlockItem classes) holding only inline content
+_ADOPTABLE = frozenset(
+    {"address", "article", "aside", "blockquote", "body", "center", "div", "footer", "header", "hgroup", "main",
+     "section", "p", "dt"}
+)  # fmt: skip
+# what is not inline there: blocks, lists, headings, code, images, tables, left-out blocks
+_NOT_INLINE = _ADOPTABLE | frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "pre", "dl", "ol", "ul", "dd", "li", "img", "table", "details", "figure",
+     "hr", "nav", "template", "form", "input", "summary"}
+)  # fmt: skip
 _EMPHASIS = {"b": "b", "strong": "b", "i": "i", "em": "i"}
 
 
@@ -117,6 +128,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> int:
     contexts: list[tuple[str, int]] = [("block", 0)]
     list_depth = 0
     depth = max_depth = 0
+    adopted: Any = None  # the sole text block of the list item being walked, if it has one
 
     def flush() -> None:
         nonlocal links, emphasis
@@ -183,6 +195,9 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> int:
                     contexts.append(("h", _HEADINGS[tag]))
                 elif tag in ("li", "dd"):  # the library: a definition's body is a ListItem too
                     contexts.append(("li", list_depth))
+                    adopted = _sole_text_block(el)
+                elif el is adopted:  # its text is the list item's
+                    contexts.append(contexts[-1])
                 elif tag in _LISTS:
                     list_depth += 1
                     contexts.append(("block", 0))
@@ -207,6 +222,10 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> int:
                 contexts.pop()
                 if tag in _LISTS:
                     list_depth -= 1
+                if contexts[-1][0] == "li" and tag not in ("li", "dd"):
+                    # text after a block inside a list item is a paragraph of its own (the library
+                    # makes only the item's leading text a ListItem)
+                    contexts[-1] = ("block", 0)
             elif (tag == "a" or tag in _EMPHASIS) and marks and marks[-1][0] == tag:
                 _, start, href = marks.pop()
                 piece = _SPACES.sub(" ", "".join(buf[start:])).strip()
@@ -220,6 +239,22 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> int:
                 buf.append(el.tail)
     flush()
     return max_depth
+
+
+def _sole_text_block(item: Any) -> Any:
+    """The child a list item adopts, as the library's ``ListItemBlock`` does: its only child, with
+    no text around it, an ordinary block (p, div, ...) holding inline content only; else None."""
+    if len(item) != 1 or (item.text or "").strip():
+        return None
+    child = item[0]
+    tag = child.tag.lower() if isinstance(child.tag, str) else ""
+    if tag not in _ADOPTABLE or (child.tail or "").strip():
+        return None
+    for node in child.iterdescendants():
+        name = node.tag.lower() if isinstance(node.tag, str) else ""
+        if name in _NOT_INLINE or (name == "math" and (node.get("display") or "").strip().lower() == "block"):
+            return None
+    return child
 
 
 _BASE64_IMAGE = re.compile(r"^data:(image/[^;]+);base64,(.*)", re.S)
