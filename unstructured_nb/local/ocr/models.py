@@ -46,6 +46,9 @@ class OcrSettings:
     dilation: bool = False
     #: a line's recognition score under which it is dropped (RapidOCR's default)
     min_score: float = 0.5
+    #: run the models rewritten with their affine steps folded into the convolutions (:mod:`.graph`: exact,
+    #: checked against the shipped graphs, cached on disk); off: the graphs as shipped
+    fused: bool = True
     #: "pp-ocr" (the models here) or "tesseract" (opt-in, when installed: :mod:`.tesseract`)
     engine: str = "pp-ocr"
 
@@ -81,8 +84,15 @@ class Models:
         # idle pool threads sleep instead of spinning: the other worker needs the core
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = ["CPUExecutionProvider"]
-        self.det = ort.InferenceSession(str(folder / "ch_PP-OCRv4_det_infer.onnx"), options, providers=providers)
-        self.rec = ort.InferenceSession(str(folder / "ch_PP-OCRv4_rec_infer.onnx"), options, providers=providers)
+        det, rec = folder / "ch_PP-OCRv4_det_infer.onnx", folder / "ch_PP-OCRv4_rec_infer.onnx"
+        if settings.fused:
+            from .graph import fast_model
+
+            det_model, rec_model = fast_model(det, (1, 3, 64, 64)), fast_model(rec, (1, 3, REC_HEIGHT, 96))
+        else:
+            det_model, rec_model = str(det), str(rec)
+        self.det = ort.InferenceSession(det_model, options, providers=providers)
+        self.rec = ort.InferenceSession(rec_model, options, providers=providers)
         self._det_input = self.det.get_inputs()[0].name
         self._rec_input = self.rec.get_inputs()[0].name
         characters = self.rec.get_modelmeta().custom_metadata_map["character"].splitlines()
