@@ -32,7 +32,10 @@ from tests.local.ocr.pages import cer, make_page  # noqa: E402
 
 #: (label, OcrSettings keyword arguments); the first is the engine's default.
 SETTINGS: list[tuple[str, dict[str, object]]] = [
-    ("**default**: det 960, rec batch 1, 1 thread, no arena, unclip 1.6, no dilation", {}),
+    ("**default**: det 960, content crop, folded graphs, rec batch 1, 1 thread, no arena, unclip 1.6, no dilation", {}),
+    ("graphs as shipped (no folding, local/ocr/graph.py)", {"fused": False}),
+    ("no content crop (the detector reads the whole page)", {"crop": False}),
+    ("before issue 12's speed work: shipped graphs, no crop", {"fused": False, "crop": False}),
     ("det 736", {"det_side": 736}),
     ("det 1280", {"det_side": 1280}),
     ("det 2000 (what RapidOCR's pipeline ran)", {"det_side": 2000}),
