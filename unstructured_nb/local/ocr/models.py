@@ -6,7 +6,10 @@ and reads a letter page at 2000 px, it normalizes in float64, pads recognition b
 widest line, and it crops at full resolution before resizing. Here the detector sees the page
 at :attr:`OcrSettings.det_side` px on its long side, each text line is warped straight to the
 recognizer's 48 px height, lines are recognized one at a time (no padding), and the CTC output
-is decoded greedily. Sessions are created once per process with the settings below.
+is decoded greedily. The graphs run with their affine steps folded into the convolutions
+(:mod:`.graph`, exact, twice as fast), and the detector reads only the page's inked part
+(:func:`content_box`) at the whole page's scale. Sessions are created once per process with the
+settings below.
 """
 
 from __future__ import annotations
