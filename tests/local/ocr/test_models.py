@@ -84,3 +84,37 @@ def test_large_type_is_shrunk_without_aliasing_and_a_vertical_box_is_turned() ->
     tall = np.array([[10, 10], [40, 10], [40, 300], [10, 300]], dtype=np.float32)
     turned = engine.crop(np.full((400, 100), 255, dtype=np.uint8), tall)
     assert turned.shape[0] == REC_HEIGHT and turned.shape[1] > turned.shape[0]
+
+
+def test_the_content_box_is_the_inked_part_with_a_margin_or_the_whole_page() -> None:
+    page = np.full((1000, 800), 255, dtype=np.uint8)
+    assert models.content_box(page) == (0, 0, 800, 1000)  # nothing stands out: all of it
+    page[300:340, 200:500] = 0
+    x0, y0, x1, y1 = models.content_box(page)
+    pad = round(0.02 * 1000)
+    assert (x0, y0, x1, y1) == (200 - pad, 300 - pad, 500 + pad, 340 + pad)
+    dark = 255 - page  # a dark page with light text: the same box
+    assert models.content_box(dark) == (x0, y0, x1, y1)
+    rgb = np.stack([page] * 3, axis=2)
+    assert models.content_box(rgb) == (x0, y0, x1, y1)
+    page[5, 5] = 0  # a lone speck fades in the quarter-size copy
+    assert models.content_box(page) == (x0, y0, x1, y1)
+    page[4:12, 4:12] = 0
+    page[980:988, 780:788] = 0  # marks in both corners: most of the page, so all of it
+    assert models.content_box(page) == (0, 0, 800, 1000)
+
+
+@pytest.mark.slow
+def test_boxes_found_in_the_cropped_part_are_in_the_whole_pages_pixels() -> None:
+    line = _line_image("Label every bottle clearly")  # 900 x 200: read at its own size
+    page = np.full((700, 960), 255, dtype=np.uint8)
+    page[400:600, 40:940] = line
+    [inside], _ = get_models(OcrSettings(crop=True)).detect(page)
+    x0, y0, x1, y1 = models.content_box(page)
+    assert (x0, y0) != (0, 0)
+    whole = get_models(OcrSettings(crop=False))
+    [part], _ = whole.detect(np.ascontiguousarray(page[y0:y1, x0:x1]))  # what the detector saw, alone
+    assert np.array_equal(inside, part + np.array([x0, y0], dtype=np.float32))  # moved exactly by the offset
+    [reference], _ = whole.detect(page)
+    assert np.abs(inside - reference).max() <= 4.0  # and where the whole page's detection puts it
+    assert 80 <= inside[:, 0].min() <= 110 and 450 <= inside[:, 1].min() <= 480

@@ -2,7 +2,8 @@
 
 The models are loaded once per worker process and reused (:mod:`.models`, where the settings
 measured in benchmarks/bench_ocr.py are: detector at 960 px on the long side, lines recognized
-one at a time at full resolution, one onnxruntime thread, no memory arena). The text-line angle
+one at a time at full resolution, one onnxruntime thread, no memory arena; the graphs with their affine
+steps folded into the convolutions, the detector on the page's inked part only). The text-line angle
 classifier is not used: on clean upright pages it flips lines and raises the character error
 rate a hundredfold. A page a degree or two askew is handled here (see :func:`read_lines`).
 """

@@ -6,7 +6,10 @@ and reads a letter page at 2000 px, it normalizes in float64, pads recognition b
 widest line, and it crops at full resolution before resizing. Here the detector sees the page
 at :attr:`OcrSettings.det_side` px on its long side, each text line is warped straight to the
 recognizer's 48 px height, lines are recognized one at a time (no padding), and the CTC output
-is decoded greedily. Sessions are created once per process with the settings below.
+is decoded greedily. The graphs run with their affine steps folded into the convolutions
+(:mod:`.graph`, exact, twice as fast), and the detector reads only the page's inked part
+(:func:`content_box`) at the whole page's scale. Sessions are created once per process with the
+settings below.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ class OcrSettings:
     dilation: bool = False
     #: a line's recognition score under which it is dropped (RapidOCR's default)
     min_score: float = 0.5
+    #: run the models rewritten with their affine steps folded into the convolutions (:mod:`.graph`: exact,
+    #: checked against the shipped graphs, cached on disk); off: the graphs as shipped
+    fused: bool = True
+    #: detect on the page's inked part only (:func:`content_box`), at the same scale: margins cost nothing
+    crop: bool = True
     #: "pp-ocr" (the models here) or "tesseract" (opt-in, when installed: :mod:`.tesseract`)
     engine: str = "pp-ocr"
 
@@ -81,8 +89,15 @@ class Models:
         # idle pool threads sleep instead of spinning: the other worker needs the core
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = ["CPUExecutionProvider"]
-        self.det = ort.InferenceSession(str(folder / "ch_PP-OCRv4_det_infer.onnx"), options, providers=providers)
-        self.rec = ort.InferenceSession(str(folder / "ch_PP-OCRv4_rec_infer.onnx"), options, providers=providers)
+        det, rec = folder / "ch_PP-OCRv4_det_infer.onnx", folder / "ch_PP-OCRv4_rec_infer.onnx"
+        if settings.fused:
+            from .graph import fast_model
+
+            det_model, rec_model = fast_model(det, (1, 3, 64, 64)), fast_model(rec, (1, 3, REC_HEIGHT, 96))
+        else:
+            det_model, rec_model = str(det), str(rec)
+        self.det = ort.InferenceSession(det_model, options, providers=providers)
+        self.rec = ort.InferenceSession(rec_model, options, providers=providers)
         self._det_input = self.det.get_inputs()[0].name
         self._rec_input = self.rec.get_inputs()[0].name
         characters = self.rec.get_modelmeta().custom_metadata_map["character"].splitlines()
@@ -107,17 +122,20 @@ class Models:
 
         height, width = image.shape[:2]
         ratio = min(1.0, self.settings.det_side / max(height, width))
-        det_h = max(32, round(height * ratio / 32) * 32)
-        det_w = max(32, round(width * ratio / 32) * 32)
-        small = cv2.resize(image, (det_w, det_h), interpolation=cv2.INTER_AREA)
+        # the detector reads only the inked part of the page, at the whole page's scale
+        x0, y0, x1, y1 = content_box(image) if self.settings.crop else (0, 0, width, height)
+        part = image[y0:y1, x0:x1]
+        det_h = max(32, round((y1 - y0) * ratio / 32) * 32)
+        det_w = max(32, round((x1 - x0) * ratio / 32) * 32)
+        small = cv2.resize(part, (det_w, det_h), interpolation=cv2.INTER_AREA)
         batch = planes(small)[np.newaxis]
         del small
         pred = self.det.run(None, {self._det_input: batch})[0]
         del batch
-        boxes, _ = self.postprocess(pred, (height, width))
+        boxes, _ = self.postprocess(pred, part.shape[:2])
         out = []
         for box in boxes:
-            quad = np.asarray(box, dtype=np.float32).reshape(4, 2)
+            quad = np.asarray(box, dtype=np.float32).reshape(4, 2) + np.array([x0, y0], dtype=np.float32)
             quad[:, 0] = np.clip(quad[:, 0], 0, width - 1)
             quad[:, 1] = np.clip(quad[:, 1], 0, height - 1)
             by_x = quad[np.argsort(quad[:, 0], kind="stable")]
@@ -182,6 +200,36 @@ class Models:
         return " ".join(text.split()), float(pred.max(axis=1)[keep].mean())
 
 
+def content_box(image: Any) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the part of a page image that differs from its background, with a margin; the whole image
+    when that is most of it or when nothing stands out.
+
+    A grey copy at a quarter of the size is compared with its median (the paper, dark or light);
+    what differs by more than :data:`_INK` is content. The margin, :data:`_CROP_MARGIN` of the long
+    side, is wider than any stroke the downscaling can fade, and the detector's own context.
+    """
+    import cv2
+    import numpy as np
+
+    height, width = image.shape[:2]
+    grey = image if image.ndim == 2 else image.min(axis=2)
+    small = cv2.resize(grey, (max(1, width // 4), max(1, height // 4)), interpolation=cv2.INTER_AREA)
+    ink = np.abs(small.astype(np.int16) - int(np.median(small))) > _INK
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not len(rows):
+        return 0, 0, width, height
+    pad = round(_CROP_MARGIN * max(height, width))
+    x0, x1 = max(0, cols[0] * 4 - pad), min(width, (cols[-1] + 1) * 4 + pad)
+    y0, y1 = max(0, rows[0] * 4 - pad), min(height, (rows[-1] + 1) * 4 + pad)
+    if (x1 - x0) * (y1 - y0) > 0.9 * width * height:
+        return 0, 0, width, height
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+_INK = 40
+_CROP_MARGIN = 0.02
+
+
 def planes(image: Any) -> Any:
     """A uint8 image (HxW grey or HxWx3 RGB) as the models' input: 3xHxW float32 in [-1, 1], BGR order."""
     import numpy as np
@@ -228,4 +276,14 @@ def get_models(settings: OcrSettings | None = None) -> Models:
         return models
 
 
-__all__ = ["ENV_ENGINE", "ENV_THREADS", "REC_HEIGHT", "Models", "OcrSettings", "default_settings", "get_models", "release_memory"]
+__all__ = [
+    "ENV_ENGINE",
+    "ENV_THREADS",
+    "REC_HEIGHT",
+    "Models",
+    "OcrSettings",
+    "content_box",
+    "default_settings",
+    "get_models",
+    "release_memory",
+]
