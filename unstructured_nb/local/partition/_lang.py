@@ -71,6 +71,36 @@ _STOPWORD_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# UTF-8 bytes: ASCII non-letters to a space, the rest (a-z and every byte of a multi-byte character) kept
+_ASCII_NON_LETTER_BYTES = bytes(b if 97 <= b <= 122 or b >= 128 else 32 for b in range(256))
+_ASCII_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def _letter_runs(lowered: str) -> list[str]:
+    """``_WORD.findall(lowered)``, several times faster: ASCII non-letters (in UTF-8, where no byte
+    of a multi-byte character is ASCII) split the text into pieces, and only a piece holding
+    non-ASCII characters is split further by _WORD, at those of them that are not letters."""
+    if lowered.isascii():
+        return lowered.translate(_ASCII_NON_LETTERS).split()
+    spaced = lowered.encode("utf-8", "surrogatepass").translate(_ASCII_NON_LETTER_BYTES).decode("utf-8", "surrogatepass")
+    words: list[str] = []
+    for piece in spaced.split():
+        if piece.isascii():
+            words.append(piece)
+        else:
+            words.extend(_WORD.findall(piece))
+    return words
+
+
+def _latin_letters(sample: str, non_ascii: str) -> int:
+    """``len(_LATIN_LETTER.findall(sample))``: ASCII letters counted in UTF-8 bytes, then each
+    distinct character of the Latin-1 Supplement and Extended blocks in ``non_ascii``."""
+    encoded = sample.encode("utf-8", "surrogatepass")
+    ascii_letters = len(encoded) - len(encoded.translate(None, _ASCII_LETTER_BYTES))
+    return ascii_letters + sum(sample.count(c) for c in non_ascii if "\u00c0" <= c <= "\u024f")
+
+
 def detect_languages(text: str) -> list[str]:
     """Return the document's language as a one-item list of ISO 639-3 codes (default ``eng``)."""
     sample = text[:_SAMPLE_CHARS]
@@ -78,21 +108,19 @@ def detect_languages(text: str) -> list[str]:
         return ["eng"]  # the library's rule: short ASCII text is English
     if not sample.isascii():
         # only scripts that occur at all are counted (most documents have none of them)
-        present = set(sample)
+        present = "".join(set(_NON_ASCII.findall(sample)))
         best_script, best_count = None, 0
         for code, pattern in _SCRIPTS:
-            if not any(map(pattern.match, present)):
+            if pattern.search(present) is None:
                 continue
             count = len(pattern.findall(sample))
             if count > best_count:
                 best_script, best_count = code, count
-        if best_script is not None and best_count > len(_LATIN_LETTER.findall(sample)):
+        if best_script is not None and best_count > _latin_letters(sample, present):
             return [best_script]
     counts: Counter[str] = Counter()
     # each distinct word once, in order of first occurrence (the same tie-breaking as word by word)
-    lowered = sample.lower()
-    # ASCII text: its letter runs are what is left between everything else turned to spaces (faster)
-    words = lowered.translate(_ASCII_NON_LETTERS).split() if lowered.isascii() else _WORD.findall(lowered)
+    words = _letter_runs(sample.lower())
     for word, n in Counter(words).items():
         codes = _STOPWORD_CODES.get(word)
         if codes is not None and len(word) >= 2:
