@@ -2,7 +2,8 @@
 
 Not imported by the package (our venv's Python cannot import ``uno``): soffice_service.py runs
 ``/usr/bin/python3 -I uno_bridge.py SOFFICE_BIN PROFILE_DIR PIPE_NAME``. The bridge starts
-``soffice.bin`` itself (so both die together: each asks Linux for SIGKILL when its parent dies),
+``soffice.bin`` itself (soffice.bin asks Linux for SIGKILL when the bridge dies),
+watches its parent (a killed worker: the bridge kills LibreOffice, removes its sockets and the profile's dir, and exits),
 connects over the osl pipe ``PIPE_NAME`` (a Unix socket ``/tmp/OSL_PIPE_<uid>_<name>``, created
 under this process's umask 077, so only its owner may connect), prints ``{"ready": [socket paths]}``
 and then answers each request ``{"input", "output", "filter"}`` with ``{"ok": true}`` or
@@ -15,9 +16,11 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -72,13 +75,36 @@ def _sockets(pid: int) -> list[str]:
     return sorted(set(paths))
 
 
+def _end(process: subprocess.Popen[bytes], sockets: list[str], profile: str) -> None:
+    """Kill LibreOffice, remove its sockets and the worker's private dir of this LibreOffice (the profile's parent)."""
+    process.kill()
+    process.wait()
+    for path in sockets:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    home = os.path.dirname(os.path.abspath(profile))
+    if os.path.basename(home).startswith("unb-soffice-"):
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _watch_parent(parent: int, process: subprocess.Popen[bytes], sockets: list[str], profile: str) -> None:
+    """When the worker dies (SIGKILL on a cancel: no atexit there), end LibreOffice and this bridge."""
+    while os.getppid() == parent:
+        time.sleep(0.2)  # pyuno releases the GIL during a call: this runs even while a conversion hangs
+    _end(process, sockets, profile)
+    os._exit(0)
+
+
 def _connect(binary: str, profile: str, pipe: str) -> tuple[Any, subprocess.Popen[bytes]]:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     no_connect = uno.getClass("com.sun.star.connection.NoConnectException")
     process = _start(binary, profile, pipe)
     deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
+    parent = os.getppid()
+    while time.monotonic() < deadline and os.getppid() == parent:
         try:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx), process
@@ -109,12 +135,14 @@ def _convert(desktop: Any, request: dict[str, str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    _die_with_parent()
     os.umask(0o077)  # the acceptor's socket (and every file LibreOffice writes) is its owner's only
     binary, profile, pipe = argv[1:4]
+    parent = os.getppid()
     desktop, process = _connect(binary, profile, pipe)
+    sockets = _sockets(process.pid)
+    threading.Thread(target=_watch_parent, args=(parent, process, sockets, profile), daemon=True).start()
     out = sys.stdout
-    out.write(json.dumps({"ready": _sockets(process.pid), "pid": process.pid}) + "\n")
+    out.write(json.dumps({"ready": sockets, "pid": process.pid}) + "\n")
     out.flush()
     for line in sys.stdin:
         try:
@@ -125,6 +153,7 @@ def main(argv: list[str]) -> None:
             answer = {"error": " ".join(f"{type(exc).__name__}: {message}".split())[:300]}
         out.write(json.dumps(answer) + "\n")
         out.flush()
+    _end(process, sockets, profile)  # stdin closed: the worker is done with us
 
 
 if __name__ == "__main__":
