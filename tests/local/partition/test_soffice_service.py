@@ -107,6 +107,55 @@ def test_a_corrupt_file_is_one_clear_message(tmp_path: Path) -> None:
         _partition(bad)
 
 
+PROTECT = r"""
+import os, subprocess, sys, time, uno
+soffice, profile, source, target = sys.argv[1:5]
+def prop(name, value):
+    p = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
+    p.Name, p.Value = name, value
+    return p
+pipe = "unbtest" + os.urandom(8).hex()
+os.umask(0o077)
+args = [soffice, "-env:UserInstallation=" + uno.systemPathToFileUrl(profile), "--headless", "--norestore", "--nodefault"]
+args.append("--accept=pipe,name=" + pipe + ";urp;")
+office = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+try:
+    for _ in range(600):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=" + pipe + ";urp;StarOffice.ComponentContext")
+            break
+        except Exception:
+            if office.poll() is not None:
+                office = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.1)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, (prop("Hidden", True),))
+    doc.storeToURL(uno.systemPathToFileUrl(target), (prop("FilterName", "MS Word 97"), prop("Password", "secret")))
+    doc.close(True)
+    try:
+        desktop.terminate()  # a clean exit removes LibreOffice's sockets in /tmp
+        office.wait(timeout=30)
+    except Exception:
+        pass
+finally:
+    office.kill()
+"""
+
+
+def test_a_password_protected_file_is_one_clear_message(tmp_path: Path) -> None:
+    binary = soffice_service.office_program(legacy_office.soffice_binary() or "soffice")
+    locked = tmp_path / "locked.doc"
+    (tmp_path / "profile").mkdir(mode=0o700)
+    subprocess.run(
+        ["/usr/bin/python3", "-c", PROTECT, binary, str(tmp_path / "profile"), str(DOC), str(locked)], timeout=120, check=True
+    )
+    assert locked.stat().st_size > 1000
+    with pytest.raises(FileProcessingError, match=r"locked\.doc could not be converted .*password-protected"):
+        _partition(locked)
+
+
 def test_stop_leaves_no_process_socket_or_file(office: soffice_service.SofficeService, tmp_path: Path) -> None:
     office.convert(DOC, tmp_path / "a.docx", WORD, 60)
     home, sockets = office.home, list(office.sockets)

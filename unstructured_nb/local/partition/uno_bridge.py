@@ -30,8 +30,11 @@ START_TIMEOUT_S = 60
 RESTART_EXIT = 81  # soffice.bin's "restart me" after it created a fresh profile (oosplash's job, ours here)
 
 
+_prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl  # looked up before any fork: the child only calls it
+
+
 def _die_with_parent() -> None:
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: soffice.bin dies with the bridge
 
 
 def _property(name: str, value: Any) -> Any:
@@ -150,7 +153,8 @@ def main(argv: list[str]) -> None:
             answer: dict[str, Any] = {"ok": True}
         except Exception as exc:  # a UNO exception for a corrupt or protected file: one line back
             message = getattr(exc, "Message", "") or str(exc)
-            answer = {"error": " ".join(f"{type(exc).__name__}: {message}".split())[:300]}
+            shown = message if type(exc) is RuntimeError else f"{type(exc).__name__}: {message}"
+            answer = {"error": " ".join(shown.split())[:300]}
         out.write(json.dumps(answer) + "\n")
         out.flush()
     _end(process, sockets, profile)  # stdin closed: the worker is done with us
