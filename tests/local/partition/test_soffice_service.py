@@ -92,6 +92,17 @@ def test_a_timeout_kills_libreoffice_and_the_next_file_gets_a_fresh_one(
     assert office.starts == 2 and office.office_pid != first
 
 
+def test_libreoffice_dying_between_files_is_replaced(office: soffice_service.SofficeService, tmp_path: Path) -> None:
+    office.convert(DOC, tmp_path / "a.docx", WORD, 60)
+    assert office.office_pid
+    os.kill(office.office_pid, signal.SIGKILL)  # the OOM killer, say
+    deadline = time.monotonic() + 10
+    while office.office_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    office.convert(DOC, tmp_path / "b.docx", WORD, 60)
+    assert office.starts == 2 and (tmp_path / "b.docx").is_file()
+
+
 def test_a_timeout_is_one_clear_message_for_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(legacy_office, "TIMEOUT_S", 0.000001)
     with pytest.raises(FileProcessingError, match=r"python-docx-test\.doc: LibreOffice did not convert it within"):

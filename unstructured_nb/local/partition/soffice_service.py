@@ -96,7 +96,7 @@ class SofficeService:
     def convert(self, source: Path, target: Path, filter_name: str, timeout: float) -> None:
         """Convert ``source`` into ``target`` with LibreOffice's export filter ``filter_name``; raise ConversionError."""
         with self.lock:
-            if self.bridge is not None and (self.bridge.poll() is not None or self.too_big()):
+            if self.bridge is not None and (self.bridge.poll() is not None or not self.office_alive() or self.too_big()):
                 self.stop_locked()
             if self.bridge is None:
                 self.start()
@@ -113,8 +113,18 @@ class SofficeService:
                 self.stop_locked()
                 raise ConversionError("LibreOffice stopped unexpectedly") from None
             self.conversions += 1
+            if answer.get("ended"):
+                self.stop_locked()
             if "error" in answer:
                 raise ConversionError(str(answer["error"]))
+
+    def office_alive(self) -> bool:
+        """False once soffice.bin has died (the OOM killer, a crash between files): the bridge alone is of no use."""
+        try:
+            state = Path(f"/proc/{self.office_pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state != "Z"
 
     def too_big(self) -> bool:
         if self.conversions >= MAX_CONVERSIONS:

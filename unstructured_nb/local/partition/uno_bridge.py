@@ -137,6 +137,17 @@ def _convert(desktop: Any, request: dict[str, str]) -> None:
         document.close(True)
 
 
+def _gone(process: subprocess.Popen[bytes], exc: Exception) -> bool:
+    """True if LibreOffice has died, or the UNO connection to it is (so this bridge is of no more use)."""
+    if "DisposedException" in type(exc).__name__ or "RuntimeException" in type(exc).__name__:
+        try:
+            process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+        return True
+    return process.poll() is not None
+
+
 def main(argv: list[str]) -> None:
     os.umask(0o077)  # the acceptor's socket (and every file LibreOffice writes) is its owner's only
     binary, profile, pipe = argv[1:4]
@@ -155,8 +166,12 @@ def main(argv: list[str]) -> None:
             message = getattr(exc, "Message", "") or str(exc)
             shown = message if type(exc) is RuntimeError else f"{type(exc).__name__}: {message}"
             answer = {"error": " ".join(shown.split())[:300]}
+            if _gone(process, exc):  # it crashed on this file: say so, and end (the next file starts afresh)
+                answer = {"error": "LibreOffice crashed on it", "ended": True}
         out.write(json.dumps(answer) + "\n")
         out.flush()
+        if answer.get("ended"):
+            break
     _end(process, sockets, profile)  # stdin closed: the worker is done with us
 
 
