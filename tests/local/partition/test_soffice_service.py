@@ -167,6 +167,21 @@ def test_a_password_protected_file_is_one_clear_message(tmp_path: Path) -> None:
         _partition(locked)
 
 
+def test_an_idle_libreoffice_is_stopped(
+    office: soffice_service.SofficeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(soffice_service, "IDLE_STOP_S", 0.5)
+    office.convert(DOC, tmp_path / "a.docx", WORD, 60)
+    home = office.home
+    assert home and _processes_using(str(home))
+    deadline = time.monotonic() + 10
+    while (office.bridge is not None or home.exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert office.bridge is None and not _processes_using(str(home)) and not home.exists()
+    office.convert(DOC, tmp_path / "b.docx", WORD, 60)  # and the next file starts a fresh one
+    assert office.starts == 2
+
+
 def test_stop_leaves_no_process_socket_or_file(office: soffice_service.SofficeService, tmp_path: Path) -> None:
     office.convert(DOC, tmp_path / "a.docx", WORD, 60)
     home, sockets = office.home, list(office.sockets)

@@ -18,7 +18,8 @@ Safety:
   (their own process group) are killed, the file fails with one message, and the next file
   starts a fresh LibreOffice.
 - Memory: LibreOffice is restarted after ``MAX_CONVERSIONS`` files or when its resident memory
-  passes ``MAX_RSS_BYTES``; it inherits the worker's address-space limit.
+  passes ``MAX_RSS_BYTES``, and stopped after ``IDLE_STOP_S`` without a file; it inherits the
+  worker's address-space limit.
 - No orphans: the bridge and soffice.bin each ask Linux for SIGKILL when their parent dies (a
   killed worker takes them along), and ``atexit`` stops them on a normal exit; their sockets,
   profile and work files are removed with them.
@@ -50,6 +51,8 @@ BRIDGE = Path(__file__).with_name("uno_bridge.py")
 START_TIMEOUT_S = 90.0
 MAX_CONVERSIONS = 200
 MAX_RSS_BYTES = 1024 * 1024 * 1024
+#: An idle LibreOffice (~160 MB resident) is stopped after this many seconds without a file.
+IDLE_STOP_S = 600.0
 
 
 class ConversionError(Exception):
@@ -92,31 +95,44 @@ class SofficeService:
         self.conversions = 0
         self.starts = 0
         self.buffer = b""
+        self.idle_timer: threading.Timer | None = None
 
     def convert(self, source: Path, target: Path, filter_name: str, timeout: float) -> None:
         """Convert ``source`` into ``target`` with LibreOffice's export filter ``filter_name``; raise ConversionError."""
         with self.lock:
-            if self.bridge is not None and (self.bridge.poll() is not None or not self.office_alive() or self.too_big()):
-                self.stop_locked()
-            if self.bridge is None:
-                self.start()
-            assert self.bridge is not None and self.bridge.stdin is not None
-            request = {"input": str(source), "output": str(target), "filter": filter_name}
+            if self.idle_timer is not None:
+                self.idle_timer.cancel()
             try:
-                self.bridge.stdin.write(json.dumps(request).encode() + b"\n")
-                self.bridge.stdin.flush()
-                answer = self.read_line(timeout)
-            except ConversionError:
-                self.stop_locked()
-                raise
-            except OSError:
-                self.stop_locked()
-                raise ConversionError("LibreOffice stopped unexpectedly") from None
-            self.conversions += 1
-            if answer.get("ended"):
-                self.stop_locked()
-            if "error" in answer:
-                raise ConversionError(str(answer["error"]))
+                self.convert_locked(source, target, filter_name, timeout)
+            finally:
+                if self.bridge is not None:
+                    self.idle_timer = threading.Timer(IDLE_STOP_S, self.stop)
+                    self.idle_timer.daemon = True
+                    self.idle_timer.start()
+
+    def convert_locked(self, source: Path, target: Path, filter_name: str, timeout: float) -> None:
+        """:meth:`convert`, the lock held."""
+        if self.bridge is not None and (self.bridge.poll() is not None or not self.office_alive() or self.too_big()):
+            self.stop_locked()
+        if self.bridge is None:
+            self.start()
+        assert self.bridge is not None and self.bridge.stdin is not None
+        request = {"input": str(source), "output": str(target), "filter": filter_name}
+        try:
+            self.bridge.stdin.write(json.dumps(request).encode() + b"\n")
+            self.bridge.stdin.flush()
+            answer = self.read_line(timeout)
+        except ConversionError:
+            self.stop_locked()
+            raise
+        except OSError:
+            self.stop_locked()
+            raise ConversionError("LibreOffice stopped unexpectedly") from None
+        self.conversions += 1
+        if answer.get("ended"):
+            self.stop_locked()
+        if "error" in answer:
+            raise ConversionError(str(answer["error"]))
 
     def office_alive(self) -> bool:
         """False once soffice.bin has died (the OOM killer, a crash between files): the bridge alone is of no use."""
