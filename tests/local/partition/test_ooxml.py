@@ -64,3 +64,32 @@ def test_has_emphasis() -> None:
     assert not has_emphasis(plain._p)
     assert has_emphasis(bold._p)
     assert has_emphasis(italic._p)
+
+
+def test_random_paragraphs_read_as_python_docx_reads_them() -> None:
+    # the plain-run fast path and the run-by-run path against python-docx, on paragraphs mixing
+    # every run content kind, hyperlinks, comments and elements neither reads
+    import random
+
+    from docx.oxml.parser import parse_xml
+
+    rng = random.Random(4)
+    contents = [
+        "<w:t>word</w:t>", "<w:t xml:space='preserve'> two words </w:t>", "<w:t/>", "<w:tab/>", "<w:br/>",
+        "<w:br w:type='page'/>", "<w:br w:type='textWrapping'/>", "<w:cr/>", "<w:noBreakHyphen/>", "<w:ptab/>",
+        "<w:t>a<!-- note -->b</w:t>", "<w:rPr><w:b/></w:rPr>", "<w:t>é€😀</w:t>",
+    ]  # fmt: skip
+    for _ in range(500):
+        parts = []
+        for _ in range(rng.randint(0, 6)):
+            run = "<w:r>" + "".join(rng.choice(contents) for _ in range(rng.randint(0, 4))) + "</w:r>"
+            kind = rng.random()
+            if kind < 0.2:
+                run = f"<w:hyperlink>{run}{run}</w:hyperlink>"
+            elif kind < 0.3:
+                run = f"<w:ins>{run}</w:ins>"  # not a child run: neither reads it
+            elif kind < 0.35:
+                run = "<!-- between runs -->" + run
+            parts.append(run)
+        p = parse_xml(f'<w:p xmlns:w="{W[1:-1]}">' + "".join(parts) + "</w:p>")
+        assert paragraph_text(p) == _python_docx_text(p), "".join(parts)

@@ -46,6 +46,15 @@ _RUN_CONTENT = (_T, _TAB, _BR, _CR, _NB_HYPHEN, _PTAB)
 _FIXED_TEXT = {_TAB: "\t", _PTAB: "\t", _CR: "\n", _NB_HYPHEN: "-"}
 
 
+# a paragraph whose runs hold only w:t text (no tab, break, hyphen, nor a comment or element inside
+# a w:t): its text is the w:t text nodes, in document order, read by one XPath that returns strings
+# (no element proxy is built for a run or a w:t)
+_RUN_PATHS = ("w:r", "w:hyperlink/w:r")
+_SPECIAL = ("w:tab", "w:br", "w:cr", "w:noBreakHyphen", "w:ptab", "w:t/node()[not(self::text())]")
+_NOT_PLAIN = etree.XPath("boolean(" + " | ".join(f"{run}/{item}" for run in _RUN_PATHS for item in _SPECIAL) + ")", namespaces=NS)
+_PLAIN_TEXT = etree.XPath(" | ".join(f"{run}/w:t/text()" for run in _RUN_PATHS), namespaces=NS, smart_strings=False)
+
+
 def paragraph_text(p: Any) -> str:
     """A ``w:p``'s text as python-docx's run and hyperlink ``text`` give it, without their per-run XPath.
 
@@ -53,6 +62,13 @@ def paragraph_text(p: Any) -> str:
     text, ``w:tab``/``w:ptab`` a tab, ``w:cr`` a newline, ``w:noBreakHyphen`` "-", ``w:br`` a
     newline when it is a line break (no ``w:type`` or ``textWrapping``), else nothing.
     """
+    if not _NOT_PLAIN(p):
+        return "".join(_PLAIN_TEXT(p))
+    return runs_text(p)
+
+
+def runs_text(p: Any) -> str:
+    """:func:`paragraph_text` run by run (the general case)."""
     parts: list[str] = []
     for child in p.iterchildren(_R, _HYPERLINK):
         for run in (child,) if child.tag == _R else child.iterchildren(_R):
@@ -71,3 +87,22 @@ def paragraph_text(p: Any) -> str:
 # whether a paragraph has a run with bold or italic properties: one XPath evaluation instead of
 # a proxy object per run and per property (most paragraphs have none)
 has_emphasis = etree.XPath("boolean(w:r/w:rPr/w:b | w:r/w:rPr/w:i)", namespaces=NS)
+
+
+_P_STYLE = f"{W}pPr/{W}pStyle"
+_VAL = f"{W}val"
+
+
+def style_id(p: Any) -> str | None:
+    """A ``w:p``'s style id (python-docx's ``CT_P.style``) by one lxml lookup, without its proxies."""
+    found = p.find(_P_STYLE)
+    return None if found is None else found.get(_VAL)
+
+
+def first_val(p: Any, path: str) -> str | None:
+    """The ``w:val`` of the first element at ``path`` under ``p`` that has one: ``p.xpath(path + "/@w:val")[0]``."""
+    for found in p.iterfind(path):
+        value = found.get(_VAL)
+        if value is not None:
+            return str(value)
+    return None

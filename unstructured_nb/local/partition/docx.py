@@ -20,7 +20,7 @@ from typing import Any
 
 from ._common import ElementSink, PartitionSettings
 from ._lang import detect_languages
-from ._ooxml import R_NS, check_zip, has_emphasis, open_package_error, paragraph_text, w_text
+from ._ooxml import R_NS, check_zip, first_val, has_emphasis, open_package_error, paragraph_text, style_id, w_text
 from ._ooxml import W as _W
 from ._text_type import clean_bullet, word_paragraph_type
 from .docx_numbering import ListLabels
@@ -135,7 +135,7 @@ class DocxWalker:
 
         if has(p):
             return True
-        current, seen = p.style, set()
+        current, seen = style_id(p), set()
         while current and current not in seen and current in self.style_elements:
             seen.add(current)
             if has(self.style_elements[current]):
@@ -220,8 +220,7 @@ class DocxWalker:
         raw = text = self._text(p)
         if not text.strip():
             return False
-        style_id = p.style
-        style_name = self.style_name(style_id)
+        style_name = self.style_name(style_id(p))
         style_type = _STYLE_TYPES.get(style_name)
         meta: dict[str, Any] = {
             "category_depth": self._depth(p, style_name, style_type),
@@ -249,10 +248,10 @@ class DocxWalker:
         return True
 
     def _numbered(self, p: Any) -> bool:
-        own = p.xpath("./w:pPr/w:numPr/w:numId/@w:val")
-        if own:
-            return own[0] not in ("", "0")
-        return self.style_numbering(p.style)[0] not in (None, "0")
+        own = first_val(p, f"{_W}pPr/{_W}numPr/{_W}numId")
+        if own is not None:
+            return own not in ("", "0")
+        return self.style_numbering(style_id(p))[0] not in (None, "0")
 
     def _numbered_heading(self, p: Any, style_type: str | None) -> bool:
         if p.find(f"{_W}pPr/{_W}pStyle") is None:
@@ -266,7 +265,7 @@ class DocxWalker:
             return True
         if p.find(f"{_W}pPr/{_W}numPr") is not None:
             return not self._numbered_heading(p, style_type)
-        if self.style_numbering(p.style)[0] in (None, "0"):
+        if self.style_numbering(style_id(p))[0] in (None, "0"):
             return False
         if style_type is not None and style_type != "ListItem":
             return False
@@ -287,10 +286,10 @@ class DocxWalker:
             depth = 0
         if style_type == "Title" and (depth > 0 or style_name.startswith("Heading")):
             return depth
-        ilvl = p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
-        if ilvl:
+        ilvl = first_val(p, f"{_W}pPr/{_W}numPr/{_W}ilvl")
+        if ilvl is not None:
             try:
-                return round(float(ilvl[0]))
+                return round(float(ilvl))
             except ValueError:
                 pass
         return depth

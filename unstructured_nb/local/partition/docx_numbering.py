@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ._ooxml import W as _W
+from ._ooxml import style_id as paragraph_style_id
 from ._ooxml import w_text
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class ListLabels:
     def resolve(self, p: Any) -> tuple[str | None, int | None, str | None]:
         own = p.find(f"{_W}pPr/{_W}numPr")
         num_id, ilvl = self.num_pr(own)
-        style_num, style_ilvl, style_id = self.walker.style_numbering(p.style)
+        style_num, style_ilvl, style_id = self.walker.style_numbering(paragraph_style_id(p))
         if num_id is None:
             return style_num, ilvl if ilvl is not None else style_ilvl, style_id
         return num_id, ilvl if ilvl is not None else style_ilvl, None
