@@ -66,6 +66,7 @@ class ListLabels:
                 self.nums.setdefault(num.get(f"{_W}numId"), num)
             for abstract in self.numbering.iterchildren(f"{_W}abstractNum"):
                 self.abstracts.setdefault(abstract.get(f"{_W}abstractNumId"), abstract)
+        self._levels: dict[tuple[int, int, int], Any] = {}
         self.counters: dict[str, list[int | None]] = {}
         self.restarted: set[tuple[str, int]] = set()
 
@@ -92,6 +93,13 @@ class ListLabels:
         return num_id, ilvl if ilvl is not None else style_ilvl, None
 
     def _level(self, num: Any, abstract: Any, ilvl: int) -> Any | None:
+        # the numbering part does not change while a document is read: each level looked up once
+        key = (id(num), id(abstract), ilvl)  # (both elements are kept alive by self.nums/abstracts)
+        if key not in self._levels:
+            self._levels[key] = self._find_level(num, abstract, ilvl)
+        return self._levels[key]
+
+    def _find_level(self, num: Any, abstract: Any, ilvl: int) -> Any | None:
         for override in num.iterchildren(f"{_W}lvlOverride"):
             if override.get(f"{_W}ilvl") == str(ilvl):
                 lvl = override.find(f"{_W}lvl")
