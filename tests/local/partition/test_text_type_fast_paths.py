@@ -49,3 +49,11 @@ def test_an_alphabetic_chunk_is_its_own_token() -> None:
             word = "ab" + c + "cd"
             for chunk in (c, c + "ab", "ab" + c, word):
                 assert not any(p.search(chunk) for p in patterns), (hex(ord(c)), chunk)
+
+
+def test_an_alphanumeric_first_or_last_character_is_no_prefix_or_suffix() -> None:
+    # spacy_like_tokens skips the prefix (suffix) regex when a chunk starts (ends) alphanumeric
+    for c in map(chr, range(0x110000)):
+        if c.isalnum():
+            assert tt._SPACY_PREFIX.match(c + "x.") is None, hex(ord(c))
+            assert tt._SPACY_SUFFIX.search(",x" + c) is None, hex(ord(c))

@@ -152,7 +152,10 @@ def spacy_like_tokens(text: str) -> list[str]:
         if chunk.isalpha():  # no punctuation to strip, nothing to split at: the chunk is the token
             tokens.append(chunk)
             continue
-        core = _SPACY_SUFFIX.sub("", _SPACY_PREFIX.sub("", chunk))
+        # an alphanumeric first (last) character is no prefix (suffix) punctuation: no regex needed
+        core = chunk if chunk[0].isalnum() else _SPACY_PREFIX.sub("", chunk)
+        if core and not core[-1].isalnum():
+            core = _SPACY_SUFFIX.sub("", core)
         if not core:
             continue
         clitic = _SPACY_CLITIC.search(core)
