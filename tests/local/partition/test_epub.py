@@ -136,6 +136,7 @@ def test_a_spine_document_that_is_missing_or_empty_is_skipped(tmp_path: Path) ->
     assert [e["text"] for e in elements(path)] == ["Only this chapter is here."]
 
 
+@pytest.mark.slow  # thorough; the README's command runs it, the fast subset does not
 def test_held_out_documents_match_the_library() -> None:
     """Books converted to .epub (pandoc, LibreOffice) from other corpus types, with the library's output."""
     score = KindScore("epub")

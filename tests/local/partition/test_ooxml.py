@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import docx
+import pytest
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -45,6 +46,7 @@ def test_every_run_content_kind_as_python_docx_reads_it() -> None:
     assert paragraph_text(p) == _python_docx_text(p) == "a\tb\ncxy\n\t\n-\t\nlinkxy\n\t\n-\t\n"
 
 
+@pytest.mark.slow  # thorough; the README's command runs it, the fast subset does not
 def test_corpus_paragraphs_read_the_same() -> None:
     count = 0
     for path in sorted(CORPUS.glob("*.docx")):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from unstructured_nb.local.partition import PartitionSettings, partition_file
 from unstructured_nb.local.partition.org import org_to_html
 
@@ -57,6 +59,7 @@ def test_lists_tables_blocks_and_links(tmp_path: Path) -> None:
     assert '<a href="https://orgmode.org">the site</a> – now.' in html
 
 
+@pytest.mark.slow  # thorough; the README's command runs it, the fast subset does not
 def test_hostile_nesting_and_markup_stay_fast(tmp_path: Path) -> None:
     deep_list = "".join(" " * i + "- item\n" for i in range(3000))
     deep_headlines = "".join("*" * i + " h\n" for i in range(1, 3000))

@@ -55,6 +55,7 @@ def test_not_rtf_is_one_clear_message(tmp_path: Path) -> None:
         _elements(tmp_path, b"PK\x03\x04 a zip, renamed")
 
 
+@pytest.mark.slow  # thorough; the README's command runs it, the fast subset does not
 def test_deep_groups_and_unbalanced_braces_are_bounded(tmp_path: Path) -> None:
     deep = b"{\\rtf1 " + b"{" * 200_000 + b"deep text" + b"}" * 200_000 + b"\\par}"
     assert "deep text" in rtf_to_html(deep, "x.rtf")

@@ -6,6 +6,8 @@ import csv
 import random
 from pathlib import Path
 
+import pytest
+
 from unstructured_nb.local.partition.tabular import sniff_delimiter
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -37,6 +39,7 @@ def _sample(rng: random.Random) -> str:
     return "\n".join(rows)
 
 
+@pytest.mark.slow  # thorough; the README's command runs it, the fast subset does not
 def test_same_delimiter_as_the_stdlib_sniffer_on_generated_tables() -> None:
     rng = random.Random(5)
     answers = set()

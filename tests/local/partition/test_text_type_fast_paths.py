@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from unstructured_nb.local.partition import _text_type as tt
 
 
@@ -40,6 +42,7 @@ def test_checks_in_any_order_give_the_library_answers() -> None:
     assert not tt.contains_verb("RELATED WORK")
 
 
+@pytest.mark.slow  # thorough; the README's command runs it, the fast subset does not
 def test_an_alphabetic_chunk_is_its_own_token() -> None:
     # spacy_like_tokens skips its regexes for chunks that are all letters: none of them can
     # change such a chunk (checked for every letter of Unicode, at the start, end and middle)

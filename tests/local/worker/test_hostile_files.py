@@ -56,6 +56,7 @@ def long_report(path: Path, pages: int = 4000) -> Path:
     return path
 
 
+@pytest.mark.slow  # thorough; the README's command runs it, the fast subset does not
 def test_zip_bombs_are_refused_before_opening(tmp_path: Path) -> None:
     bomb = zip_bomb(tmp_path / "bomb.docx", "word/document.xml")
     assert bomb.stat().st_size < 5 * 1024 * 1024
