@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import operator
 import re
-from operator import itemgetter
 
 # -- patterns ---------------------------------------------------------------------------------
 
@@ -209,7 +208,7 @@ def contains_verb(text: str, language: str = "eng") -> bool:
     other = _VERBS_OTHER.get(language)
     tokens = _WORD_TOKENS.findall(text.lower())
     # a sentence (4+ words, or ending like one) is where a tagger reads ambiguous forms as verbs
-    words = sum(map(str.isalnum, map(itemgetter(0), tokens)))
+    words = sum(map(str.isalnum, map(operator.itemgetter(0), tokens)))
     long_enough = words >= 4 or (words >= 2 and not text.isupper() and text.rstrip().endswith((".", "!", "?")))
     # a short all-caps line ("RELATED WORK", "UPCOMING MEETINGS") is a heading: shapes do not count
     shapes = long_enough or not text.isupper()

@@ -44,14 +44,14 @@ class _BoundedHeaders(HeaderRegistry):
         return header
 
 
-_POLICY = email.policy.default.clone(header_factory=_BoundedHeaders())
+_HEADERS = _BoundedHeaders()
 
 
 def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an RFC 822 message."""
     data = path.read_bytes()
     try:
-        message = email.message_from_bytes(data, policy=_POLICY.clone(header_factory=_HeaderCache()))
+        message = email.message_from_bytes(data, policy=email.policy.default.clone(header_factory=_HeaderCache()))
     except Exception as exc:
         raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
     if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
@@ -85,21 +85,20 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
 
 
 class _HeaderCache:
-    """The bounded header factory (_BoundedHeaders), parsing each distinct header of one message once.
+    """The bounded header factory (_HEADERS), parsing each distinct header of one message once.
 
     The email package parses a header anew on every access, and ``get_body``/``iter_attachments``
     ask each part's Content-Type many times: half of the time of a message was spent there.
     """
 
     def __init__(self) -> None:
-        self._registry = _BoundedHeaders()
         self._parsed: dict[tuple[str, str], Any] = {}
 
     def __call__(self, name: str, value: str) -> Any:
         key = (name, value)
         header = self._parsed.get(key)
         if header is None:
-            header = self._parsed[key] = self._registry(name, value)
+            header = self._parsed[key] = _HEADERS(name, value)
         return header
 
 

@@ -140,7 +140,7 @@ def _add_slides(package: _Package, slides: list[tuple[str, Any]], sink: ElementS
         if settings.include_page_breaks and number > 1:
             sink.add("PageBreak", "", page_number=number - 1)
         # speaker notes are left out, as the library does by default (include_slide_notes=False)
-        title = next((s for s in _shapes(tree) if _placeholder(s) is not None and _ph_idx(s) == 0), None)
+        title = next((s for s in _shapes(tree) if _ph_idx(s) == 0), None)
         positions = _Positions(package, name)
         for top, left, shape in positions.ordered(tree):
             if shape.tag == _GRAPHIC_FRAME:
@@ -172,8 +172,11 @@ def _placeholder(shape: Any) -> Any:
     return first.find(f"{_P}nvPr/{_P}ph")
 
 
-def _ph_idx(shape: Any) -> int:
+def _ph_idx(shape: Any) -> int | None:
+    """A placeholder's ``idx`` (0 when it has none, as python-pptx); None for a shape that is no placeholder."""
     ph = _placeholder(shape)
+    if ph is None:
+        return None
     try:
         return int(ph.get("idx", "0"))
     except ValueError:
@@ -231,7 +234,7 @@ class _Positions:
             return None, None
         idx = _ph_idx(shape)
         base = next(
-            (s for s in _shapes(_shape_tree(self._package.part(layout))) if _placeholder(s) is not None and _ph_idx(s) == idx),
+            (s for s in _shapes(_shape_tree(self._package.part(layout))) if _ph_idx(s) == idx),
             None,
         )
         if base is None:
