@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ._utf8_count import CodePoints
+
 _SAMPLE_CHARS = 20_000
 
 _STOPWORDS: dict[str, frozenset[str]] = {
@@ -47,20 +49,20 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-# Non-Latin scripts: (code, regex of the script's letters); kana before CJK so Japanese wins.
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("jpn", re.compile(r"[\u3040-\u30ff]")),
-    ("kor", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
-    ("zho", re.compile(r"[\u4e00-\u9fff]")),
-    ("rus", re.compile(r"[\u0400-\u04ff]")),
-    ("ell", re.compile(r"[\u0370-\u03ff]")),
-    ("ara", re.compile(r"[\u0600-\u06ff]")),
-    ("heb", re.compile(r"[\u0590-\u05ff]")),
-    ("hin", re.compile(r"[\u0900-\u097f]")),
-    ("tha", re.compile(r"[\u0e00-\u0e7f]")),
+# Non-Latin scripts: (code, its letters); kana before CJK so Japanese wins.
+_SCRIPTS: tuple[tuple[str, CodePoints], ...] = (
+    ("jpn", CodePoints.of((0x3040, 0x30FF))),
+    ("kor", CodePoints.of((0xAC00, 0xD7AF), (0x1100, 0x11FF))),
+    ("zho", CodePoints.of((0x4E00, 0x9FFF))),
+    ("rus", CodePoints.of((0x0400, 0x04FF))),
+    ("ell", CodePoints.of((0x0370, 0x03FF))),
+    ("ara", CodePoints.of((0x0600, 0x06FF))),
+    ("heb", CodePoints.of((0x0590, 0x05FF))),
+    ("hin", CodePoints.of((0x0900, 0x097F))),
+    ("tha", CodePoints.of((0x0E00, 0x0E7F))),
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LATIN_LETTERS = CodePoints.of((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F))
 
 
 _ASCII = re.compile(r"^[\x00-\x7f]+$")
@@ -71,10 +73,8 @@ _STOPWORD_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # UTF-8 bytes: ASCII non-letters to a space, the rest (a-z and every byte of a multi-byte character) kept
 _ASCII_NON_LETTER_BYTES = bytes(b if 97 <= b <= 122 or b >= 128 else 32 for b in range(256))
-_ASCII_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
 
 
 def _letter_runs(lowered: str) -> list[str]:
@@ -93,30 +93,22 @@ def _letter_runs(lowered: str) -> list[str]:
     return words
 
 
-def _latin_letters(sample: str, non_ascii: str) -> int:
-    """``len(_LATIN_LETTER.findall(sample))``: ASCII letters counted in UTF-8 bytes, then each
-    distinct character of the Latin-1 Supplement and Extended blocks in ``non_ascii``."""
-    encoded = sample.encode("utf-8", "surrogatepass")
-    ascii_letters = len(encoded) - len(encoded.translate(None, _ASCII_LETTER_BYTES))
-    return ascii_letters + sum(sample.count(c) for c in non_ascii if "\u00c0" <= c <= "\u024f")
-
-
 def detect_languages(text: str) -> list[str]:
     """Return the document's language as a one-item list of ISO 639-3 codes (default ``eng``)."""
     sample = text[:_SAMPLE_CHARS]
     if len(sample.split(None, 5)) < 5 and _ASCII.match(sample):
         return ["eng"]  # the library's rule: short ASCII text is English
     if not sample.isascii():
-        # only scripts that occur at all are counted (most documents have none of them)
-        present = "".join(set(_NON_ASCII.findall(sample)))
+        # the script with most letters, if it has more than the Latin script (counted in UTF-8)
+        encoded = sample.encode("utf-8", "surrogatepass")
         best_script, best_count = None, 0
-        for code, pattern in _SCRIPTS:
-            if pattern.search(present) is None:
-                continue
-            count = len(pattern.findall(sample))
+        for code, letters in _SCRIPTS:
+            if not letters.present(encoded):
+                continue  # most documents have none of these scripts
+            count = letters.count(encoded)
             if count > best_count:
                 best_script, best_count = code, count
-        if best_script is not None and best_count > _latin_letters(sample, present):
+        if best_script is not None and best_count > _LATIN_LETTERS.count(encoded):
             return [best_script]
     counts: Counter[str] = Counter()
     # each distinct word once, in order of first occurrence (the same tie-breaking as word by word)
