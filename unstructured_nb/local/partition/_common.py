@@ -107,33 +107,36 @@ class ElementSink:
         elements = self.elements
         if languages is None:
             languages = detect_languages(_sample_text(elements) if languages_text is None else languages_text)
-        # sequence number restarts with each run of elements on the same page (the library's groupby)
-        previous_page: object = object()
-        seq = 0
-        for element in elements:
-            meta = element["metadata"]
-            page = meta.get("page_number")
-            if settings.unique_element_ids:
+        filename = self.filename
+        common: dict[str, Any] = {"filename": filename, "filetype": self.filetype}
+        if self.last_modified:
+            common["last_modified"] = self.last_modified
+        if settings.unique_element_ids:
+            for element in elements:
                 element["element_id"] = str(uuid.uuid4())
-            else:
+        else:
+            sha256 = hashlib.sha256
+            # sequence number restarts with each run of elements on the same page (the library's groupby)
+            previous_page: object = object()
+            seq = 0
+            for element in elements:
+                page = element["metadata"].get("page_number")
                 seq = seq + 1 if page == previous_page else 0
                 previous_page = page
-                key = f"{self.filename}{element['text']}{page}{seq}"
-                element["element_id"] = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-            meta["filename"] = self.filename
-            meta["filetype"] = self.filetype
-            if languages:
-                meta["languages"] = languages
-            if self.last_modified:
-                meta["last_modified"] = self.last_modified
+                key = f"{filename}{element['text']}{page}{seq}"
+                element["element_id"] = sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        for element in elements:
+            element["metadata"].update(common)
         _set_hierarchy(elements)
         if settings.exclude_elements:
             elements = [e for e in elements if e["type"] not in settings.exclude_elements]
         for element in elements:
-            element["metadata"] = dict(sorted(element["metadata"].items()))
-            # each element gets its own list so a consumer mutating one does not change all
-            if "languages" in element["metadata"]:
-                element["metadata"]["languages"] = list(languages)
+            meta = element["metadata"]
+            # the document's languages, each element its own list so a consumer mutating one does
+            # not change all (none detected: an element's own languages are emptied too)
+            if languages or "languages" in meta:
+                meta["languages"] = list(languages)
+            element["metadata"] = dict(sorted(meta.items()))
         return elements
 
 
