@@ -157,10 +157,12 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> int:
                 sink.add(type_, clean, **meta)
 
     walker = etree.iterwalk(root, events=("start", "end"))
+    open_tags: list[str] = []  # each open element's lower-case tag (read once, at its start)
     for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.lower()
         if event == "start":
+            tag = el.tag
+            tag = tag.lower() if isinstance(tag, str) else ""
+            open_tags.append(tag)
             depth += 1
             if depth > max_depth:
                 max_depth = depth
@@ -213,6 +215,7 @@ def add_html_elements(sink: ElementSink, root: Any, **extra_meta: Any) -> int:
                 buf.append(el.text)
         else:
             depth -= 1
+            tag = open_tags.pop()
             if tag in ("pre", "img"):
                 continue  # emitted at start, tail included, subtree skipped
             if tag == "table":
