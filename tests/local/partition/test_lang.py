@@ -114,3 +114,37 @@ def test_utf8_counters_on_random_mixed_text() -> None:
             assert counters[name].count(encoded) == expected, (name, text)
             if name != "latin" and not counters[name].present(encoded):
                 assert expected == 0, (name, text)
+
+
+def _reference_stopword_vote(text: str) -> list[str]:
+    """The stopword vote word by word, as first written (regex words, a Counter per language)."""
+    from collections import Counter
+
+    from unstructured_nb.local.partition import _lang
+
+    counts: Counter[str] = Counter()
+    for word in re.findall(r"[^\W\d_]+", text[: _lang._SAMPLE_CHARS].lower()):
+        if len(word) >= 2:
+            for code, words in _lang._STOPWORDS.items():
+                if word in words:
+                    counts[code] += 1
+    if not counts:
+        return ["eng"]
+    code, hits = counts.most_common(1)[0]
+    if hits < 2 or (code != "eng" and (hits < 3 or hits <= counts.get("eng", 0))):
+        return ["eng"]
+    return [code]
+
+
+def test_stopword_vote_equals_the_word_by_word_count_ties_included() -> None:
+    import random
+
+    from unstructured_nb.local.partition import _lang
+
+    rng = random.Random(5)
+    # few words, many shared between languages ("de", "la", "en", "die", "que"...): ties are common
+    vocabulary = [*sorted({w for words in _lang._STOPWORDS.values() for w in words}), "data", "x", "été", "Über"]
+    for _ in range(3000):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(5, 14))]
+        text = rng.choice([" ", ", ", "\n"]).join(words)
+        assert detect_languages(text) == _reference_stopword_vote(text), text

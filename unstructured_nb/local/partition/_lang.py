@@ -111,11 +111,12 @@ def detect_languages(text: str) -> list[str]:
         if best_script is not None and best_count > _LATIN_LETTERS.count(encoded):
             return [best_script]
     counts: Counter[str] = Counter()
-    # each distinct word once, in order of first occurrence (the same tie-breaking as word by word)
-    words = _letter_runs(sample.lower())
-    for word, n in Counter(words).items():
-        codes = _STOPWORD_CODES.get(word)
-        if codes is not None and len(word) >= 2:
+    # each distinct stopword once, in order of first occurrence (the same tie-breaking as word by
+    # word); the other words are filtered out first, in C
+    stopwords = filter(_STOPWORD_CODES.__contains__, _letter_runs(sample.lower()))
+    for word, n in Counter(stopwords).items():
+        codes = _STOPWORD_CODES[word]
+        if len(word) >= 2:
             # "a", "e", "o", "y" are skipped: words of several languages, and list labels ("a) b) c)")
             for code in codes:
                 counts[code] += n
