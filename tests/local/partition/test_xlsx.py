@@ -77,3 +77,37 @@ def test_a_mixed_column_float_is_written_as_pandas_trims_it() -> None:
     values += [rng.random() * 10 ** rng.randint(-8, 12) * rng.choice((1, -1)) for _ in range(5000)]
     for value in values:
         assert _xls_frame.render_columns([["text"], [value]])[1][0] == _xls_frame._trim_zeros([f"{value:.6f}"])[0]
+
+
+def test_xls_cells_from_row_types_and_values_equal_xlrd_cells() -> None:
+    # the cell types are xlrd's constants, and reading a row's types and values gives what its
+    # Cell objects hold, on every .xls of the corpus
+    import xlrd
+
+    from unstructured_nb.local.partition import _xls_frame
+
+    assert [_xls_frame._EMPTY, _xls_frame._TEXT, _xls_frame._NUMBER, _xls_frame._DATE] == [
+        xlrd.XL_CELL_EMPTY,
+        xlrd.XL_CELL_TEXT,
+        xlrd.XL_CELL_NUMBER,
+        xlrd.XL_CELL_DATE,
+    ]
+    assert [_xls_frame._BOOLEAN, _xls_frame._ERROR, _xls_frame._BLANK] == [
+        xlrd.XL_CELL_BOOLEAN,
+        xlrd.XL_CELL_ERROR,
+        xlrd.XL_CELL_BLANK,
+    ]
+    files = sorted((Path(__file__).parent / "corpus" / "xls").glob("*.xls"))
+    assert files
+    kinds = set()
+    for path in files:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            for i in range(sheet.nrows):
+                cells = sheet.row(i)
+                kinds.update(c.ctype for c in cells)
+                assert list(sheet.row_types(i)) == [c.ctype for c in cells]
+                assert list(sheet.row_values(i)) == [c.value for c in cells]
+        book.release_resources()
+    assert {xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE, xlrd.XL_CELL_EMPTY} <= kinds

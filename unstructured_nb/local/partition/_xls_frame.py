@@ -21,29 +21,34 @@ _NUMBER_WITH_DECIMAL = re.compile(r"^\s*[+-]?[0-9]+\.[0-9]*$")
 _DIGITS = 6
 
 
-def cell_value(cell: Any, datemode: int) -> Any:
-    """A cell as pandas' xlrd reader gives it (None for missing)."""
-    import xlrd
+# xlrd's cell types (xlrd.XL_CELL_*), named here so a cell's test needs no attribute lookup
+_EMPTY, _TEXT, _NUMBER, _DATE, _BOOLEAN, _ERROR, _BLANK = range(7)
 
-    kind = cell.ctype
-    if kind == xlrd.XL_CELL_DATE:
-        try:
-            value = xlrd.xldate_as_datetime(cell.value, datemode)
-        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return cell.value
-        if value.timetuple()[:3] == ((1904, 1, 1) if datemode else (1899, 12, 31)):
-            return dt.time(value.hour, value.minute, value.second, value.microsecond)
-        return value
-    if kind in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return _MISSING
-    if kind == xlrd.XL_CELL_BOOLEAN:
-        return bool(cell.value)
-    if kind == xlrd.XL_CELL_NUMBER:
-        value = cell.value
+
+def cell_value(kind: int, value: Any, datemode: int) -> Any:
+    """A cell (xlrd's type and value: ``sheet.row_types``/``row_values``) as pandas' xlrd reader
+    gives it (None for missing)."""
+    if kind == _TEXT:
+        return value if value != "" else _MISSING
+    if kind == _NUMBER:
         if math.isfinite(value) and int(value) == value:
             return int(value)
         return value
-    return cell.value if cell.value != "" else _MISSING
+    if kind == _DATE:
+        import xlrd
+
+        try:
+            date = xlrd.xldate_as_datetime(value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return value
+        if date.timetuple()[:3] == ((1904, 1, 1) if datemode else (1899, 12, 31)):
+            return dt.time(date.hour, date.minute, date.second, date.microsecond)
+        return date
+    if kind in (_ERROR, _EMPTY, _BLANK):
+        return _MISSING
+    if kind == _BOOLEAN:
+        return bool(value)
+    return value if value != "" else _MISSING
 
 
 def render_columns(rows: list[list[Any]]) -> list[list[str]]:
@@ -69,7 +74,8 @@ def _render_column(values: list[Any]) -> list[str]:
     if all(isinstance(v, dt.datetime) for v in present):
         midnight = all(v.time() == dt.time() for v in present)
         return ["" if v is _MISSING else v.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S") for v in values]
-    return ["" if v is _MISSING else _object(v) for v in values]
+    # (a string, most cells of such a column, is its own text: no call)
+    return ["" if v is _MISSING else v if type(v) is str else _object(v) for v in values]
 
 
 def _object(value: Any) -> str:

@@ -8,6 +8,7 @@ heading) become their own elements, as the library's subtable detection does.
 from __future__ import annotations
 
 import zipfile
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,8 @@ def partition_xls(path: Path, sink: ElementSink, settings: PartitionSettings) ->
         sheets = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            values = [[cell_value(cell, book.datemode) for cell in sheet.row(i)] for i in range(sheet.nrows)]
+            datemode = repeat(book.datemode)
+            values = [list(map(cell_value, sheet.row_types(i), sheet.row_values(i), datemode)) for i in range(sheet.nrows)]
             # pandas' rendering (see _xls_frame), then cells stripped as the library's HTML table text is
             rows = ((i, [c.strip() for c in row]) for i, row in enumerate(render_columns(values), start=1))
             sheets.append((sheet.name, _blocks(rows)))
