@@ -80,10 +80,9 @@ def _encoding(codepage: int) -> str:
 class Properties:
     """The properties of one storage (the message's or a recipient's)."""
 
-    def __init__(self, cfb: CompoundFile, sid: int, header: int) -> None:
-        self._cfb = cfb
-        self.streams, self.storages = cfb.storage(sid)
-        props = self.streams.get("__properties_version1.0")
+    def __init__(self, cfb: CompoundFile, streams: dict[str, int], header: int) -> None:
+        self._cfb, self.streams = cfb, streams
+        props = streams.get("__properties_version1.0")
         if props is None:
             raise MsgFormatError("a storage has no properties stream")
         data = cfb.read(props)[header:]
@@ -149,7 +148,11 @@ class MsgMessage:
 
     def __init__(self, cfb: CompoundFile) -> None:
         self._cfb = cfb
-        self.properties = Properties(cfb, 0, MESSAGE_HEADER)
+        self._streams, self._storages = cfb.storage(0)
+
+    @cached_property
+    def properties(self) -> Properties:
+        return Properties(self._cfb, self._streams, MESSAGE_HEADER)
 
     @cached_property
     def _headers(self) -> email.message.Message:
@@ -191,9 +194,9 @@ class MsgMessage:
     def recipient_addresses(self) -> list[str]:
         """Each recipient's SMTP address, else its e-mail address, else "", in storage-name order."""
         addresses = []
-        for name, sid in self.properties.storages:
+        for name, sid in self._storages:
             if name.startswith(RECIPIENT_PREFIX):
-                props = Properties(self._cfb, sid, RECIPIENT_HEADER)
+                props = Properties(self._cfb, self._cfb.storage(sid)[0], RECIPIENT_HEADER)
                 addresses.append(props.string(PID_SMTP_ADDRESS) or props.string(PID_EMAIL_ADDRESS) or "")
         return addresses
 
