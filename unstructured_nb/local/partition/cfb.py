@@ -24,6 +24,7 @@ import sys
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
@@ -194,25 +195,28 @@ class CompoundFile:
 
         Each entry is taken at most once over all calls (an entry referenced again is skipped,
         as olefile does), so a tree that loops or is shared ends."""
+        entries, visited = self._entries, self._visited
+        count = len(entries)
         kids: list[int] = []
-        stack = [(self._entry(sid)[_CHILD], False)]
-        visited = self._visited
-        while stack:
-            kid, ready = stack.pop()
-            if ready:
-                kids.append(kid)
-                continue
-            if kid == _NOSTREAM or kid in visited:
-                continue
-            entry = self._entry(kid)
-            visited.add(kid)
-            stack += ((entry[_RIGHT], False), (kid, True), (entry[_LEFT], False))
+        stack: list[int] = []
+        kid = self._entry(sid)[_CHILD]
+        while True:  # in order (left, entry, right), each entry marked when first reached
+            while kid != _NOSTREAM and kid not in visited:
+                if kid >= count:
+                    raise CompoundFileError("a directory entry number is out of range")
+                visited.add(kid)
+                stack.append(kid)
+                kid = entries[kid][_LEFT]
+            if not stack:
+                break
+            kid = stack.pop()
+            kids.append(kid)
+            kid = entries[kid][_RIGHT]
         named = []
         for kid in kids:
-            entry = self._entries[kid]
-            name = entry[_NAME][: min(entry[_NAME_LEN], 64) - 2].decode("utf-16-le", "replace")
-            named.append((name, entry[_TYPE], kid))
-        named.sort(key=lambda item: item[0])
+            entry = entries[kid]
+            named.append((entry[_NAME][: min(entry[_NAME_LEN], 64) - 2].decode("utf-16-le", "replace"), entry[_TYPE], kid))
+        named.sort(key=itemgetter(0))
         streams = {name: kid for name, kind, kid in named if kind == STREAM}
         return streams, [(name, kid) for name, kind, kid in named if kind == STORAGE]
 
