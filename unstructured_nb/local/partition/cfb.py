@@ -12,8 +12,8 @@ its red-black tree walked in order and sorted by name; 512- and 4096-byte sector
 Every input is hostile: each chain walk stops on a loop and at the number of sectors in the file,
 every sector and entry number is range-checked, a declared size larger than the file is refused,
 all reads together are capped at a few times the file size, the directory holds at most
-``MAX_ENTRIES`` entries and a tree walk visits an entry once. A malformed file raises
-``CompoundFileError``, whose text says what is wrong.
+``MAX_ENTRIES`` entries and a tree walk (no recursion: its stack is bounded by the entry count)
+visits an entry once. A malformed file raises ``CompoundFileError``, whose text says what is wrong.
 """
 
 from __future__ import annotations
