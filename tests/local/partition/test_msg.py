@@ -3,6 +3,7 @@ and a malformed .msg ends quickly in one clear FileProcessingError."""
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import time
@@ -15,6 +16,7 @@ from tests.local.partition.cfb_writer import write_cfb, write_msg
 from tests.local.samples import CORPUS
 from unstructured_nb.local.partition import FileProcessingError, PartitionSettings, msg_props, partition_file
 from unstructured_nb.local.partition import msg as msg_module
+from unstructured_nb.local.partition.attachments import partition_attachment
 
 HELDOUT = Path(__file__).parent / "heldout" / "msg"
 REAL = sorted((CORPUS / "msg").glob("*.msg")) + sorted(HELDOUT.glob("*.msg"))
@@ -59,6 +61,12 @@ def _oxmsg_partition_msg(path: Path, sink: Any, settings: PartitionSettings) -> 
     elif msg.body:
         add_text_elements(sink, msg.body, detect_languages(msg.body[:20_000])[0], **meta)
     elements: list[dict[str, Any]] = sink.finish(settings)
+    # the library's attachments (unstructured.partition.msg._AttachmentPartitioner) from oxmsg's
+    for attachment in msg.attachments:
+        name = os.path.basename((attachment.file_name or "unknown").replace("\\", "/")).replace("\0", "")
+        modified = attachment.last_modified.isoformat() if attachment.last_modified else sink.last_modified
+        data = attachment.file_bytes or b""
+        elements.extend(partition_attachment(sink, name or "unknown", lambda data=data: data, settings, modified))
     if not elements:
         raise FileProcessingError(f"{sink.filename}: no text found (the message has no body)")
     return elements
@@ -76,7 +84,9 @@ def test_elements_are_those_of_the_python_oxmsg_path(
     ours = _partition(path, last_modified)
     monkeypatch.setattr(msg_module, "partition_msg", _oxmsg_partition_msg)
     assert ours == _partition(path, last_modified)
-    assert ours and all(e["metadata"]["filetype"] == "application/vnd.ms-outlook" for e in ours)
+    body = [e for e in ours if "attached_to_filename" not in e["metadata"]]
+    assert body and all(e["metadata"]["filetype"] == "application/vnd.ms-outlook" for e in body)
+    assert all(e["metadata"]["attached_to_filename"] == path.name for e in ours if e not in body)
 
 
 def test_python_oxmsg_is_still_the_oracle_here(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,3 +165,77 @@ def test_reading_is_bounded_when_recipients_share_one_big_stream(tmp_path: Path)
 def test_an_encrypted_message_is_still_refused(tmp_path: Path) -> None:
     data = write_msg(_message(**{"Content-Type": 'application/pkcs7-mime; smime-type="encrypted"'}))
     assert "encrypted message: decrypt it in Outlook first" in _refused(tmp_path, data)
+
+
+def _attachment(name: str | None, data: bytes | None, modified: int | None = None) -> Any:
+    from tests.local.partition.cfb_writer import msg_storage
+
+    props: list[tuple[int, int, Any]] = []
+    if name is not None:
+        props.append((msg_props.PID_ATTACH_LONG_FILENAME, S, name.encode("utf-16-le")))
+    if data is not None:
+        props.append((msg_props.PID_ATTACH_DATA_BINARY, msg_props.PTYP_BINARY, data))
+    if modified is not None:
+        props.append((msg_props.PID_LAST_MODIFICATION_TIME, msg_props.PTYP_TIME, modified))
+    return msg_storage(props, msg_props.ATTACHMENT_HEADER)
+
+
+def _with_attachments(tmp_path: Path, *attachments: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    extra = {f"{msg_props.ATTACHMENT_PREFIX}{i:08X}": a for i, a in enumerate(attachments)}
+    path = tmp_path / "mail.msg"
+    path.write_bytes(write_msg(_message(), extra=extra))
+    elements, warnings = partition_file(path, filename="mail.msg", settings=PartitionSettings(), last_modified="2024-05-06")
+    return elements, warnings
+
+
+def test_attachments_are_partitioned_after_the_body_as_documents_of_their_own(tmp_path: Path) -> None:
+    # 2024-01-01T00:00:00Z in 100 ns ticks since 1601
+    ticks = (1704067200 + 11644473600) * 10_000_000
+    notes = b"Minutes of the meeting.\n\nThe board approved the budget for the coming year."
+    elements, warnings = _with_attachments(
+        tmp_path, _attachment("minutes.txt", notes, ticks), _attachment("C:\\docs\\data.csv", b"a,b\n1,2\n")
+    )
+    assert elements[0]["text"] == "Hello there, this is the body."
+    assert "attached_to_filename" not in elements[0]["metadata"]
+    attached = elements[1:]
+    assert [e["metadata"]["filename"] for e in attached] == ["minutes.txt", "minutes.txt", "data.csv"]
+    assert all(e["metadata"]["attached_to_filename"] == "mail.msg" for e in attached)
+    assert attached[0]["metadata"]["last_modified"] == "2024-01-01T00:00:00+00:00"  # its own date
+    assert attached[2]["metadata"]["last_modified"] == "2024-05-06"  # else the message's
+    assert attached[2]["type"] == "Table" and attached[2]["metadata"]["filetype"] == "text/csv"
+    assert warnings == []
+
+
+def test_attachments_not_partitioned_are_warned_about_and_the_rest_kept(tmp_path: Path) -> None:
+    elements, warnings = _with_attachments(
+        tmp_path,
+        _attachment("tool.exe", b"MZ\x90\x00"),  # a type we do not read
+        _attachment("forwarded.msg", write_msg(_message("inner body"))),  # a message in a message
+        _attachment(None, b"some text"),  # no name: "unknown", as the library names it
+        _attachment("embedded", None),  # not attached by value: no bytes
+        _attachment("broken.docx", b"PK\x03\x04 not really a zip"),
+        _attachment("fine.txt", b"Still read after the others."),
+    )
+    assert [e["text"] for e in elements] == ["Hello there, this is the body.", "Still read after the others."]
+    assert any("'tool.exe' was not partitioned" in w for w in warnings)
+    assert any("'forwarded.msg' was not partitioned" in w for w in warnings)
+    assert any("'unknown' was not partitioned" in w for w in warnings)
+    assert any("attachment skipped: broken.docx" in w for w in warnings)
+    assert "inner body" not in " ".join(e["text"] for e in elements)
+
+
+def test_an_unreadable_attachment_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    from tests.local.partition.cfb_writer import msg_storage
+
+    bad = msg_storage([(msg_props.PID_ATTACH_LONG_FILENAME, S, None)], msg_props.ATTACHMENT_HEADER)  # stream missing
+    elements, warnings = _with_attachments(tmp_path, bad, _attachment("ok.txt", b"Readable attachment text."))
+    assert [e["text"] for e in elements] == ["Hello there, this is the body.", "Readable attachment text."]
+    assert any("attachment 1 could not be read" in w and "it was skipped" in w for w in warnings)
+
+
+def test_a_message_without_a_body_gives_its_attachments(tmp_path: Path) -> None:
+    extra = {f"{msg_props.ATTACHMENT_PREFIX}00000000": _attachment("a.txt", b"Only the attachment has text.")}
+    path = tmp_path / "nobody.msg"
+    path.write_bytes(write_msg([(msg_props.PID_SUBJECT, S, "s".encode("utf-16-le"))], extra=extra))
+    elements = _partition(path)
+    assert [e["text"] for e in elements] == ["Only the attachment has text."]

@@ -4,12 +4,16 @@ Read as the library's ``partition_msg`` reads it with python-oxmsg (``msg_props`
 rules and reads only the streams needed, through ``cfb``: python-oxmsg reads them all): the HTML
 body is preferred, the plain-text body is the fallback; every element carries ``sent_from``,
 ``sent_to``, ``cc_recipient``, ``bcc_recipient``, ``subject`` and ``email_message_id``, and the sent
-date is the ``last_modified`` when the upload gave none. Attachments are not partitioned (the
-library's default). An encrypted message gives a clear error (the library returns nothing).
+date is the ``last_modified`` when the upload gave none. Attachments are partitioned as the
+library's default is, each as a document of its own (``attachments``), dated by its own
+last-modified time, else the message's. An encrypted message gives a clear error (the library
+returns nothing).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
 from ._lang import detect_languages
+from .attachments import partition_attachment
 from .cfb import CompoundFileError, open_compound_file
 from .msg_props import MsgFormatError, MsgMessage
 
@@ -42,6 +47,7 @@ def partition_msg(path: Path, sink: ElementSink, settings: PartitionSettings) ->
             sender, sent_to, subject, sent_date = msg.sender, msg.recipient_addresses, msg.subject, msg.sent_date
             html_body = msg.html_body
             body = None if html_body else msg.body
+            attached = _read_attachments(msg, sink)
     except (CompoundFileError, MsgFormatError, OSError) as exc:
         raise FileProcessingError(
             f"{sink.filename} is not a readable Outlook message ({exc}); save it again from Outlook as .msg, or as .eml"
@@ -68,6 +74,26 @@ def partition_msg(path: Path, sink: ElementSink, settings: PartitionSettings) ->
 
         add_text_elements(sink, body, detect_languages(body[:20_000])[0], **meta)
     elements = sink.finish(settings)
+    # as the library: each attachment partitioned on its own, its elements after the body's
+    for name, data, modified in attached:
+        last_modified = modified.isoformat() if modified else sink.last_modified
+        elements.extend(partition_attachment(sink, name, functools.partial(bytes, data), settings, last_modified))
     if not elements:
         raise FileProcessingError(f"{sink.filename}: no text found (the message has no body)")
     return elements
+
+
+def _read_attachments(msg: MsgMessage, sink: ElementSink) -> list[tuple[str, bytes, dt.datetime | None]]:
+    """(file name, bytes, last modified) of each attachment; one that cannot be read is skipped
+    with a warning (the library's python-oxmsg fails the whole message)."""
+    attached = []
+    for number, sid in enumerate(msg.attachment_storages, start=1):
+        try:
+            name, data, modified = msg.attachment(sid)
+        except (CompoundFileError, MsgFormatError) as exc:
+            sink.warnings.append(f"{sink.filename}: attachment {number} could not be read ({exc}); it was skipped")
+            continue
+        # the library's sanitizing: no directories, no NUL, "unknown" when nothing is left
+        name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].replace("\0", "")
+        attached.append((name if name not in ("", ".", "..") else "unknown", data, modified))
+    return attached

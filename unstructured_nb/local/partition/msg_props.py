@@ -1,4 +1,4 @@
-"""The dozen properties of an Outlook message (.msg) that ``partition_msg`` needs, by python-oxmsg's rules.
+"""The properties of an Outlook message (.msg) that ``partition_msg`` needs, by python-oxmsg's rules.
 
 Why not python-oxmsg: it reads through olefile, which materialises and checks an object for every
 directory entry, and then reads every stream of every storage into memory; a .msg needs a dozen.
@@ -7,7 +7,8 @@ This module reads those few streams through ``cfb`` and mirrors python-oxmsg 0.0
 and so the elements, are the same:
 
 - a storage's properties stream holds 16-byte segments (type, id, flags, 8 bytes of value) after a
-  header (32 bytes for the message, 8 for a recipient); a trailing short segment is dropped;
+  header (32 bytes for the message, 8 for a recipient or an attachment); a trailing short segment
+  is dropped;
 - a string or binary property's bytes are in stream ``__substg1.0_<ID><TYPE>`` of the storage; a
   property listed whose stream is missing makes the file unreadable, a stream not listed is
   ignored; of several listed with one id, the first (in stream order) of an accepted type counts;
@@ -35,9 +36,10 @@ PID_TRANSPORT_MESSAGE_HEADERS, PID_BODY, PID_HTML = 0x007D, 0x1000, 0x1013  # PI
 PID_SENDER_NAME, PID_SENDER_EMAIL_ADDRESS, PID_SENDER_SMTP_ADDRESS = 0x0C1A, 0x0C1F, 0x5D01
 PID_EMAIL_ADDRESS, PID_SMTP_ADDRESS = 0x3003, 0x39FE
 PID_INTERNET_CODEPAGE, PID_MESSAGE_CODEPAGE = 0x3FDE, 0x3FFD
+PID_ATTACH_DATA_BINARY, PID_ATTACH_LONG_FILENAME, PID_LAST_MODIFICATION_TIME = 0x3701, 0x3707, 0x3008
 PTYP_STRING8, PTYP_STRING, PTYP_TIME, PTYP_BINARY = 0x001E, 0x001F, 0x0040, 0x0102
-MESSAGE_HEADER, RECIPIENT_HEADER = 32, 8  # bytes before the segments of a properties stream
-RECIPIENT_PREFIX = "__recip_version1.0_#"
+MESSAGE_HEADER, RECIPIENT_HEADER, ATTACHMENT_HEADER = 32, 8, 8  # bytes before a properties stream's segments
+RECIPIENT_PREFIX, ATTACHMENT_PREFIX = "__recip_version1.0_#", "__attach_version1.0_#"
 _SEGMENT = struct.Struct("<HH4xII")  # type, id, (flags), value's low and high 32 bits
 _EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -78,7 +80,7 @@ def _encoding(codepage: int) -> str:
 
 
 class Properties:
-    """The properties of one storage (the message's or a recipient's)."""
+    """The properties of one storage (the message's, a recipient's or an attachment's)."""
 
     def __init__(self, cfb: CompoundFile, streams: dict[str, int], header: int) -> None:
         self._cfb, self.streams = cfb, streams
@@ -203,3 +205,16 @@ class MsgMessage:
     @property
     def sent_date(self) -> dt.datetime | None:
         return self.properties.time(PID_CLIENT_SUBMIT_TIME)
+
+    @property
+    def attachment_storages(self) -> list[int]:
+        """The entry numbers of the attachments' storages, in storage-name order (python-oxmsg's)."""
+        return [sid for name, sid in self._storages if name.startswith(ATTACHMENT_PREFIX)]
+
+    def attachment(self, sid: int) -> tuple[str | None, bytes, dt.datetime | None]:
+        """The long file name, the bytes (b"" when not attached by value, e.g. an embedded
+        message) and the last-modified time of the attachment in storage ``sid``, as
+        python-oxmsg's ``Attachment`` gives them."""
+        props = Properties(self._cfb, self._cfb.storage(sid)[0], ATTACHMENT_HEADER)
+        name = props.string(PID_ATTACH_LONG_FILENAME)
+        return name, props.binary(PID_ATTACH_DATA_BINARY) or b"", props.time(PID_LAST_MODIFICATION_TIME)
