@@ -12,8 +12,8 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import re
 import tempfile
-from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,37 +21,16 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
 from ._lang import detect_languages
-
-# Python's structured header parsers (addresses, MIME parameters) take time worse than linear in
-# a header's length (a 64 KB To of quotes: about a minute), and even unstructured ones do on
-# thousands of encoded words. A header is read up to _MAX_HEADER characters (a MIME header,
-# whose parameters the compat parser reads in quadratic time, up to _MAX_MIME_HEADER), the
-# rest cut; and structured only up to _MAX_STRUCTURED (a line of RFC 5322 is at most 998): a
-# longer one is read as plain text, which the compat helpers mail.py uses anyway
-# (getaddresses, get_param) parse quickly at that size.
-_MAX_HEADER = 64 * 1024
-_MAX_MIME_HEADER = 4 * 1024
-_MAX_STRUCTURED = 998
-
-
-class _BoundedHeaders(HeaderRegistry):
-    def __call__(self, name: str, value: str) -> BaseHeader:
-        value = value[: _MAX_MIME_HEADER if name.lower().startswith("content-") else _MAX_HEADER]
-        if len(value) <= _MAX_STRUCTURED:
-            return super().__call__(name, value)
-        plain = type("_PlainHeader", (UnstructuredHeader, self.base_class), {})
-        header: BaseHeader = plain(name, value)
-        return header
-
-
-_HEADERS = _BoundedHeaders()
+from .mail_headers import HeaderCache, address_text
+# the default policy's unfolding of a header value (email.policy.linesep_splitter)
+_LINESEP = re.compile(r"\n|\r")
 
 
 def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an RFC 822 message."""
     data = path.read_bytes()
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default.clone(header_factory=_HeaderCache()))
+        message = email.message_from_bytes(data, policy=email.policy.default.clone(header_factory=HeaderCache()))
     except Exception as exc:
         raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
     if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
@@ -84,33 +63,19 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     return elements
 
 
-class _HeaderCache:
-    """The bounded header factory (_HEADERS), parsing each distinct header of one message once.
-
-    The email package parses a header anew on every access, and ``get_body``/``iter_attachments``
-    ask each part's Content-Type many times: half of the time of a message was spent there.
-    """
-
-    def __init__(self) -> None:
-        self._parsed: dict[tuple[str, str], Any] = {}
-
-    def __call__(self, name: str, value: str) -> Any:
-        key = (name, value)
-        header = self._parsed.get(key)
-        if header is None:
-            header = self._parsed[key] = _HEADERS(name, value)
-        return header
-
-
 def _message_metadata(message: EmailMessage) -> dict[str, Any]:
     def addresses(header: str) -> list[str] | None:
-        values = message.get_all(header)
+        # as str() of each header of the default policy (message.get_all), without parsing the simple ones
+        wanted = header.lower()
+        values = [_address_text(k, v) for k, v in message.raw_items() if k.lower() == wanted]
         if not values:
             return None
-        found = [
-            email.utils.formataddr(pair) if pair[0] else pair[1] for pair in email.utils.getaddresses([str(v) for v in values])
-        ]
+        found = [email.utils.formataddr(pair) if pair[0] else pair[1] for pair in email.utils.getaddresses(values)]
         return [a for a in found if a] or None
+
+    def _address_text(name: str, raw: str) -> str:
+        text = address_text(name, "".join(_LINESEP.split(raw)))
+        return text if text is not None else str(message.policy.header_fetch_parse(name, raw))
 
     message_id = message.get("Message-ID")
     subject = message.get("Subject")
