@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import email.utils
 import random
+from typing import Any
 
 import pytest
 
-from unstructured_nb.local.partition.mail_headers import HEADERS, HeaderCache, address_text, make_header
+from unstructured_nb.local.partition.mail_headers import HEADERS, HeaderCache, address_pairs, address_text, make_header
 
 PIECES = [
     "text/plain", "multipart/mixed", "Text/HTML", "application/pdf", "attachment", "Inline", "; ", ";", " ", "\t", "=",
@@ -20,6 +21,11 @@ NAMES = [
     "Content-Type", "Content-Disposition", "Content-Transfer-Encoding", "Content-ID", "Subject", "Message-ID",
     "Date", "X-Mailer", "MIME-Version", "To", "From", "Content-Description",
 ]  # fmt: skip
+
+
+def runs(fast: int, thorough: int) -> list[Any]:
+    """(seed, count): one quick run in the fast subset, three thorough ones marked slow (~2 s each)."""
+    return [(0, fast)] + [pytest.param(seed, thorough, marks=pytest.mark.slow) for seed in (1, 2, 3)]
 
 
 def random_value(rnd: random.Random) -> str:
@@ -37,10 +43,11 @@ def check(name: str, value: str) -> None:
     real = real_or_error(name, value)
     try:
         light = make_header(name, value)
-    except Exception as exc:
-        assert real is type(exc), (name, value)
+    except Exception as exc:  # the parser's own failures must stay failures
+        light = type(exc)
+    if isinstance(real, type) or isinstance(light, type):
+        assert light is real, (name, value)
         return
-    assert not isinstance(real, type), (name, value, real)
     assert str(light) == str(real), (name, value)
     assert light.name == real.name  # type: ignore[union-attr]
     if not hasattr(real, "params"):  # a value past the bound, plain text
@@ -58,12 +65,14 @@ def check_addresses(value: str) -> None:
     real = real_or_error("To", value)
     assert not isinstance(real, type), (value, real)
     assert email.utils.getaddresses([text]) == email.utils.getaddresses([str(real)]), value
+    pairs = address_pairs("To", value)
+    assert pairs is None or pairs == email.utils.getaddresses([str(real)]), value
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_light_headers_equal_the_parsed_ones(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "count"), runs(300, 3000))
+def test_light_headers_equal_the_parsed_ones(seed: int, count: int) -> None:
     rnd = random.Random(seed)
-    for _ in range(3000):
+    for _ in range(count):
         value = random_value(rnd)
         for name in NAMES:
             check(name, value)
@@ -74,20 +83,24 @@ ADDRESS_PIECES = ["a", "jane.doe", "x+y", "b-c", "@", "example.com", "mail.ex-am
 ADDRESS_PIECES += ['"Doe, Jane"', '"J. Doe"', '"a"', '""', '" x "', "Jane", "Doe", "O'Neil", "!#$%&'*+-/=?^_`{|}~"]
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_address_text_reads_as_the_parsed_header(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "count"), runs(5000, 20000))
+def test_address_text_reads_as_the_parsed_header(seed: int, count: int) -> None:
     rnd = random.Random(seed)
     matched = 0
-    for _ in range(20000):
+    for _ in range(count):
         value = "".join(rnd.choice(ADDRESS_PIECES) for _ in range(rnd.randint(1, 12)))
         check_addresses(value)
         matched += address_text("To", value) is not None
-    mailbox = ['jane@example.com', '<jane@example.com>', 'Jane Doe <jane@example.com>', '"Doe, Jane" <j.d@ex.org>']
-    for _ in range(2000):
+    mailbox = ["jane@example.com", "<jane@example.com>", "Jane Doe <jane@example.com>", '"Doe, Jane" <j.d@ex.org>']
+    for _ in range(count // 10):
         value = rnd.choice([", ", ",", " , ", ",\t"]).join(rnd.choice(mailbox) for _ in range(rnd.randint(1, 5)))
         check_addresses(value)
-        assert address_text("To", value) is not None, value
-    assert matched > 20  # the grammar is exercised, not only refused
+        assert address_text("To", value) is not None and address_pairs("To", value) is not None, value
+    assert matched > count // 1000  # the grammar is exercised, not only refused
+
+
+VALUES = ["utf-8", '"UTF-8"', '""', '"a b.pdf"', "_x.1", '"----=_Part_1"', "utf-8''a%20b", '"<a@b>"', "'x'"]
+VALUES += ['"O\'Neil (1).txt"', '"a;b=c"', "a.b-c"]
 
 
 def random_mime_value(rnd: random.Random) -> str:
@@ -97,29 +110,43 @@ def random_mime_value(rnd: random.Random) -> str:
     out = rnd.choice(ws) + head + rnd.choice(ws)
     for _ in range(rnd.randint(0, 4)):
         name = rnd.choice(["charset", "name", "Filename", "boundary", "start", "name", "a*", "b*0", "c*1*"])
-        value = rnd.choice(["utf-8", '"UTF-8"', '""', '"a b.pdf"', "_x.1", '"----=_Part_1"', "utf-8''a%20b", '"<a@b>"', "'x'", '"O\'Neil (1).txt"', '"a;b=c"'])
+        value = rnd.choice(
+            [
+                "utf-8",
+                '"UTF-8"',
+                '""',
+                '"a b.pdf"',
+                "_x.1",
+                '"----=_Part_1"',
+                "utf-8''a%20b",
+                '"<a@b>"',
+                "'x'",
+                '"O\'Neil (1).txt"',
+                '"a;b=c"',
+            ]
+        )
         out += ";" + rnd.choice(ws) + name + rnd.choice(["", " "]) + "=" + rnd.choice(["", " "]) + value + rnd.choice(ws)
     if rnd.random() < 0.2:
         out += rnd.choice(PIECES)
     return out
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_light_mime_headers_equal_the_parsed_ones(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "count"), runs(400, 4000))
+def test_light_mime_headers_equal_the_parsed_ones(seed: int, count: int) -> None:
     rnd = random.Random(seed)
     light = 0
-    for _ in range(4000):
+    for _ in range(count):
         value = random_mime_value(rnd)
         for name in ("Content-Type", "Content-Disposition"):
             check(name, value)
             light += type(make_header(name, value)).__name__ == "_LightHeader"
-    assert light > 1000
+    assert light > count // 4
 
 
 def test_typical_values_are_light() -> None:
     for name, value in [
         ("Content-Type", 'text/plain; charset="utf-8"'),
-        ("Content-Type", "multipart/alternative;\tboundary=\"----=_NextPart_000_0045_01D1FC84.01C36A99\""),
+        ("Content-Type", 'multipart/alternative;\tboundary="----=_NextPart_000_0045_01D1FC84.01C36A99"'),
         ("Content-Disposition", 'attachment; filename="image001.jpg"'),
         ("Content-Transfer-Encoding", "quoted-printable"),
         ("Subject", "Hi there"),
@@ -132,7 +159,7 @@ def test_typical_values_are_light() -> None:
 
 
 def test_long_values_are_cut_as_the_bounded_registry_cuts_them() -> None:
-    for name, value in [("Subject", "a " * 40000), ("Content-Type", "text/plain; " + 'a="b"; ' * 2000), ("X-A", "b" * 999)]:
+    for name, value in [("Subject", "ab" * 40000), ("Content-Type", "text/plain; " + 'a="b"; ' * 2000), ("X-A", "b" * 999)]:
         check(name, value)
 
 

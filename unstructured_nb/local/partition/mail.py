@@ -21,7 +21,8 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
 from ._lang import detect_languages
-from .mail_headers import HeaderCache, address_text
+from .mail_headers import HeaderCache, address_pairs, address_text
+
 # the default policy's unfolding of a header value (email.policy.linesep_splitter)
 _LINESEP = re.compile(r"\n|\r")
 
@@ -30,7 +31,9 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     """Partition an RFC 822 message."""
     data = path.read_bytes()
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default.clone(header_factory=HeaderCache()))
+        headers = HeaderCache()
+        message = email.message_from_bytes(data, policy=email.policy.default.clone(header_factory=headers, message_factory=_Part))
+        headers.parsed = True
     except Exception as exc:
         raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
     if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
@@ -63,19 +66,38 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     return elements
 
 
+class _Part(EmailMessage):
+    """An EmailMessage that, once parsed, works its content type out once: ``get_body`` and
+    ``iter_attachments`` ask each part's many times."""
+
+    def get_content_type(self) -> str:
+        known: str | None = self.__dict__.get("_content_type")
+        if known is None:
+            known = super().get_content_type()
+            if getattr(getattr(self.policy, "header_factory", None), "parsed", False):  # its headers are all there
+                self.__dict__["_content_type"] = known
+        return known
+
+
 def _message_metadata(message: EmailMessage) -> dict[str, Any]:
     def addresses(header: str) -> list[str] | None:
-        # as str() of each header of the default policy (message.get_all), without parsing the simple ones
+        # as getaddresses of str() of each header of the default policy (message.get_all), the
+        # simple ones not parsed
         wanted = header.lower()
-        values = [_address_text(k, v) for k, v in message.raw_items() if k.lower() == wanted]
+        values = [(k, "".join(_LINESEP.split(v))) for k, v in message.raw_items() if k.lower() == wanted]
         if not values:
             return None
-        found = [email.utils.formataddr(pair) if pair[0] else pair[1] for pair in email.utils.getaddresses(values)]
+        simple = [address_pairs(k, v) for k, v in values]
+        if all(pairs is not None for pairs in simple):
+            found_pairs = [pair for pairs in simple if pairs is not None for pair in pairs]
+        else:
+            found_pairs = email.utils.getaddresses([_address_text(k, v) for k, v in values])
+        found = [email.utils.formataddr(pair) if pair[0] else pair[1] for pair in found_pairs]
         return [a for a in found if a] or None
 
-    def _address_text(name: str, raw: str) -> str:
-        text = address_text(name, "".join(_LINESEP.split(raw)))
-        return text if text is not None else str(message.policy.header_fetch_parse(name, raw))
+    def _address_text(name: str, value: str) -> str:
+        text = address_text(name, value)
+        return text if text is not None else str(message.policy.header_fetch_parse(name, value))
 
     message_id = message.get("Message-ID")
     subject = message.get("Subject")

@@ -61,6 +61,9 @@ _ADDR_SPEC = rf"{_ATEXT}(?:\.{_ATEXT})*@[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*"
 _MESSAGE_ID = re.compile(rf"{_WS}<{_ADDR_SPEC}>{_WS}")
 _MAILBOX = rf"(?:{_ADDR_SPEC}|(?:{_ATEXT}(?: {_ATEXT})*|{_QUOTED})?{_WS}<{_ADDR_SPEC}>)"
 _ADDRESS_LIST = re.compile(rf"{_WS}{_MAILBOX}(?:{_WS},{_WS}{_MAILBOX})*{_WS}")
+_MAILBOX_PARTS = re.compile(  # one mailbox of an _ADDRESS_LIST: (addr-spec | (phrase | quoted)? <addr-spec>)
+    rf"{_WS}(?:({_ADDR_SPEC})|(?:({_ATEXT}(?: {_ATEXT})*)|\"([^\"]*)\")?{_WS}<({_ADDR_SPEC})>){_WS}(?:,|\Z)"
+)
 _PLAIN = re.compile(r"[ -~\t]*")  # printable ASCII and tabs
 _UNSTRUCTURED = {"subject"}  # of the registry's names; names it does not know are unstructured too
 
@@ -147,6 +150,15 @@ def address_text(name: str, value: str) -> str | None:
     return None
 
 
+def address_pairs(name: str, value: str) -> list[tuple[str, str]] | None:
+    """``email.utils.getaddresses`` of the default policy's header for ``name: value`` (value
+    unfolded), when that needs no parsing: a list of plain mailboxes; else None."""
+    cut = _cut(name, value)
+    if len(cut) > _MAX_STRUCTURED or not _plain(cut) or not _ADDRESS_LIST.fullmatch(cut):
+        return None
+    return [(m[2] or m[3] or "", m[1] or m[4]) for m in _MAILBOX_PARTS.finditer(cut)]
+
+
 class HeaderCache:
     """The header factory (make_header), making each distinct header of one message once.
 
@@ -156,6 +168,7 @@ class HeaderCache:
 
     def __init__(self) -> None:
         self._made: dict[tuple[str, str], Any] = {}
+        self.parsed = False  # set by the caller once the message is parsed: its headers no longer change
 
     def __call__(self, name: str, value: str) -> Any:
         key = (name, value)
