@@ -1,7 +1,9 @@
-"""The .eml partitioner gives what it gave before its light headers (mail_headers.py), on real and random messages.
+"""The .eml partitioner gives what it gave before its light headers (mail_headers.py), on real, damaged and random messages.
 
 The oracle is mail.py as it was, kept below: the email package's header objects for every
-header (bounded as now). Held-out messages: tests/local/partition/heldout/eml (SOURCES.md).
+header (bounded as now), its address parser for every recipient list. The comparison is of
+partition_file's whole answer: element dicts with their metadata, warnings, or the error.
+Held-out messages: tests/local/partition/heldout/eml (SOURCES.md).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import email
 import email.policy
 import email.utils
 import random
+import re
 import tempfile
 from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
@@ -164,6 +167,35 @@ def test_random_messages_partition_as_before(tmp_path: Path, monkeypatch: pytest
 @pytest.mark.parametrize("seed", range(1, 6))
 def test_more_random_messages_partition_as_before(seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     check_random(seed, 200, tmp_path, monkeypatch)
+
+
+SNIPPETS = [b";", b'"', b" ", b"\t", b"=?utf-8?q?a?=", b"(", b")", b"\\", b"<", b">", b",", b"@", b"*", b"'", b"\xc3\xa9", b"/"]
+SNIPPETS += [b"=", b"\r\n ", b"filename=x.txt", b"; name*=utf-8''a%20b.csv", b"attachment", b"text/html", b"x" * 1200]
+
+
+def mutant(rnd: random.Random, data: bytes) -> bytes:
+    """A real message with a few of its (or its parts') header lines damaged."""
+    lines = data.split(b"\n")
+    headers = [i for i, line in enumerate(lines) if re.match(rb"[A-Za-z-]+:", line)]
+    for _ in range(rnd.randint(1, 4)):
+        i = rnd.choice(headers)
+        line = lines[i]
+        at = rnd.randint(line.index(b":") + 1, len(line))
+        if rnd.random() < 0.7:
+            lines[i] = line[:at] + rnd.choice(SNIPPETS) + line[at:]
+        else:
+            lines[i] = line[:at] + line[at + rnd.randint(1, 5) :]
+    return b"\n".join(lines)
+
+
+@pytest.mark.slow  # ~3 s
+def test_damaged_real_messages_partition_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rnd = random.Random(7)
+    sources = [p.read_bytes() for p in MESSAGES if p.stat().st_size < 30_000]
+    for i in range(800):
+        path = tmp_path / f"d{i}.eml"
+        path.write_bytes(mutant(rnd, rnd.choice(sources)))
+        assert_same(path, monkeypatch)
 
 
 def test_the_comparison_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -50,7 +50,7 @@ def _cut(name: str, value: str) -> str:
 _WS = r"[ \t]*"
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # RFC 2045 token: no space, controls or tspecials
 _NAME = r"[!#$%&+\-.^_`|~0-9A-Za-z]+"  # a token but for RFC 2231's "*" and "'" (sections, charsets)
-_QUOTED = r'"[ !#-\[\]-~\t]*"'  # no backslash, no inner quote
+_QUOTED = r'"(?:[!#-\[\]-~]| (?! ))*"'  # no backslash, inner quote, tab or run of spaces (read as one space)
 _PARAMS = rf"(?:{_WS};{_WS}{_NAME}{_WS}={_WS}(?:{_NAME}|{_QUOTED}))*{_WS}"
 _CONTENT_TYPE = re.compile(rf"{_WS}{_TOKEN}/{_TOKEN}{_PARAMS}")
 _DISPOSITION = re.compile(rf"{_WS}({_TOKEN}){_PARAMS}")
