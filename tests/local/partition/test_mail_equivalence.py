@@ -131,6 +131,11 @@ def random_message(rnd: random.Random) -> bytes:
         elif choice < 0.25:
             dsn = email.message_from_bytes(b"Content-Type: message/delivery-status\n\n" + DSN, policy=email.policy.default)
             message.attach(dsn)
+        elif choice < 0.32:  # a multipart attachment: partitioned as its bytes stand
+            inner = text_part(rnd, "plain")
+            inner.add_alternative(rnd.choice(HTMLS).format("Inner words."), subtype="html")
+            inner["Content-Disposition"] = 'attachment; filename="inner.html"'
+            message.attach(inner)
         else:
             name, maintype, subtype = rnd.choice(ATTACHMENTS)
             data = rnd.choice(TEXTS).encode() if maintype == "text" else b"\x00\x01binary"
