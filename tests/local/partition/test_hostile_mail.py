@@ -1,7 +1,7 @@
 """Hostile e-mail headers are read in bounded, linear time, and a long genuine recipient list is still read whole.
 
 Python's structured header parsers are worse than linear (before the bounded header
-registry of mail.py, a 64 KB To of quotes took about a minute, a 512 KB one never ended in
+registry now in mail_headers.py, a 64 KB To of quotes took about a minute, a 512 KB one never ended in
 the test's time). Each case runs at 256 KB in a forked child with a 60 s hang guard, then the time ratio of
 32 KB and 256 KB (8x apart) is bounded at 24x (linear ~8x, quadratic ~64x).
 """

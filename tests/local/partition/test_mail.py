@@ -1,11 +1,11 @@
-"""mail._HeaderCache parses each distinct header of a message once and gives the default policy's headers."""
+"""mail_headers.HeaderCache parses each distinct header of a message once and gives the default policy's headers."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 
-from unstructured_nb.local.partition.mail import _HeaderCache
+from unstructured_nb.local.partition.mail_headers import HeaderCache as _HeaderCache
 
 MESSAGE = (
     b"From: =?utf-8?q?Ren=C3=A9?= <rene@example.com>\r\nTo: a@example.com, b@example.com\r\n"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import re
 import tempfile
-from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,37 +21,19 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
 from ._lang import detect_languages
+from .mail_headers import HeaderCache, address_pairs, address_text
 
-# Python's structured header parsers (addresses, MIME parameters) take time worse than linear in
-# a header's length (a 64 KB To of quotes: about a minute), and even unstructured ones do on
-# thousands of encoded words. A header is read up to _MAX_HEADER characters (a MIME header,
-# whose parameters the compat parser reads in quadratic time, up to _MAX_MIME_HEADER), the
-# rest cut; and structured only up to _MAX_STRUCTURED (a line of RFC 5322 is at most 998): a
-# longer one is read as plain text, which the compat helpers mail.py uses anyway
-# (getaddresses, get_param) parse quickly at that size.
-_MAX_HEADER = 64 * 1024
-_MAX_MIME_HEADER = 4 * 1024
-_MAX_STRUCTURED = 998
-
-
-class _BoundedHeaders(HeaderRegistry):
-    def __call__(self, name: str, value: str) -> BaseHeader:
-        value = value[: _MAX_MIME_HEADER if name.lower().startswith("content-") else _MAX_HEADER]
-        if len(value) <= _MAX_STRUCTURED:
-            return super().__call__(name, value)
-        plain = type("_PlainHeader", (UnstructuredHeader, self.base_class), {})
-        header: BaseHeader = plain(name, value)
-        return header
-
-
-_HEADERS = _BoundedHeaders()
+# the default policy's unfolding of a header value (email.policy.linesep_splitter)
+_LINESEP = re.compile(r"\n|\r")
 
 
 def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     """Partition an RFC 822 message."""
     data = path.read_bytes()
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default.clone(header_factory=_HeaderCache()))
+        headers = HeaderCache()
+        message = email.message_from_bytes(data, policy=email.policy.default.clone(header_factory=headers, message_factory=_Part))
+        headers.parsed = True
     except Exception as exc:
         raise FileProcessingError(f"{sink.filename} is not a readable e-mail message ({exc}); re-export it as .eml") from None
     if not isinstance(message, EmailMessage) or (not message.keys() and not message.get_payload()):
@@ -84,33 +66,38 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     return elements
 
 
-class _HeaderCache:
-    """The bounded header factory (_HEADERS), parsing each distinct header of one message once.
+class _Part(EmailMessage):
+    """An EmailMessage that, once parsed, works its content type out once: ``get_body`` and
+    ``iter_attachments`` ask each part's many times."""
 
-    The email package parses a header anew on every access, and ``get_body``/``iter_attachments``
-    ask each part's Content-Type many times: half of the time of a message was spent there.
-    """
-
-    def __init__(self) -> None:
-        self._parsed: dict[tuple[str, str], Any] = {}
-
-    def __call__(self, name: str, value: str) -> Any:
-        key = (name, value)
-        header = self._parsed.get(key)
-        if header is None:
-            header = self._parsed[key] = _HEADERS(name, value)
-        return header
+    def get_content_type(self) -> str:
+        known: str | None = self.__dict__.get("_content_type")
+        if known is None:
+            known = super().get_content_type()
+            if getattr(getattr(self.policy, "header_factory", None), "parsed", False):  # its headers are all there
+                self.__dict__["_content_type"] = known
+        return known
 
 
 def _message_metadata(message: EmailMessage) -> dict[str, Any]:
     def addresses(header: str) -> list[str] | None:
-        values = message.get_all(header)
+        # as getaddresses of str() of each header of the default policy (message.get_all), the
+        # simple ones not parsed
+        wanted = header.lower()
+        values = [(k, "".join(_LINESEP.split(v))) for k, v in message.raw_items() if k.lower() == wanted]
         if not values:
             return None
-        found = [
-            email.utils.formataddr(pair) if pair[0] else pair[1] for pair in email.utils.getaddresses([str(v) for v in values])
-        ]
+        simple = [address_pairs(k, v) for k, v in values]
+        if all(pairs is not None for pairs in simple):
+            found_pairs = [pair for pairs in simple if pairs is not None for pair in pairs]
+        else:
+            found_pairs = email.utils.getaddresses([_address_text(k, v) for k, v in values])
+        found = [email.utils.formataddr(pair) if pair[0] else pair[1] for pair in found_pairs]
         return [a for a in found if a] or None
+
+    def _address_text(name: str, value: str) -> str:
+        text = address_text(name, value)
+        return text if text is not None else str(message.policy.header_fetch_parse(name, value))
 
     message_id = message.get("Message-ID")
     subject = message.get("Subject")
