@@ -48,3 +48,13 @@ def test_an_empty_or_broken_attachment_is_skipped(name: str, data: bytes) -> Non
     assert partition_attachment(sink, name, read, PartitionSettings(), None) == []
     assert all("attachment skipped: " + name in w for w in sink.warnings)
     assert bool(sink.warnings) == bool(data)
+
+
+def test_an_attachment_whose_bytes_cannot_be_read_is_skipped_and_the_message_kept() -> None:
+    # e.g. the email package failing to serialize a damaged multipart part
+    def damaged() -> bytes:
+        raise UnicodeEncodeError("ascii", "ü", 0, 1, "ordinal not in range(128)")
+
+    sink = _sink()
+    assert partition_attachment(sink, "inner.html", damaged, PartitionSettings(), None) == []
+    assert sink.warnings == ["mail.eml: attachment 'inner.html' could not be read (UnicodeEncodeError); it was skipped"]

@@ -31,7 +31,11 @@ def partition_attachment(
     if ext not in supported_extensions() or ext in _MESSAGES:
         sink.warnings.append(f"{sink.filename}: attachment {name!r} was not partitioned (unsupported type {ext or 'unknown'})")
         return []
-    payload = read()
+    try:
+        payload = read()
+    except Exception as exc:  # whatever a damaged part makes its reader raise: this attachment only
+        sink.warnings.append(f"{sink.filename}: attachment {name!r} could not be read ({type(exc).__name__}); it was skipped")
+        return []
     if not payload:
         return []
     # a private (0600) temporary file: much cheaper than a temporary directory to remove

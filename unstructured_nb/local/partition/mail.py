@@ -4,7 +4,8 @@ Like the library's ``partition_email``: the HTML body is preferred (``content_so
 text/html), the plain-text body is the fallback; every element carries ``sent_from``,
 ``sent_to``, ``cc_recipient``, ``bcc_recipient``, ``subject`` and ``email_message_id``, and the
 ``Date`` header is the ``last_modified`` when the upload gave none. Attachments of a type the
-local engine supports are partitioned too, their elements marked with ``attached_to_filename``.
+local engine supports are partitioned too, each as a document of its own (``attachments``), their
+elements marked with ``attached_to_filename``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import functools
 import re
-import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
 from ._lang import detect_languages
+from .attachments import partition_attachment
 from .mail_headers import HeaderCache, address_pairs, address_text
 
 # the default policy's unfolding of a header value (email.policy.linesep_splitter)
@@ -131,39 +133,12 @@ def _bodies(message: EmailMessage, settings: PartitionSettings) -> tuple[str | N
 
 
 def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
-    from . import partition_file, supported_extensions
-
     results: list[dict[str, Any]] = []
-    supported = supported_extensions()
     for part in message.iter_attachments():
         name = part.get_filename()
-        if not name:
-            continue
-        ext = Path(name).suffix.lower()
-        if ext not in supported or ext == ".eml":
-            sink.warnings.append(
-                f"{sink.filename}: attachment {name!r} was not partitioned (unsupported type {ext or 'unknown'})"
-            )
-            continue
-        payload = _attachment_bytes(part)
-        if not payload:
-            continue
-        # a private (0600) temporary file: much cheaper than a temporary directory to remove
-        with tempfile.NamedTemporaryFile(prefix="unb-attachment-", suffix=ext) as handle:
-            handle.write(payload)
-            handle.flush()
-            try:
-                elements, warnings = partition_file(
-                    Path(handle.name), filename=Path(name).name, settings=settings, last_modified=sink.last_modified
-                )
-            except FileProcessingError as exc:
-                sink.warnings.append(f"{sink.filename}: attachment skipped: {exc}")
-                continue
-        sink.warnings.extend(warnings)
-        for element in elements:
-            element["metadata"]["attached_to_filename"] = sink.filename
-            element["metadata"] = dict(sorted(element["metadata"].items()))
-        results.extend(elements)
+        if name:
+            read = functools.partial(_attachment_bytes, part)
+            results.extend(partition_attachment(sink, name, read, settings, sink.last_modified))
     return results
 
 
