@@ -77,6 +77,7 @@ def _counters() -> dict[str, Any]:
     return {**dict(_lang._SCRIPTS), "latin": _lang._LATIN_LETTERS}
 
 
+@pytest.mark.slow
 def test_utf8_counters_count_every_code_point_as_the_regexes() -> None:
     # every code point, surrogates included (surrogatepass), each counted alone in blocks of 64
     # (a block's count is the sum of its characters', so each block compares 64 verdicts at once,
