@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from unstructured_nb.local.partition import ElementSink, PartitionSettings
-from unstructured_nb.local.partition.attachments import partition_attachment
+from unstructured_nb.local.partition.attachments import MAX_NESTED_MESSAGES, attachment_name, partition_attachment
 
 
 def _sink() -> ElementSink:
@@ -34,7 +34,7 @@ def test_a_supported_attachment_gives_its_own_elements() -> None:
     assert sink.warnings == [] and sink.elements == []  # the message's own elements untouched
 
 
-@pytest.mark.parametrize("name", ["setup.exe", "forwarded.eml", "inner.msg", "no-extension"])
+@pytest.mark.parametrize("name", ["setup.exe", "no-extension", "attachment-3"])
 def test_an_attachment_we_do_not_open_is_a_warning_and_is_not_read(name: str) -> None:
     sink = _sink()
     assert partition_attachment(sink, name, _never, PartitionSettings(), None) == []
@@ -58,3 +58,55 @@ def test_an_attachment_whose_bytes_cannot_be_read_is_skipped_and_the_message_kep
     sink = _sink()
     assert partition_attachment(sink, "inner.html", damaged, PartitionSettings(), None) == []
     assert sink.warnings == ["mail.eml: attachment 'inner.html' could not be read (UnicodeEncodeError); it was skipped"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "expected"),
+    [
+        ("report.pdf", "application/octet-stream", "report.pdf"),  # its own name first
+        (None, "text/plain", "attachment-2.txt"),
+        (None, "TEXT/HTML", "attachment-2.html"),
+        (None, "message/rfc822", "attachment-2.eml"),  # a forwarded message
+        (None, "message/delivery-status", "attachment-2.txt"),
+        (None, "text/rfc822-headers", None),  # a copy of headers: nothing to read
+        (None, "Message/RFC822-Headers", None),
+        (None, "multipart/mixed", "attachment-2.txt"),  # raw MIME, read as text as the library does
+        (None, "application/pdf", "attachment-2.pdf"),
+        (None, "image/png", "attachment-2.png"),
+        (None, "application/octet-stream", "attachment-2"),  # nothing to go by: reported, not read
+    ],
+)
+def test_a_nameless_attachment_is_named_by_its_content_type(
+    filename: str | None, content_type: str, expected: str | None
+) -> None:
+    assert attachment_name(filename, content_type, 2) == expected
+
+
+def _nested(depth: int) -> bytes:
+    """A message holding a message ... ``depth`` levels down, each with a line of text."""
+    import email.policy
+    from email.message import EmailMessage
+
+    inner: EmailMessage | None = None
+    for level in range(depth, -1, -1):
+        message = EmailMessage()
+        message["Subject"] = f"level {level}"
+        message.set_content(f"The text of the message at level {level}.")
+        if inner is not None:
+            message.add_attachment(inner)  # message/rfc822, no file name
+        inner = message
+    assert inner is not None
+    return inner.as_bytes(policy=email.policy.default)
+
+
+def test_messages_in_messages_are_opened_up_to_a_depth() -> None:
+    sink = _sink()
+    deep = _nested(MAX_NESTED_MESSAGES + 3)
+    elements = partition_attachment(sink, "fwd.eml", lambda: deep, PartitionSettings(), None)
+    texts = [e["text"] for e in elements]
+    # the attachment is level 0; it and MAX_NESTED_MESSAGES - 1 messages inside it are read
+    assert texts == [f"The text of the message at level {level}." for level in range(MAX_NESTED_MESSAGES)]
+    assert [e["metadata"]["filename"] for e in elements] == ["fwd.eml"] + [
+        "attachment-1.eml" for _ in range(MAX_NESTED_MESSAGES - 1)
+    ]
+    assert any("nested more than 3 deep" in w for w in sink.warnings)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import functools
 import random
 import re
-import tempfile
 from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from pathlib import Path
@@ -25,6 +25,7 @@ from unstructured_nb.local.partition import FileProcessingError, PartitionSettin
 from unstructured_nb.local.partition import mail as new_mail
 from unstructured_nb.local.partition._common import ElementSink, decode_text
 from unstructured_nb.local.partition._lang import detect_languages
+from unstructured_nb.local.partition.attachments import attachment_name, partition_attachment
 
 HERE = Path(__file__).parent
 MESSAGES = sorted((HERE / "corpus" / "eml").glob("*.eml")) + sorted((HERE / "heldout" / "eml").glob("*.eml"))
@@ -271,6 +272,11 @@ def old_partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings
     # attachments keep their own filename, ids and hierarchy; they follow the body
     elements.extend(attachments)
     if not elements and not sink.elements:
+        if message.get_content_maintype() == "multipart" and not message.is_multipart():
+            raise FileProcessingError(
+                f"{sink.filename}: no text found: its MIME structure is broken (the boundary its Content-Type "
+                "names never occurs, so no part can be read); re-export the message from the mail program"
+            )
         raise FileProcessingError(f"{sink.filename}: no text found (the message has no body)")
     return elements
 
@@ -326,7 +332,7 @@ def old_decoded(part: Any, settings: PartitionSettings) -> str:
 def old_bodies(message: EmailMessage, settings: PartitionSettings) -> tuple[str | None, str | None]:
     html_part = message.get_body(preferencelist=("html",))
     text_part = message.get_body(preferencelist=("plain",))
-    if html_part is None and text_part is None and not message.is_multipart():
+    if html_part is None and text_part is None and not message.is_multipart() and message.get_content_maintype() != "multipart":
         # a single-part message whose type is neither (e.g. missing Content-Type): read it as text
         return None, old_decoded(message, settings)
     html = old_decoded(html_part, settings) if html_part is not None else None
@@ -335,39 +341,13 @@ def old_bodies(message: EmailMessage, settings: PartitionSettings) -> tuple[str 
 
 
 def old_partition_attachments(message: EmailMessage, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
-    from unstructured_nb.local.partition import supported_extensions
-
+    # the old header objects, the shared attachment rules (attachments.py, tested on their own)
     results: list[dict[str, Any]] = []
-    supported = supported_extensions()
-    for part in message.iter_attachments():
-        name = part.get_filename()
-        if not name:
-            continue
-        ext = Path(name).suffix.lower()
-        if ext not in supported or ext == ".eml":
-            sink.warnings.append(
-                f"{sink.filename}: attachment {name!r} was not partitioned (unsupported type {ext or 'unknown'})"
-            )
-            continue
-        payload = old_attachment_bytes(part)
-        if not payload:
-            continue
-        # a private (0600) temporary file: much cheaper than a temporary directory to remove
-        with tempfile.NamedTemporaryFile(prefix="unb-attachment-", suffix=ext) as handle:
-            handle.write(payload)
-            handle.flush()
-            try:
-                elements, warnings = partition_file(
-                    Path(handle.name), filename=Path(name).name, settings=settings, last_modified=sink.last_modified
-                )
-            except FileProcessingError as exc:
-                sink.warnings.append(f"{sink.filename}: attachment skipped: {exc}")
-                continue
-        sink.warnings.extend(warnings)
-        for element in elements:
-            element["metadata"]["attached_to_filename"] = sink.filename
-            element["metadata"] = dict(sorted(element["metadata"].items()))
-        results.extend(elements)
+    for number, part in enumerate(message.iter_attachments(), start=1):
+        name = attachment_name(part.get_filename(), part.get_content_type(), number)
+        if name is not None:
+            read = functools.partial(old_attachment_bytes, part)
+            results.extend(partition_attachment(sink, name, read, settings, sink.last_modified))
     return results
 
 

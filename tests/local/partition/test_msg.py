@@ -16,7 +16,7 @@ from tests.local.partition.cfb_writer import write_cfb, write_msg
 from tests.local.samples import CORPUS
 from unstructured_nb.local.partition import FileProcessingError, PartitionSettings, msg_props, partition_file
 from unstructured_nb.local.partition import msg as msg_module
-from unstructured_nb.local.partition.attachments import partition_attachment
+from unstructured_nb.local.partition.attachments import attachment_name, partition_attachment
 
 HELDOUT = Path(__file__).parent / "heldout" / "msg"
 REAL = sorted((CORPUS / "msg").glob("*.msg")) + sorted(HELDOUT.glob("*.msg"))
@@ -62,11 +62,13 @@ def _oxmsg_partition_msg(path: Path, sink: Any, settings: PartitionSettings) -> 
         add_text_elements(sink, msg.body, detect_languages(msg.body[:20_000])[0], **meta)
     elements: list[dict[str, Any]] = sink.finish(settings)
     # the library's attachments (unstructured.partition.msg._AttachmentPartitioner) from oxmsg's
-    for attachment in msg.attachments:
-        name = os.path.basename((attachment.file_name or "unknown").replace("\\", "/")).replace("\0", "")
+    for number, attachment in enumerate(msg.attachments, start=1):
+        name = os.path.basename((attachment.file_name or "").replace("\\", "/")).replace("\0", "")
+        named = attachment_name(name if name not in (".", "..") else "", attachment.mime_type or "", number)
         modified = attachment.last_modified.isoformat() if attachment.last_modified else sink.last_modified
         data = attachment.file_bytes or b""
-        elements.extend(partition_attachment(sink, name or "unknown", lambda data=data: data, settings, modified))
+        if named is not None:
+            elements.extend(partition_attachment(sink, named, lambda data=data: data, settings, modified))
     if not elements:
         raise FileProcessingError(f"{sink.filename}: no text found (the message has no body)")
     return elements
@@ -211,17 +213,17 @@ def test_attachments_not_partitioned_are_warned_about_and_the_rest_kept(tmp_path
         tmp_path,
         _attachment("tool.exe", b"MZ\x90\x00"),  # a type we do not read
         _attachment("forwarded.msg", write_msg(_message("inner body"))),  # a message in a message
-        _attachment(None, b"some text"),  # no name: "unknown", as the library names it
+        _attachment(None, b"some text"),  # no name, no MIME type: nothing to go by
         _attachment("embedded", None),  # not attached by value: no bytes
         _attachment("broken.docx", b"PK\x03\x04 not really a zip"),
         _attachment("fine.txt", b"Still read after the others."),
     )
-    assert [e["text"] for e in elements] == ["Hello there, this is the body.", "Still read after the others."]
+    texts = [e["text"] for e in elements]
+    assert texts == ["Hello there, this is the body.", "inner body", "Still read after the others."]
+    assert elements[1]["metadata"]["filename"] == "forwarded.msg"  # a message in a message is read too
     assert any("'tool.exe' was not partitioned" in w for w in warnings)
-    assert any("'forwarded.msg' was not partitioned" in w for w in warnings)
-    assert any("'unknown' was not partitioned" in w for w in warnings)
+    assert any("'attachment-3' was not partitioned" in w for w in warnings)  # no name, no type to go by
     assert any("attachment skipped: broken.docx" in w for w in warnings)
-    assert "inner body" not in " ".join(e["text"] for e in elements)
 
 
 def test_an_unreadable_attachment_is_skipped_with_a_warning(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings, decode_text
 from ._errors import FileProcessingError
 from ._lang import detect_languages
-from .attachments import partition_attachment
+from .attachments import attachment_name, partition_attachment
 from .mail_headers import HeaderCache, address_pairs, address_text
 
 # the default policy's unfolding of a header value (email.policy.linesep_splitter)
@@ -64,6 +64,11 @@ def partition_eml(path: Path, sink: ElementSink, settings: PartitionSettings) ->
     # attachments keep their own filename, ids and hierarchy; they follow the body
     elements.extend(attachments)
     if not elements and not sink.elements:
+        if message.get_content_maintype() == "multipart" and not message.is_multipart():
+            raise FileProcessingError(
+                f"{sink.filename}: no text found: its MIME structure is broken (the boundary its Content-Type "
+                "names never occurs, so no part can be read); re-export the message from the mail program"
+            )
         raise FileProcessingError(f"{sink.filename}: no text found (the message has no body)")
     return elements
 
@@ -124,7 +129,7 @@ def _decoded(part: Any, settings: PartitionSettings) -> str:
 def _bodies(message: EmailMessage, settings: PartitionSettings) -> tuple[str | None, str | None]:
     html_part = message.get_body(preferencelist=("html",))
     text_part = message.get_body(preferencelist=("plain",))
-    if html_part is None and text_part is None and not message.is_multipart():
+    if html_part is None and text_part is None and not message.is_multipart() and message.get_content_maintype() != "multipart":
         # a single-part message whose type is neither (e.g. missing Content-Type): read it as text
         return None, _decoded(message, settings)
     html = _decoded(html_part, settings) if html_part is not None else None
@@ -134,9 +139,9 @@ def _bodies(message: EmailMessage, settings: PartitionSettings) -> tuple[str | N
 
 def _partition_attachments(message: EmailMessage, sink: ElementSink, settings: PartitionSettings) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
-    for part in message.iter_attachments():
-        name = part.get_filename()
-        if name:
+    for number, part in enumerate(message.iter_attachments(), start=1):
+        name = attachment_name(part.get_filename(), part.get_content_type(), number)
+        if name is not None:
             read = functools.partial(_attachment_bytes, part)
             results.extend(partition_attachment(sink, name, read, settings, sink.last_modified))
     return results

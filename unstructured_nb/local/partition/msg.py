@@ -21,7 +21,7 @@ from typing import Any
 from ._common import ElementSink, PartitionSettings
 from ._errors import FileProcessingError
 from ._lang import detect_languages
-from .attachments import partition_attachment
+from .attachments import attachment_name, partition_attachment
 from .cfb import CompoundFileError, open_compound_file
 from .msg_props import MsgFormatError, MsgMessage
 
@@ -84,16 +84,19 @@ def partition_msg(path: Path, sink: ElementSink, settings: PartitionSettings) ->
 
 
 def _read_attachments(msg: MsgMessage, sink: ElementSink) -> list[tuple[str, bytes, dt.datetime | None]]:
-    """(file name, bytes, last modified) of each attachment; one that cannot be read is skipped
-    with a warning (the library's python-oxmsg fails the whole message)."""
+    """(name, bytes, last modified) of each attachment; one that cannot be read is skipped with a
+    warning (the library's python-oxmsg fails the whole message)."""
     attached = []
     for number, sid in enumerate(msg.attachment_storages, start=1):
         try:
-            name, data, modified = msg.attachment(sid)
+            name, mime, data, modified = msg.attachment(sid)
         except (CompoundFileError, MsgFormatError) as exc:
             sink.warnings.append(f"{sink.filename}: attachment {number} could not be read ({exc}); it was skipped")
             continue
-        # the library's sanitizing: no directories, no NUL, "unknown" when nothing is left
+        # the library's sanitizing: no directories, no NUL; without a name left, one from its type
+        # (the library sniffs its bytes)
         name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].replace("\0", "")
-        attached.append((name if name not in ("", ".", "..") else "unknown", data, modified))
+        named = attachment_name(name if name not in (".", "..") else "", mime, number)
+        if named is not None:
+            attached.append((named, data, modified))
     return attached

@@ -37,6 +37,7 @@ PID_SENDER_NAME, PID_SENDER_EMAIL_ADDRESS, PID_SENDER_SMTP_ADDRESS = 0x0C1A, 0x0
 PID_EMAIL_ADDRESS, PID_SMTP_ADDRESS = 0x3003, 0x39FE
 PID_INTERNET_CODEPAGE, PID_MESSAGE_CODEPAGE = 0x3FDE, 0x3FFD
 PID_ATTACH_DATA_BINARY, PID_ATTACH_LONG_FILENAME, PID_LAST_MODIFICATION_TIME = 0x3701, 0x3707, 0x3008
+PID_ATTACH_MIME_TAG = 0x370E
 PTYP_STRING8, PTYP_STRING, PTYP_TIME, PTYP_BINARY = 0x001E, 0x001F, 0x0040, 0x0102
 MESSAGE_HEADER, RECIPIENT_HEADER, ATTACHMENT_HEADER = 32, 8, 8  # bytes before a properties stream's segments
 RECIPIENT_PREFIX, ATTACHMENT_PREFIX = "__recip_version1.0_#", "__attach_version1.0_#"
@@ -211,10 +212,11 @@ class MsgMessage:
         """The entry numbers of the attachments' storages, in storage-name order (python-oxmsg's)."""
         return [sid for name, sid in self._storages if name.startswith(ATTACHMENT_PREFIX)]
 
-    def attachment(self, sid: int) -> tuple[str | None, bytes, dt.datetime | None]:
-        """The long file name, the bytes (b"" when not attached by value, e.g. an embedded
-        message) and the last-modified time of the attachment in storage ``sid``, as
+    def attachment(self, sid: int) -> tuple[str | None, str, bytes, dt.datetime | None]:
+        """The long file name, the MIME type, the bytes (b"" when not attached by value, e.g. an
+        embedded message) and the last-modified time of the attachment in storage ``sid``, as
         python-oxmsg's ``Attachment`` gives them."""
         props = Properties(self._cfb, self._cfb.storage(sid)[0], ATTACHMENT_HEADER)
         name = props.string(PID_ATTACH_LONG_FILENAME)
-        return name, props.binary(PID_ATTACH_DATA_BINARY) or b"", props.time(PID_LAST_MODIFICATION_TIME)
+        mime = props.string(PID_ATTACH_MIME_TAG) or "application/octet-stream"
+        return name, mime, props.binary(PID_ATTACH_DATA_BINARY) or b"", props.time(PID_LAST_MODIFICATION_TIME)
